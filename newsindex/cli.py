@@ -1,0 +1,245 @@
+"""The ``newsindex`` command: a thin click layer over :class:`newsindex.NewsIndex`.
+
+Every failure the library raises on purpose (:class:`NewsIndexError`) becomes
+one line on stderr and a non-zero exit code: 2 for a malformed query or
+option, 1 for everything else. Tracebacks are for bugs only.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from . import __version__
+from .dates import parse_period
+from .errors import DateError, NewsIndexError, QueryError
+from .index import SORTS, NewsIndex, default_index_dir
+from .readers import SUPPORTED_FORMATS, parse_field_map, read_paths
+from .schema import to_stored
+
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+
+
+class _Group(click.Group):
+    """Turns the library's errors into one-line messages."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except QueryError as exc:
+            click.echo(f"newsindex: error: {exc}", err=True)
+            sys.exit(2)
+        except NewsIndexError as exc:
+            click.echo(f"newsindex: error: {exc}", err=True)
+            sys.exit(1)
+        except KeyboardInterrupt:
+            click.echo("newsindex: interrupted; the index is as it was at its last commit", err=True)
+            sys.exit(130)
+
+
+def _index_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--index", "-i", "index_dir", type=click.Path(file_okay=False, path_type=Path),
+        default=default_index_dir, show_default="index, or $NEWSINDEX_INDEX",
+        help="Directory of the index.",
+    )(func)
+
+
+def _json_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON for tools such as jq.")(func)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="newsindex")
+def main() -> None:
+    """Full-text search for collections of news articles.
+
+    \b
+    Examples:
+      newsindex index corpus/
+      newsindex search '"refused to extradite" date:2025'
+      newsindex search 'title:cocoa place:brazil' --sort date --limit 5
+      newsindex show reuters-1
+      newsindex stats
+    """
+
+
+@main.command("index")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_index_option
+@click.option("--rebuild", is_flag=True, help="Delete the index and build it again from PATHS.")
+@click.option("--map", "field_map", metavar="FIELD=KEY,...", help="Map JSON keys to fields, e.g. title=headline,body=short_description.")
+@click.option("--format", "fmt", type=click.Choice(SUPPORTED_FORMATS), help="Read every file in this format, whatever its extension.")
+@click.option("--language", default="english", show_default=True, help="Snowball language of a new index's stemmer.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def index_cmd(
+    paths: tuple[Path, ...], index_dir: Path, rebuild: bool, field_map: str | None,
+    fmt: str | None, language: str, quiet: bool,
+) -> None:
+    """Index the articles in PATHS (files or directories, read recursively).
+
+    Formats: plain text (.txt, optional "Key: value" header), JSON Lines
+    (.jsonl, .ndjson) and Reuters-21578 SGML (.sgm). Articles already indexed
+    with the same content are skipped; changed ones are replaced.
+
+    \b
+    Examples:
+      newsindex index corpus/
+      newsindex index feed.jsonl --map title=headline,body=short_description
+      newsindex index ../shared/corpora/reuters21578 --index reuters-index --rebuild
+    """
+    mapping = parse_field_map(field_map) if field_map else None
+    ix = NewsIndex.create(index_dir, language, overwrite=True) if rebuild else NewsIndex.open_or_create(index_dir, language)
+    with ix:
+        items = read_paths(paths, field_map=mapping, fmt=fmt)
+        show_bar = not quiet and sys.stderr.isatty()
+        with click.progressbar(length=0, label="indexing", file=sys.stderr, hidden=not show_bar,
+                               show_pos=True, show_percent=False, show_eta=False) as bar:
+            summary = ix.add(items, progress=lambda _item: bar.update(1))
+    click.echo(
+        f"{summary.added:,} added, {summary.updated:,} updated, {summary.unchanged:,} unchanged, "
+        f"{len(summary.failed):,} failed ({index_dir})"
+    )
+    for failure in summary.failed:
+        click.echo(f"  failed: {failure}", err=True)
+    if summary.failed:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("query")
+@_index_option
+@click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(1), help="Hits per page.")
+@click.option("--page", "-p", default=1, show_default=True, type=click.IntRange(1), help="Page of hits to show.")
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True, help="Order of hits; date is newest first.")
+@click.option("--since", metavar="DATE", help="Only articles published in or after DATE (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--until", metavar="DATE", help="Only articles published up to the end of DATE.")
+@click.option("--any", "any_word", is_flag=True, help="Match articles with any of the words, not all.")
+@_json_option
+def search(
+    query: str, index_dir: Path, limit: int, page: int, sort: str, since: str | None,
+    until: str | None, any_word: bool, as_json: bool,
+) -> None:
+    """Search the index with QUERY.
+
+    \b
+    Query language (see the README for the full grammar):
+      oil prices              both words (in title or body)
+      oil OR gas, -oil, NOT oil, (oil OR gas) -opec
+      "refused to extradite"  a phrase;  "russia assad"~5  words within 5 words
+      title:assad  title:"new leader"  source:"The Insider"  author:smith
+      topic:grain  place:usa  extradit*
+      date:2025  date:2025-04  date:2025-01-01..2025-04-30  date:>=2025-01  date:..1987-03-01
+
+    \b
+    Examples:
+      newsindex search '"refused to extradite"' --since 2025-01 --until 2025-04
+      newsindex search 'cocoa brazil' --sort date --json | jq .title
+    """
+    try:
+        _check_date_option("--since", since)
+        _check_date_option("--until", until)
+    except QueryError as exc:
+        raise click.BadParameter(str(exc)) from None
+    with NewsIndex.open(index_dir) as ix:
+        results = ix.search(query, limit=limit, page=page, sort=sort,  # type: ignore[arg-type]
+                            operator="or" if any_word else "and", since=since, until=until)
+    if as_json:
+        for hit in results:
+            click.echo(json.dumps(hit.to_dict(), ensure_ascii=False))
+        return
+    color = sys.stdout.isatty()
+    plural = "article matches" if results.total == 1 else "articles match"
+    shown = f"hits {results.hits[0].rank}-{results.hits[-1].rank}" if results.hits else "no hits on this page"
+    click.echo(f"{results.total:,} {plural} (page {page} of {max(results.pages, 1)}, {shown})")
+    for hit in results:
+        date = hit.published.date().isoformat() if hit.published else "no date"
+        details = " · ".join(x for x in (hit.id, hit.source, date) if x)
+        if hit.score is not None:
+            details += f" · score {hit.score:.2f}"
+        click.echo()
+        click.echo(f"{hit.rank:>3}. " + click.style(hit.title or "(no title)", bold=color))
+        click.echo(f"     {details}")
+        if hit.url:
+            click.echo(f"     {hit.url}")
+        snippet = _BOLD.sub(lambda m: click.style(m.group(1), bold=True), hit.snippet) if color else hit.snippet
+        click.echo(f"     {snippet}")
+
+
+def _check_date_option(name: str, value: str | None) -> None:
+    if value:
+        try:
+            parse_period(value)
+        except DateError as exc:
+            raise QueryError(f"{name}: {exc}") from None
+
+
+@main.command()
+@click.argument("article_id", metavar="ID")
+@_index_option
+@_json_option
+def show(article_id: str, index_dir: Path, as_json: bool) -> None:
+    """Print the article with this ID, as it was indexed."""
+    with NewsIndex.open(index_dir) as ix:
+        article = ix.get(article_id)
+    if as_json:
+        click.echo(json.dumps(to_stored(article), ensure_ascii=False, indent=2))
+        return
+    click.echo(click.style(article.title or "(no title)", bold=sys.stdout.isatty()))
+    for label, value in (
+        ("id", article.id),
+        ("published", article.published.isoformat() if article.published else ""),
+        ("source", article.source),
+        ("url", article.url),
+        ("authors", ", ".join(article.authors)),
+        ("language", article.language),
+        ("topics", ", ".join(article.topics)),
+        ("places", ", ".join(article.places)),
+        *((k, ", ".join(v) if isinstance(v, (list, tuple)) else str(v)) for k, v in article.extra.items()),
+        ("from", article.origin),
+    ):
+        if value:
+            click.echo(f"{label + ':':<11} {value}")
+    click.echo()
+    click.echo(article.body)
+
+
+@main.command()
+@_index_option
+@_json_option
+def stats(index_dir: Path, as_json: bool) -> None:
+    """Articles, date range, sources and size on disk of the index."""
+    with NewsIndex.open(index_dir) as ix:
+        info = ix.stats()
+    if as_json:
+        click.echo(json.dumps(info.to_dict(), indent=2))
+        return
+    click.echo(f"index:     {index_dir}")
+    click.echo(f"articles:  {info.articles:,} ({info.dated:,} with a date)")
+    if info.first and info.last:
+        click.echo(f"dates:     {info.first.date().isoformat()} .. {info.last.date().isoformat()}")
+    click.echo(f"size:      {info.size_bytes / 1e6:,.1f} MB on disk")
+    click.echo(f"sources:   {len(info.sources):,}")
+    for name, count in info.sources.most_common(10):
+        click.echo(f"  {count:>9,}  {name}")
+
+
+@main.command()
+@click.argument("ids", nargs=-1, required=True, metavar="ID...")
+@_index_option
+def delete(ids: tuple[str, ...], index_dir: Path) -> None:
+    """Delete articles by id."""
+    with NewsIndex.open(index_dir) as ix:
+        count = ix.delete(ids)
+    click.echo(f"{count:,} deleted")
+    if count < len(ids):
+        sys.exit(1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

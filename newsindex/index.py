@@ -1,0 +1,351 @@
+"""NewsIndex: a Whoosh index of news articles, and everything done to it.
+
+All state lives in the object (the Whoosh index, its analyzers, an open
+searcher), never in module globals, so several indexes (later: shards of one
+collection) can be open in one process.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Callable, Iterable, Literal
+
+from whoosh import index as windex
+from whoosh import query as wq
+from whoosh import sorting
+from whoosh.index import LockError
+from whoosh.scoring import BM25F
+
+from . import __version__
+from .analysis import SnowballFilter, stop_words
+from .article import Article
+from .dates import parse_period
+from .errors import (
+    ArticleNotFoundError,
+    IndexLockedError,
+    IndexNotFoundError,
+    IndexVersionError,
+    NewsIndexError,
+    ReadError,
+)
+from .query import Operator, QueryParser, date_range
+from .results import Hit, Results, make_highlighter
+from .schema import FORMAT_VERSION, build_schema, from_stored, to_document
+from .stats import IndexStats, collect_stats
+
+Sort = Literal["relevance", "date", "date-asc"]
+SORTS: tuple[str, ...] = ("relevance", "date", "date-asc")
+
+#: The file that marks a directory as a newsindex index and records how it was built.
+META_FILE = "newsindex.json"
+
+#: Memory for Whoosh's posting pool while indexing: bigger pools spill and merge less.
+WRITER_LIMIT_MB = 256
+
+
+@dataclass
+class IndexSummary:
+    """What one :meth:`NewsIndex.add` run did, article by article."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: list[ReadError] = field(default_factory=list)
+
+    @property
+    def read(self) -> int:
+        """Articles read successfully (whatever was then done with them)."""
+        return self.added + self.updated + self.unchanged
+
+
+def default_index_dir() -> Path:
+    """``$NEWSINDEX_INDEX`` if set, else ``index`` in the current directory."""
+    return Path(os.environ.get("NEWSINDEX_INDEX") or "index")
+
+
+class NewsIndex:
+    """A searchable collection of news articles stored in one directory.
+
+    Open it with :meth:`open` (existing), :meth:`create` (new) or
+    :meth:`open_or_create`; use it as a context manager so its searcher and
+    files are released.
+    """
+
+    def __init__(self, directory: Path, ix: windex.Index, language: str) -> None:
+        self.directory = directory
+        self.language = language
+        self._ix = ix
+        schema = ix.schema
+        text = schema["title"].analyzer
+        stemmer = next(f for f in text.items if isinstance(f, SnowballFilter))
+        self._parser = QueryParser(
+            text_analyzer=text,
+            name_analyzer=schema["source"].analyzer,
+            stop_words=stop_words(language),
+            stem=stemmer.stem,
+        )
+        self._searcher = None
+
+    # -- opening -----------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls, directory: str | os.PathLike[str], language: str = "english", overwrite: bool = False
+    ) -> "NewsIndex":
+        """Create an empty index in ``directory`` (made if missing).
+
+        An existing index there is only replaced with ``overwrite=True``, so a
+        typo in a path cannot wipe an archive.
+        """
+        path = Path(directory)
+        if (path / META_FILE).exists() and not overwrite:
+            raise NewsIndexError(f"{path}: an index already exists (use overwrite/--rebuild to replace it)")
+        schema = build_schema(language)
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+            ix = windex.create_in(str(path), schema)
+        except LockError:
+            raise _locked(path) from None
+        except OSError as exc:
+            raise NewsIndexError(f"{path}: cannot create an index here: {exc.strerror or exc}") from None
+        meta = {"format": FORMAT_VERSION, "language": language, "created_by": f"newsindex {__version__}"}
+        _write_meta(path, meta)
+        return cls(path, ix, language)
+
+    @classmethod
+    def open(cls, directory: str | os.PathLike[str]) -> "NewsIndex":
+        """Open an existing index; raise :class:`IndexNotFoundError` if there is none."""
+        path = Path(directory)
+        meta_path = path / META_FILE
+        if not meta_path.is_file():
+            if path.is_dir() and windex.exists_in(str(path)):
+                raise IndexVersionError(f"{path}: a Whoosh index not made by newsindex; rebuild it with --rebuild")
+            raise IndexNotFoundError(f"{path}: no index here (create one with: newsindex index PATH --index {path})")
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise IndexVersionError(f"{meta_path}: unreadable ({exc}); rebuild the index with --rebuild") from None
+        if meta.get("format") != FORMAT_VERSION:
+            raise IndexVersionError(
+                f"{path}: index format {meta.get('format')} but this newsindex reads format "
+                f"{FORMAT_VERSION}; rebuild it with --rebuild"
+            )
+        try:
+            ix = windex.open_dir(str(path))
+        except windex.EmptyIndexError:
+            raise IndexNotFoundError(f"{path}: the index files are missing; rebuild it with --rebuild") from None
+        except OSError as exc:
+            raise NewsIndexError(f"{path}: cannot open the index: {exc.strerror or exc}") from None
+        return cls(path, ix, meta.get("language", "english"))
+
+    @classmethod
+    def open_or_create(cls, directory: str | os.PathLike[str], language: str = "english") -> "NewsIndex":
+        """Open the index in ``directory``, creating it first if there is none."""
+        if (Path(directory) / META_FILE).exists():
+            return cls.open(directory)
+        return cls.create(directory, language=language)
+
+    def close(self) -> None:
+        """Release the searcher and the index's files."""
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+        self._ix.close()
+
+    def __enter__(self) -> "NewsIndex":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writing -----------------------------------------------------------
+
+    def add(
+        self,
+        items: Iterable[Article | ReadError],
+        progress: Callable[[Article | ReadError], None] | None = None,
+    ) -> IndexSummary:
+        """Index articles; return what was added, updated, unchanged or failed.
+
+        ``items`` may mix articles and the :class:`ReadError` records a reader
+        yields for bad input, so one bad file is counted and reported rather
+        than ending the run. An article whose id is already indexed replaces
+        it, unless its content hash is the same, in which case nothing is
+        written. Everything is committed at the end; if anything interrupts
+        the run the writer is cancelled and the index stays as it was at its
+        last commit.
+        """
+        summary = IndexSummary()
+        known = self._content_hashes()
+        seen: dict[str, str] = {}
+        writer = self._writer()
+        try:
+            for item in items:
+                if progress is not None:
+                    progress(item)
+                if isinstance(item, ReadError):
+                    summary.failed.append(item)
+                    continue
+                if item.id in seen:
+                    path, _, position = item.origin.rpartition(":")
+                    summary.failed.append(
+                        ReadError(f"duplicate id {item.id!r}, also read from {seen[item.id]}", path, position)
+                    )
+                    continue
+                seen[item.id] = item.origin
+                digest = item.content_hash
+                old = known.get(item.id)
+                if old == digest:
+                    summary.unchanged += 1
+                    continue
+                doc = to_document(item)
+                if old is None:
+                    writer.add_document(**doc)
+                    summary.added += 1
+                else:
+                    writer.update_document(**doc)
+                    summary.updated += 1
+            if summary.added or summary.updated:
+                writer.commit()
+            else:
+                writer.cancel()
+        except BaseException:
+            writer.cancel()
+            raise
+        self._refresh()
+        return summary
+
+    def delete(self, ids: Iterable[str]) -> int:
+        """Delete articles by id; return how many were deleted."""
+        writer = self._writer()
+        try:
+            count = sum(writer.delete_by_term("id", article_id) for article_id in ids)
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        self._refresh()
+        return count
+
+    def _writer(self):  # type: ignore[no-untyped-def]
+        try:
+            return self._ix.writer(limitmb=WRITER_LIMIT_MB)
+        except LockError:
+            raise _locked(self.directory) from None
+
+    def _content_hashes(self) -> dict[str, str]:
+        """id -> content hash of every indexed article, read from columns (no stored fields)."""
+        hashes: dict[str, str] = {}
+        with self._ix.reader() as reader:
+            if reader.doc_count() == 0:
+                return hashes
+            ids = reader.column_reader("id")
+            digests = reader.column_reader("hash")
+            for docnum in reader.all_doc_ids():
+                hashes[ids[docnum]] = digests[docnum]
+        return hashes
+
+    # -- reading -----------------------------------------------------------
+
+    @property
+    def searcher(self):  # type: ignore[no-untyped-def]
+        """A Whoosh searcher kept open between queries (term statistics stay cached)."""
+        if self._searcher is None:
+            self._searcher = self._ix.searcher(weighting=BM25F())
+        return self._searcher
+
+    def _refresh(self) -> None:
+        if self._searcher is not None:
+            self._searcher = self._searcher.refresh()
+
+    def __len__(self) -> int:
+        return self.searcher.doc_count()
+
+    def parse(self, query: str, operator: Operator = "and") -> wq.Query:
+        """The Whoosh query a query string means (raises :class:`QueryError`)."""
+        return self._parser.parse(query, operator)
+
+    def search(
+        self,
+        query: str,
+        limit: int = 10,
+        page: int = 1,
+        sort: Sort = "relevance",
+        operator: Operator = "and",
+        since: str | None = None,
+        until: str | None = None,
+        highlight: tuple[str, str] = ("**", "**"),
+    ) -> Results:
+        """Search; return one page of hits and the exact total.
+
+        ``since``/``until`` take the same periods as ``date:`` (``2025``,
+        ``2025-04``, ``2025-04-23``) and include the whole period they name.
+        ``operator="or"`` makes a bag of words match when any word does.
+        """
+        if limit < 1 or page < 1:
+            raise NewsIndexError("limit and page must be at least 1")
+        if sort not in SORTS:
+            raise NewsIndexError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+        q = self.parse(query, operator)
+        if since or until:
+            start = parse_period(since)[0] if since else None
+            end = parse_period(until)[1] if until else None
+            q = wq.And([q, date_range("published", start, end)])
+        searcher = self.searcher
+        kwargs: dict[str, object] = {}
+        if sort != "relevance":
+            newest_first = sort == "date"
+            # Undated articles go last in both directions, as in Elasticsearch.
+            kwargs["sortedby"] = sorting.MultiFacet(
+                [
+                    sorting.QueryFacet({0: wq.Every("published")}, other=1),
+                    sorting.FieldFacet("published", reverse=newest_first),
+                ]
+            )
+        found = searcher.search(q, limit=page * limit, **kwargs)
+        found.highlighter = make_highlighter(highlight)
+        hits = []
+        for rank, hit in enumerate(found[(page - 1) * limit : page * limit], start=(page - 1) * limit + 1):
+            stored = hit["article"]
+            published = stored.get("published")
+            text = stored.get("body") or stored.get("title", "")
+            snippet = hit.highlights("body" if stored.get("body") else "title", text=text) or text[:200]
+            hits.append(
+                Hit(
+                    rank=rank,
+                    id=stored["id"],
+                    title=stored.get("title", ""),
+                    published=datetime.fromisoformat(published) if published else None,
+                    source=stored.get("source", ""),
+                    url=stored.get("url", ""),
+                    score=hit.score if sort == "relevance" else None,
+                    snippet=" ".join(snippet.split()),
+                )
+            )
+        return Results(query=query, total=len(found), page=page, limit=limit, hits=hits)
+
+    def get(self, article_id: str) -> Article:
+        """The article with this id, exactly as it was indexed."""
+        stored = self.searcher.document(id=article_id)
+        if stored is None:
+            raise ArticleNotFoundError(f"no article with id {article_id!r} in {self.directory}")
+        return from_stored(stored["article"])
+
+    def stats(self) -> IndexStats:
+        """Counts, date range, sources and size on disk."""
+        return collect_stats(self.searcher, self.directory)
+
+
+def _locked(path: Path) -> IndexLockedError:
+    return IndexLockedError(f"{path}: the index is being written by another process (its write lock is held)")
+
+
+def _write_meta(path: Path, meta: dict[str, object]) -> None:
+    """Write the meta file atomically, so a crash never leaves half a file."""
+    tmp = path / (META_FILE + ".tmp")
+    tmp.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, path / META_FILE)

@@ -1,0 +1,93 @@
+"""Search results: hits with snippets, the exact total, and paging."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Iterator
+
+from whoosh import highlight
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One matching article as a result list shows it.
+
+    ``score`` is the BM25F relevance (``None`` when results are sorted by
+    date, where no score is computed). ``snippet`` is a passage of the body
+    (or the title, for articles without a body) with the query's words between
+    the result's highlight marks.
+    """
+
+    rank: int
+    id: str
+    title: str
+    published: datetime | None
+    source: str
+    url: str
+    score: float | None
+    snippet: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (dates as ISO 8601)."""
+        return {
+            "rank": self.rank,
+            "id": self.id,
+            "title": self.title,
+            "published": self.published.isoformat() if self.published else None,
+            "source": self.source,
+            "url": self.url,
+            "score": self.score,
+            "snippet": self.snippet,
+        }
+
+
+@dataclass(frozen=True)
+class Results:
+    """A page of hits and the exact number of articles that matched the query."""
+
+    query: str
+    total: int
+    page: int
+    limit: int
+    hits: list[Hit] = field(default_factory=list)
+
+    def __iter__(self) -> Iterator[Hit]:
+        return iter(self.hits)
+
+    def __len__(self) -> int:
+        return len(self.hits)
+
+    @property
+    def pages(self) -> int:
+        """How many pages of ``limit`` hits the whole result set fills."""
+        return (self.total + self.limit - 1) // self.limit if self.limit else 0
+
+
+class MarkFormatter(highlight.Formatter):
+    """Wrap matched words in plain marks (``**`` by default), with ``...`` between fragments.
+
+    Plain marks rather than HTML: news text is full of ``<`` and ``&`` (Reuters
+    writes company names as ``<AMCA International>``), so HTML tags would be
+    ambiguous, and a terminal or ``jq`` can show marks as they are.
+    """
+
+    between = " ... "
+
+    def __init__(self, before: str = "**", after: str = "**") -> None:
+        self.before = before
+        self.after = after
+
+    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
+        return f"{self.before}{highlight.get_text(text, token, replace)}{self.after}"
+
+    def format_fragment(self, fragment: Any, replace: bool = False) -> str:
+        return " ".join(super().format_fragment(fragment, replace).split())
+
+
+def make_highlighter(marks: tuple[str, str]) -> highlight.Highlighter:
+    """A highlighter that picks the best ~200-character passages around matches."""
+    return highlight.Highlighter(
+        fragmenter=highlight.ContextFragmenter(maxchars=200, surround=60),
+        formatter=MarkFormatter(*marks),
+    )
