@@ -41,7 +41,7 @@ LANGUAGES: dict[str, str | None] = {
 
 _TOKEN = re.compile(
     r"""
-    (?P<abbr>(?:[^\W\d_]\.){2,})(?![^\W\d_])            # U.S.  U.K.  e.g.
+    (?P<abbr>[^\W\d_](?:\.[^\W\d_])+\.?)(?![^\W\d_])  # U.S.  U.K  e.g.
     | (?P<num>\d+(?:[.,]\d+)*%?)(?![^\W_])              # 155,221  5.93  40% (not 4th)
     | (?P<word>[^\W_]+(?:['\u2019][^\W_]+)*)             # words, o'clock, Syria's
     """,

@@ -313,7 +313,7 @@ class NewsIndex:
             stored = hit["article"]
             published = stored.get("published")
             text = stored.get("body") or stored.get("title", "")
-            snippet = hit.highlights("body" if stored.get("body") else "title", text=text) or text[:200]
+            snippet = hit.highlights("body" if stored.get("body") else "title", text=text, strict_phrase=True) or text[:200]
             hits.append(
                 Hit(
                     rank=rank,
