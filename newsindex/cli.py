@@ -19,7 +19,7 @@ from . import __version__
 from .dates import parse_period
 from .errors import DateError, NewsIndexError, QueryError
 from .index import SORTS, NewsIndex, default_index_dir
-from .readers import SUPPORTED_FORMATS, parse_field_map, read_paths
+from .readers import SUPPORTED_FORMATS, input_files, parse_field_map, read_inputs
 from .schema import to_stored
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
@@ -94,13 +94,13 @@ def index_cmd(
       newsindex index ../shared/corpora/reuters21578 --index reuters-index --rebuild
     """
     mapping = parse_field_map(field_map) if field_map else None
+    inputs = list(input_files(paths, fmt))
     ix = NewsIndex.create(index_dir, language, overwrite=True) if rebuild else NewsIndex.open_or_create(index_dir, language)
-    with ix:
-        items = read_paths(paths, field_map=mapping, fmt=fmt)
-        show_bar = not quiet and sys.stderr.isatty()
-        with click.progressbar(length=0, label="indexing", file=sys.stderr, hidden=not show_bar,
-                               show_pos=True, show_percent=False, show_eta=False) as bar:
-            summary = ix.add(items, progress=lambda _item: bar.update(1))
+    with ix, click.progressbar(
+        inputs, label="indexing", file=sys.stderr, hidden=quiet or not sys.stderr.isatty(),
+        item_show_func=lambda item: item[0] if isinstance(item, tuple) else None,
+    ) as files:
+        summary = ix.add(read_inputs(files, mapping))
     click.echo(
         f"{summary.added:,} added, {summary.updated:,} updated, {summary.unchanged:,} unchanged, "
         f"{len(summary.failed):,} failed ({index_dir})"

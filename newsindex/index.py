@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterable, Literal
+from typing import Iterable, Literal
 
 from whoosh import index as windex
 from whoosh import query as wq
@@ -164,11 +164,7 @@ class NewsIndex:
 
     # -- writing -----------------------------------------------------------
 
-    def add(
-        self,
-        items: Iterable[Article | ReadError],
-        progress: Callable[[Article | ReadError], None] | None = None,
-    ) -> IndexSummary:
+    def add(self, items: Iterable[Article | ReadError]) -> IndexSummary:
         """Index articles; return what was added, updated, unchanged or failed.
 
         ``items`` may mix articles and the :class:`ReadError` records a reader
@@ -185,8 +181,6 @@ class NewsIndex:
         writer = self._writer()
         try:
             for item in items:
-                if progress is not None:
-                    progress(item)
                 if isinstance(item, ReadError):
                     summary.failed.append(item)
                     continue

@@ -19,7 +19,7 @@ from .jsonl import read_jsonl
 from .reuters import read_reuters
 from .text import read_text
 
-__all__ = ["SUPPORTED_FORMATS", "parse_field_map", "read_paths", "read_jsonl", "read_reuters", "read_text"]
+__all__ = ["SUPPORTED_FORMATS", "input_files", "parse_field_map", "read_inputs", "read_paths", "read_jsonl", "read_reuters", "read_text"]
 
 SUPPORTED_FORMATS: tuple[str, ...] = ("text", "jsonl", "reuters")
 _EXTENSIONS = {
@@ -109,16 +109,27 @@ def _format_of(path: str, fmt: str | None) -> str | None:
     return fmt or _EXTENSIONS.get(os.path.splitext(path)[1].lower())
 
 
-def _read_all(
-    paths: list[str], fmt: str | None, field_map: Mapping[str, str]
-) -> Iterator[Article | ReadError]:
+def input_files(paths: Iterable[PathArg], fmt: str | None = None) -> Iterator[tuple[str, str] | ReadError]:
+    """Every file that :func:`read_paths` would read, with the format it would read it in.
+
+    Listing the inputs first lets a caller show progress over a known total
+    (the CLI's progress bar) before anything is parsed.
+    """
+    if fmt is not None and fmt not in SUPPORTED_FORMATS:
+        raise NewsIndexError(f"unknown format {fmt!r}; supported: {', '.join(SUPPORTED_FORMATS)}")
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    return _list_inputs([os.fspath(p) for p in paths], fmt)
+
+
+def _list_inputs(paths: list[str], fmt: str | None) -> Iterator[tuple[str, str] | ReadError]:
     for path in paths:
         if os.path.isdir(path):
             for found in _walk(path):
                 if isinstance(found, ReadError):
                     yield found
                 elif (found_fmt := _format_of(found, fmt)) is not None:
-                    yield from _read_file(found, found_fmt, field_map)
+                    yield found, found_fmt
         elif not os.path.exists(path):
             yield ReadError("no such file or directory", path)
         else:
@@ -134,7 +145,7 @@ def _read_all(
                     path,
                 )
             else:
-                yield from _read_file(path, file_fmt, field_map)
+                yield path, file_fmt
 
 
 def read_paths(
@@ -150,9 +161,22 @@ def read_paths(
     to JSON Lines. A bad ``fmt`` or ``field_map`` is the caller's mistake and
     raises NewsIndexError at once, before anything is read.
     """
-    if fmt is not None and fmt not in SUPPORTED_FORMATS:
-        raise NewsIndexError(f"unknown format {fmt!r}; supported: {', '.join(SUPPORTED_FORMATS)}")
+    return read_inputs(input_files(paths, fmt), field_map)
+
+
+def read_inputs(
+    inputs: Iterable[tuple[str, str] | ReadError], field_map: Mapping[str, str] | None = None
+) -> Iterator[Article | ReadError]:
+    """Read the ``(path, format)`` pairs that :func:`input_files` lists, passing its errors through."""
     _check_field_map(field_map or {})
-    if isinstance(paths, (str, os.PathLike)):
-        paths = [paths]
-    return _read_all([os.fspath(path) for path in paths], fmt, dict(field_map or {}))
+    return _read_listed(inputs, dict(field_map or {}))
+
+
+def _read_listed(
+    inputs: Iterable[tuple[str, str] | ReadError], field_map: Mapping[str, str]
+) -> Iterator[Article | ReadError]:
+    for found in inputs:
+        if isinstance(found, ReadError):
+            yield found
+        else:
+            yield from _read_file(found[0], found[1], field_map)

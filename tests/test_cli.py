@@ -1,0 +1,160 @@
+"""The command line, as a user runs it: index, search, show, stats, delete, and its errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from newsindex import __version__
+from newsindex.cli import main
+
+from conftest import CORPUS, SEEDS, need_shared
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    index = tmp_path_factory.mktemp("cli") / "index"
+    result = CliRunner().invoke(main, ["index", str(CORPUS), "--index", str(index)])
+    assert result.exit_code == 0, result.output
+    assert "1,002 added, 0 updated, 0 unchanged, 0 failed" in result.output
+    return index
+
+
+def run(*args: str, env: dict[str, str] | None = None):
+    return CliRunner().invoke(main, list(args), env=env)
+
+
+def test_search_prints_total_and_ranked_hits(built: Path) -> None:
+    result = run("search", '"refused to extradite"', "--index", str(built))
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0].startswith("2 articles match")
+    assert "1. Russia Refused to Extradite Assad to New Syrian Authorities" in result.output
+    assert "**extradite**" in result.output.lower()
+
+
+def test_search_json_is_one_object_per_hit(built: Path) -> None:
+    result = run("search", "oil", "--index", str(built), "--json", "--limit", "3", "--sort", "date")
+    assert result.exit_code == 0
+    hits = [json.loads(line) for line in result.output.splitlines()]
+    assert len(hits) == 3
+    assert [h["rank"] for h in hits] == [1, 2, 3]
+    assert all("**oil**" in h["snippet"].lower() for h in hits)
+    assert [h["published"] for h in hits] == sorted((h["published"] for h in hits), reverse=True)
+
+
+def test_index_dir_from_environment(built: Path) -> None:
+    result = run("search", "bogdanov", "--json", env={"NEWSINDEX_INDEX": str(built)})
+    assert result.exit_code == 0
+    assert [json.loads(line)["id"] for line in result.output.splitlines()] == ["000_7887337d1080e0d6"]
+
+
+def test_since_until_and_paging(built: Path) -> None:
+    result = run("search", "oil", "-i", str(built), "--since", "1987-03", "--until", "1987-03", "--json", "-n", "2", "-p", "2")
+    hits = [json.loads(line) for line in result.output.splitlines()]
+    assert [h["rank"] for h in hits] == [3, 4]
+    assert all(h["published"].startswith("1987-03") for h in hits)
+
+
+def test_show_prints_the_article(built: Path) -> None:
+    result = run("show", "reuters-1", "-i", str(built))
+    assert result.exit_code == 0
+    assert result.output.startswith("BAHIA COCOA REVIEW")
+    assert "155,221 bags" in result.output
+    data = json.loads(run("show", "reuters-1", "-i", str(built), "--json").output)
+    assert data["topics"] == ["cocoa"] and data["published"].startswith("1987-02-26T15:01:01")
+
+
+def test_stats(built: Path) -> None:
+    result = run("stats", "-i", str(built), "--json")
+    data = json.loads(result.output)
+    assert data["articles"] == 1002
+    assert data["sources"] == {"Reuters": 1000, "The Insider": 1}
+    assert data["first"].startswith("1987-02-26") and data["last"].startswith("2025-04-23")
+    assert data["size_bytes"] > 0
+
+
+def test_reindexing_unchanged_files_does_no_work(built: Path) -> None:
+    result = run("index", str(CORPUS), "-i", str(built))
+    assert result.exit_code == 0
+    assert "0 added, 0 updated, 1,002 unchanged, 0 failed" in result.output
+
+
+def test_changed_article_is_updated_and_delete_removes(tmp_path: Path) -> None:
+    index = str(tmp_path / "index")
+    story = tmp_path / "story.txt"
+    story.write_text("Title: Grain talks\nDate: 2025-03-01\n\nWheat talks began.\n", encoding="utf-8")
+    assert "1 added" in run("index", str(story), "-i", index).output
+    story.write_text("Title: Grain talks\nDate: 2025-03-01\n\nWheat talks ended.\n", encoding="utf-8")
+    assert "0 added, 1 updated" in run("index", str(story), "-i", index).output
+    assert json.loads(run("search", "ended", "-i", index, "--json").output)["id"] == "story"
+    assert run("search", "began", "-i", index).output.startswith("0 articles match")
+    assert run("delete", "story", "-i", index).output.strip() == "1 deleted"
+    assert run("search", "wheat", "-i", index).output.startswith("0 articles match")
+    assert "1 added" in run("index", str(story), "-i", index, "--rebuild").output
+
+
+def test_bad_files_are_reported_with_their_place_and_the_rest_indexed(tmp_path: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text('{"headline": "Good one", "short_description": "cocoa up"}\n{broken\n', encoding="utf-8")
+    result = run("index", str(feed), "-i", str(tmp_path / "index"), "--map", "title=headline,body=short_description")
+    assert result.exit_code == 1
+    assert "1 added" in result.output and "1 failed" in result.output
+    assert "feed.jsonl:line 2" in result.output
+
+
+@pytest.mark.parametrize(
+    "args, code, message",
+    [
+        (["search", '"refused to'], 2, 'unbalanced quote: this phrase has no closing " (at character 1 of the query)'),
+        (["search", "foo:bar"], 2, "unknown field 'foo'"),
+        (["search", "date:2025-02-30"], 2, "impossible date '2025-02-30'"),
+        (["search", "oil", "--since", "1987-15"], 2, "--since"),
+        (["show", "no-such-id"], 1, "no article with id 'no-such-id'"),
+    ],
+)
+def test_errors_are_one_line_with_an_exit_code(built: Path, args, code: int, message: str) -> None:
+    result = run(*args, "-i", str(built))
+    assert result.exit_code == code
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_missing_index_is_a_clear_error(tmp_path: Path) -> None:
+    result = run("search", "oil", "-i", str(tmp_path / "nowhere"))
+    assert result.exit_code == 1
+    assert result.output.strip() == f"newsindex: error: {tmp_path / 'nowhere'}: no index here (create one with: newsindex index PATH --index {tmp_path / 'nowhere'})"
+
+
+def test_version_and_help() -> None:
+    assert run("--version").output.strip() == f"newsindex, version {__version__}"
+    for command in ("index", "search", "show", "stats", "delete"):
+        result = run(command, "--help")
+        assert result.exit_code == 0 and "--index" in result.output
+    assert "Examples" in run("search", "--help").output
+
+
+def test_console_script_prints_one_line_without_traceback(built: Path) -> None:
+    """The installed entry point, run as a process: stderr has exactly the error line."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "newsindex.cli", "search", "(oil", "--index", str(built)],
+        capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines() == ["newsindex: error: unbalanced parenthesis: this ( is never closed (at character 1 of the query)"]
+
+
+def test_seeds_from_shared_index_without_header(tmp_path: Path) -> None:
+    seeds = need_shared(SEEDS)
+    index = str(tmp_path / "index")
+    assert "2 added" in run("index", str(seeds), "-i", index).output
+    result = run("search", '"refused to extradite"', "-i", index, "--json")
+    assert {json.loads(line)["id"] for line in result.output.splitlines()} == {
+        "000_7887337d1080e0d6", "001_d111d31f41ebd35a"
+    }

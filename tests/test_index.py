@@ -1,0 +1,122 @@
+"""The index as a library user sees it: the README's API, updates, undated articles, locks, versions."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from whoosh import index as windex
+from whoosh.fields import TEXT, Schema
+from whoosh.qparser import QueryParser
+
+from newsindex import Article, IndexLockedError, IndexNotFoundError, IndexVersionError, NewsIndex, NewsIndexError
+from newsindex.readers import read_paths
+
+from conftest import CORPUS
+
+
+def test_readme_python_example(sample_index: NewsIndex) -> None:
+    with NewsIndex.open(sample_index.directory) as ix:
+        res = ix.search('"refused to extradite" date:2025', limit=10)
+        assert res.total == 2
+        assert [h.title for h in res] == [
+            "Russia Refused to Extradite Assad to New Syrian Authorities",
+            "Syria’s new leader confirms Russia refused to hand over Bashar al-Assad after he fled to Moscow",
+        ]
+
+
+def test_get_returns_the_article_as_read(sample_index: NewsIndex) -> None:
+    read = next(a for a in read_paths([CORPUS / "reut2-000.sgm"]) if a.id == "reuters-5")
+    assert sample_index.get("reuters-5") == read
+
+
+def test_ids_are_stable_across_builds(tmp_path: Path) -> None:
+    first = [a.id for a in read_paths([CORPUS])]
+    second = [a.id for a in read_paths([CORPUS])]
+    assert first == second and len(set(first)) == len(first) == 1002
+
+
+def test_plain_whoosh_opens_and_searches_the_index(sample_index: NewsIndex) -> None:
+    ix = windex.open_dir(str(sample_index.directory))
+    with ix.searcher() as searcher:
+        hits = searcher.search(QueryParser("title", ix.schema).parse("cocoa"), limit=None)
+        assert {hit["id"] for hit in hits} == {"reuters-1", "reuters-275"}
+
+
+def _article(id_: str, body: str, published: datetime | None) -> Article:
+    return Article(id=id_, title=id_, body=body, published=published)
+
+
+def test_undated_articles_never_match_a_date_filter_and_sort_last(tmp_path: Path) -> None:
+    with NewsIndex.create(tmp_path / "ix") as ix:
+        ix.add([
+            _article("old", "grain harvest", datetime(2020, 1, 1, tzinfo=timezone.utc)),
+            _article("new", "grain harvest", datetime(2025, 1, 1, tzinfo=timezone.utc)),
+            _article("undated", "grain harvest", None),
+        ])
+        assert {h.id for h in ix.search("grain date:..2030")} == {"old", "new"}
+        assert {h.id for h in ix.search("grain", until="2030")} == {"old", "new"}
+        assert [h.id for h in ix.search("grain", sort="date")] == ["new", "old", "undated"]
+        assert [h.id for h in ix.search("grain", sort="date-asc")] == ["old", "new", "undated"]
+        assert ix.stats().dated == 2
+
+
+def test_interrupted_add_leaves_the_last_commit(tmp_path: Path) -> None:
+    with NewsIndex.create(tmp_path / "ix") as ix:
+        ix.add([_article("a", "first", None)])
+
+        def exploding():
+            yield _article("b", "second", None)
+            raise KeyboardInterrupt
+
+        with pytest.raises(KeyboardInterrupt):
+            ix.add(exploding())
+    with NewsIndex.open(tmp_path / "ix") as ix:
+        assert len(ix) == 1 and ix.search("second").total == 0
+        ix.add([_article("b", "second", None)])  # the lock was released
+        assert len(ix) == 2
+
+
+def test_duplicate_ids_in_one_run_are_reported(tmp_path: Path) -> None:
+    with NewsIndex.create(tmp_path / "ix") as ix:
+        summary = ix.add([_article("a", "one", None), _article("a", "two", None)])
+        assert summary.added == 1 and len(summary.failed) == 1
+        assert "duplicate id 'a'" in str(summary.failed[0])
+
+
+def test_a_second_writer_gets_a_clear_error(tmp_path: Path) -> None:
+    with NewsIndex.create(tmp_path / "ix") as ix:
+        writer = windex.open_dir(str(tmp_path / "ix")).writer()
+        try:
+            with pytest.raises(IndexLockedError, match="being written by another process"):
+                ix.add([_article("a", "one", None)])
+        finally:
+            writer.cancel()
+
+
+def test_missing_and_foreign_and_newer_indexes_are_recognised(tmp_path: Path) -> None:
+    with pytest.raises(IndexNotFoundError):
+        NewsIndex.open(tmp_path / "nothing")
+    windex.create_in(str(tmp_path), Schema(text=TEXT))
+    with pytest.raises(IndexVersionError, match="not made by newsindex"):
+        NewsIndex.open(tmp_path)
+    NewsIndex.create(tmp_path / "ix").close()
+    meta = tmp_path / "ix" / "newsindex.json"
+    meta.write_text(json.dumps({**json.loads(meta.read_text()), "format": 999}))
+    with pytest.raises(IndexVersionError, match="rebuild"):
+        NewsIndex.open(tmp_path / "ix")
+
+
+def test_create_refuses_to_overwrite_without_being_asked(tmp_path: Path) -> None:
+    NewsIndex.create(tmp_path / "ix").close()
+    with pytest.raises(NewsIndexError, match="already exists"):
+        NewsIndex.create(tmp_path / "ix")
+
+
+@pytest.mark.parametrize("language, word, variant", [("german", "Häuser", "Haus"), ("french", "nationales", "nationale")])
+def test_other_snowball_languages(tmp_path: Path, language: str, word: str, variant: str) -> None:
+    with NewsIndex.create(tmp_path / "ix", language=language) as ix:
+        ix.add([_article("a", f"Die {word}", None)])
+        assert ix.search(variant).total == 1
