@@ -371,3 +371,18 @@ def test_parse_field_map():
 def test_parse_field_map_rejects_malformed_text(text, message):
     with pytest.raises(NewsIndexError, match=message):
         parse_field_map(text)
+
+
+def test_jsonl_named_objects_and_timestamps(tmp_path: Path) -> None:
+    """NewsAPI-style exports: source as {"id", "name"}, dates as Unix timestamps (s or ms)."""
+    feed = tmp_path / "export.jsonl"
+    feed.write_text(
+        '{"title": "A", "source": {"id": "bbc-news", "name": "BBC News"}, "publishedAt": 1745366400}\n'
+        '{"title": "B", "authors": [{"name": "Jane Roe"}], "date": 1745366400000}\n'
+        '{"title": "C", "date": 1e30}\n',
+        encoding="utf-8",
+    )
+    a, b, c = read_paths([feed], field_map={"published": "publishedAt"})
+    assert a.source == "BBC News" and a.published == datetime(2025, 4, 23, tzinfo=timezone.utc)
+    assert b.authors == ("Jane Roe",) and b.published == datetime(2025, 4, 23, tzinfo=timezone.utc)
+    assert isinstance(c, ReadError) and "out of range" in str(c) and c.position == "line 3"

@@ -8,7 +8,7 @@ means a ``Date:`` header and a ``"date"`` key are judged by the same rules.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, Mapping
 
 from ..article import Article
@@ -65,6 +65,9 @@ def is_blank(value: object) -> bool:
 
 
 def _scalar(field: str, value: object) -> str:
+    # Exports such as NewsAPI's write named things as objects: {"id": "bbc-news", "name": "BBC News"}.
+    if isinstance(value, Mapping) and isinstance(value.get("name"), str):
+        value = value["name"]
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise FieldError(field, f"{field}: expected text, got {json_type(value)}")
     return str(value).strip()
@@ -83,6 +86,13 @@ def split_list(field: str, value: object) -> tuple[str, ...]:
 
 
 def _published(value: object) -> datetime | None:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        # A Unix timestamp, in seconds or (as JavaScript writes them) milliseconds.
+        seconds = value / 1000 if abs(value) > 1e11 else value
+        try:
+            return datetime.fromtimestamp(seconds, tz=timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            raise FieldError("published", f"bad date: timestamp {value} is out of range") from None
     text = _scalar("published", value)
     if not text:
         return None
