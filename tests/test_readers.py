@@ -18,14 +18,7 @@ from newsindex.article import Article
 from newsindex.errors import NewsIndexError, ReadError
 from newsindex.readers import SUPPORTED_FORMATS, parse_field_map, read_paths
 
-CORPORA = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
-SEEDS = CORPORA / "seeds"
-REUTERS = CORPORA / "reuters21578"
-
-
-def _need(directory: Path) -> None:
-    if not directory.is_dir():
-        pytest.skip(f"corpus {directory} is not present (it lives outside the repository, in ../shared/corpora)")
+from conftest import REUTERS, SEEDS, need_shared as _need
 
 
 def _split(items):
@@ -70,12 +63,10 @@ def test_seed_articles_title_is_first_non_empty_line():
 
 
 @pytest.fixture(scope="module")
-def reuters():
+def reuters(reuters_articles):
     """All 22 Reuters files read once: (articles by id, errors, articles in order)."""
-    _need(REUTERS)
-    files = sorted(REUTERS.glob("reut2-*.sgm"))
-    assert len(files) == 22
-    articles, errors = _split(read_paths(files))
+    assert len(sorted(REUTERS.glob("reut2-*.sgm"))) == 22
+    articles, errors = _split(reuters_articles)
     return {a.id: a for a in articles}, errors, articles
 
 
