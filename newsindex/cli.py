@@ -184,7 +184,13 @@ def _check_date_option(name: str, value: str | None) -> None:
 @_index_option
 @_json_option
 def show(article_id: str, index_dir: Path, as_json: bool) -> None:
-    """Print the article with this ID, as it was indexed."""
+    """Print the article with this ID, as it was indexed.
+
+    \b
+    Examples:
+      newsindex show reuters-1
+      newsindex show 000_7887337d1080e0d6 --json
+    """
     with NewsIndex.open(index_dir) as ix:
         article = ix.get(article_id)
     if as_json:
@@ -213,7 +219,13 @@ def show(article_id: str, index_dir: Path, as_json: bool) -> None:
 @_index_option
 @_json_option
 def stats(index_dir: Path, as_json: bool) -> None:
-    """Articles, date range, sources and size on disk of the index."""
+    """Articles, date range, sources and size on disk of the index.
+
+    \b
+    Examples:
+      newsindex stats
+      newsindex stats --index reuters-index --json
+    """
     with NewsIndex.open(index_dir) as ix:
         info = ix.stats()
     if as_json:
@@ -233,7 +245,12 @@ def stats(index_dir: Path, as_json: bool) -> None:
 @click.argument("ids", nargs=-1, required=True, metavar="ID...")
 @_index_option
 def delete(ids: tuple[str, ...], index_dir: Path) -> None:
-    """Delete articles by id."""
+    """Delete articles by id (exit status 1 if any id was not in the index).
+
+    \b
+    Examples:
+      newsindex delete reuters-1 reuters-2
+    """
     with NewsIndex.open(index_dir) as ix:
         count = ix.delete(ids)
     click.echo(f"{count:,} deleted")
