@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Callable, Literal
 
 from whoosh import query as wq
@@ -32,6 +32,7 @@ from whoosh.query.spans import SpanNear2
 
 from .dates import parse_period
 from .errors import DateError, QueryError
+from .schema import day_number
 
 Operator = Literal["and", "or"]
 
@@ -51,8 +52,8 @@ FIELDS: dict[str, tuple[str, str]] = {
     "lang": ("language", "keyword"),
     "url": ("url", "exact"),
     "id": ("id", "exact"),
-    "date": ("published", "date"),
-    "published": ("published", "date"),
+    "date": ("day", "date"),
+    "published": ("day", "date"),
 }
 
 DEFAULT_FIELDS = ("title", "body")
@@ -362,15 +363,14 @@ def date_bounds(text: str) -> tuple[datetime | None, datetime | None]:
 
 
 def date_range(fieldname: str, start: datetime | None, end: datetime | None) -> wq.Query:
-    """A Whoosh range over ``[start, end)``; articles without a date never match."""
-    return wq.DateRange(fieldname, _naive_utc(start), _naive_utc(end), endexcl=True)
+    """A range of whole UTC days ``[start, end)``; articles without a date never match.
 
-
-def _naive_utc(value: datetime | None) -> datetime | None:
-    """Whoosh's DATETIME stores naive datetimes: ours are UTC."""
-    if value is None:
-        return None
-    return value.astimezone(timezone.utc).replace(tzinfo=None)
+    ``start`` and ``end`` are UTC midnights (every period a query can name is
+    made of whole days), so the day numbers are exact.
+    """
+    first = day_number(start) if start else None
+    last = day_number(end) - 1 if end else None
+    return wq.NumericRange(fieldname, first, last)
 
 
 def _any(queries) -> wq.Query:  # type: ignore[no-untyped-def]

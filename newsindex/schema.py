@@ -4,14 +4,20 @@ The whole article is kept in one stored field (``article``) rather than one
 stored field per column: stored fields are loaded a document at a time
 anyway, and one place for the article means ``show`` and the hits read back
 exactly what was indexed. The indexed fields carry no copies of the text.
+
+Dates are indexed twice, each for one job: ``day`` (days since 1970, a
+numeric field) answers date filters, which always fall on whole UTC days, with
+a handful of terms per range; ``published`` (microseconds, a column only)
+sorts by date without indexing terms of microsecond precision.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.columns import NumericColumn
+from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from .analysis import name_analyzer, text_analyzer
 from .article import Article
@@ -19,6 +25,12 @@ from .article import Article
 #: Bumped whenever the schema or the analysis changes in a way that makes
 #: older indexes unreadable or differently searchable.
 FORMAT_VERSION = 1
+
+#: The ``published`` column's value for an article without a date: the
+#: smallest 64-bit number, so that newest-first order puts such articles last.
+UNDATED = -(2**63)
+
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 #: A title match weighs this many times a body match (BM25F field boost):
 #: headline words say what a story is about.
@@ -41,7 +53,8 @@ def build_schema(language: str = "english") -> Schema:
         places=KEYWORD(commas=True, lowercase=True),
         language=KEYWORD(lowercase=True),
         url=ID,
-        published=DATETIME(sortable=True),
+        day=NUMERIC(int, bits=32, signed=True, shift_step=4),
+        published=COLUMN(NumericColumn("q", default=UNDATED)),
         article=STORED,
     )
 
@@ -69,8 +82,25 @@ def to_document(article: Article) -> dict[str, Any]:
     if article.url:
         doc["url"] = article.url
     if article.published is not None:
-        doc["published"] = article.published.astimezone(timezone.utc).replace(tzinfo=None)
+        doc["day"] = day_number(article.published)
+        doc["published"] = to_micros(article.published)
     return doc
+
+
+def day_number(moment: datetime) -> int:
+    """Days since 1970-01-01 (UTC) of an aware datetime: what date filters search."""
+    return (moment - EPOCH).days
+
+
+def to_micros(moment: datetime) -> int:
+    """Microseconds since 1970-01-01 (UTC): the sort key of the ``published`` column."""
+    delta = moment - EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def from_micros(micros: int) -> datetime:
+    """The aware UTC datetime of a ``published`` column value."""
+    return EPOCH + timedelta(microseconds=micros)
 
 
 def to_stored(article: Article) -> dict[str, Any]:

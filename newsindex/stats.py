@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from whoosh.query import Every
+from .schema import UNDATED, from_micros
 
 
 @dataclass
@@ -51,13 +51,12 @@ class IndexStats:
         }
 
 
-def collect_stats(searcher: Any, directory: Path) -> IndexStats:
-    """Read the statistics of one index from its Whoosh searcher and directory.
+def collect_stats(reader: Any, directory: Path) -> IndexStats:
+    """Read the statistics of one index from its Whoosh reader and directory.
 
     Columns are read rather than stored fields, so this costs a pass over a
     few numbers per article, not a load of every article.
     """
-    reader = searcher.reader()
     stats = IndexStats(articles=reader.doc_count())
     if stats.articles:
         sources = reader.column_reader("source_name")
@@ -65,12 +64,11 @@ def collect_stats(searcher: Any, directory: Path) -> IndexStats:
             source = sources[docnum]
             if source:
                 stats.sources[source] += 1
-        # A column has a value for every document; only those with a date term really have one.
         dates = reader.column_reader("published")
-        dated = [dates[d] for d in searcher.docs_for_query(Every("published"))]
+        dated = [dates[d] for d in reader.all_doc_ids() if dates[d] != UNDATED]
         if dated:
             stats.dated = len(dated)
-            stats.first = min(dated).replace(tzinfo=timezone.utc)
-            stats.last = max(dated).replace(tzinfo=timezone.utc)
+            stats.first = from_micros(min(dated))
+            stats.last = from_micros(max(dated))
     stats.size_bytes = sum(p.stat().st_size for p in directory.iterdir() if p.is_file())
     return stats

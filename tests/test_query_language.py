@@ -226,3 +226,13 @@ def test_sort_by_date_orders_hits_and_paging_is_consistent(reuters_index) -> Non
     assert [h.id for h in page1] + [h.id for h in page2] == [h.id for h in both]
     assert page2.hits[0].rank == 21
     assert page1.total == both.total == len(ids(reuters_index, "coffee"))
+
+
+@pytest.mark.parametrize("sort", ["relevance", "date", "date-asc"])
+@pytest.mark.parametrize(
+    "query",
+    ["oil", "oil date:1987-03-01..1987-03-15", '"interest rates"', "oil OR gas", "coffee brazil", "date:1987-03", "-oil"],
+)
+def test_total_is_exact_on_the_first_page(reuters_index, query: str, sort: str) -> None:
+    """The total of a 10-hit page is the number of all matching articles (Whoosh's own count can fall short)."""
+    assert reuters_index.search(query, sort=sort).total == len(ids(reuters_index, query))
