@@ -23,12 +23,12 @@ from .errors import (  # noqa: E402
     QueryError,
     ReadError,
 )
-from .index import IndexSummary, NewsIndex  # noqa: E402
+from .index import IndexingInterrupted, IndexSummary, NewsIndex  # noqa: E402
 from .results import Hit, Results  # noqa: E402
 from .stats import IndexStats  # noqa: E402
 
 __all__ = [
     "Article", "ArticleNotFoundError", "DateError", "Hit", "IndexLockedError", "IndexNotFoundError",
-    "IndexStats", "IndexSummary", "IndexVersionError", "NewsIndex", "NewsIndexError", "QueryError",
+    "IndexStats", "IndexSummary", "IndexingInterrupted", "IndexVersionError", "NewsIndex", "NewsIndexError", "QueryError",
     "ReadError", "Results", "__version__",
 ]

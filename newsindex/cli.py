@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import signal
 import sys
 from pathlib import Path
 from typing import Any, Callable
@@ -18,7 +19,7 @@ import click
 from . import __version__
 from .dates import parse_period
 from .errors import DateError, NewsIndexError, QueryError
-from .index import SORTS, NewsIndex, default_index_dir
+from .index import COMMIT_EVERY, SORTS, IndexingInterrupted, NewsIndex, default_index_dir
 from .readers import SUPPORTED_FORMATS, input_files, parse_field_map, read_inputs
 from .schema import to_stored
 
@@ -29,8 +30,13 @@ class _Group(click.Group):
     """Turns the library's errors into one-line messages."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        # A polite kill (SIGTERM) stops a run the way Ctrl-C does: roll back, report, exit.
+        signal.signal(signal.SIGTERM, _interrupt)
         try:
             return super().invoke(ctx)
+        except IndexingInterrupted as exc:
+            click.echo(f"newsindex: {exc}", err=True)
+            sys.exit(130)
         except QueryError as exc:
             click.echo(f"newsindex: error: {exc}", err=True)
             sys.exit(2)
@@ -40,6 +46,10 @@ class _Group(click.Group):
         except KeyboardInterrupt:
             click.echo("newsindex: interrupted; the index is as it was at its last commit", err=True)
             sys.exit(130)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _index_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -76,10 +86,14 @@ def main() -> None:
 @click.option("--map", "field_map", metavar="FIELD=KEY,...", help="Map JSON keys to fields, e.g. title=headline,body=short_description.")
 @click.option("--format", "fmt", type=click.Choice(SUPPORTED_FORMATS), help="Read every file in this format, whatever its extension.")
 @click.option("--language", default="english", show_default=True, help="Snowball language of a new index's stemmer.")
+@click.option("--commit-every", default=COMMIT_EVERY, show_default=True, type=click.IntRange(1),
+              help="Commit after this many written articles: a crash loses at most one batch.")
+@click.option("--wait", default=0.0, type=click.FloatRange(0), metavar="SECONDS",
+              help="Wait this long for another process writing the index, instead of failing at once.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def index_cmd(
     paths: tuple[Path, ...], index_dir: Path, rebuild: bool, field_map: str | None,
-    fmt: str | None, language: str, quiet: bool,
+    fmt: str | None, language: str, commit_every: int, wait: float, quiet: bool,
 ) -> None:
     """Index the articles in PATHS (files or directories, read recursively).
 
@@ -100,7 +114,9 @@ def index_cmd(
         inputs, label="indexing", file=sys.stderr, hidden=quiet or not sys.stderr.isatty(),
         item_show_func=lambda item: item[0] if isinstance(item, tuple) else None,
     ) as files:
-        summary = ix.add(read_inputs(files, mapping))
+        summary = ix.add(read_inputs(files, mapping), commit_every=commit_every, wait=wait)
+    if summary.stale_lock:
+        click.echo(f"newsindex: cleared a stale lock left by {summary.stale_lock}, which is no longer running", err=True)
     click.echo(
         f"{summary.added:,} added, {summary.updated:,} updated, {summary.unchanged:,} unchanged, "
         f"{len(summary.failed):,} failed ({index_dir})"
@@ -244,7 +260,9 @@ def stats(index_dir: Path, as_json: bool) -> None:
 @main.command()
 @click.argument("ids", nargs=-1, required=True, metavar="ID...")
 @_index_option
-def delete(ids: tuple[str, ...], index_dir: Path) -> None:
+@click.option("--wait", default=0.0, type=click.FloatRange(0), metavar="SECONDS",
+              help="Wait this long for another process writing the index.")
+def delete(ids: tuple[str, ...], index_dir: Path, wait: float) -> None:
     """Delete articles by id (exit status 1 if any id was not in the index).
 
     \b
@@ -252,7 +270,7 @@ def delete(ids: tuple[str, ...], index_dir: Path) -> None:
       newsindex delete reuters-1 reuters-2
     """
     with NewsIndex.open(index_dir) as ix:
-        count = ix.delete(ids)
+        count = ix.delete(ids, wait=wait)
     click.echo(f"{count:,} deleted")
     if count < len(ids):
         sys.exit(1)

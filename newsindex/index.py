@@ -12,7 +12,8 @@ import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Iterable, Literal
+from contextlib import contextmanager
+from typing import Iterable, Iterator, Literal
 
 from whoosh import index as windex
 from whoosh import query as wq
@@ -32,6 +33,7 @@ from .errors import (
     NewsIndexError,
     ReadError,
 )
+from .locking import WriteLock
 from .query import Operator, QueryParser, date_range
 from .results import Hit, Results, make_highlighter
 from .schema import FORMAT_VERSION, UNDATED, build_schema, from_stored, to_document
@@ -42,6 +44,10 @@ SORTS: tuple[str, ...] = ("relevance", "date", "date-asc")
 
 #: The file that marks a directory as a newsindex index and records how it was built.
 META_FILE = "newsindex.json"
+
+#: Articles written between commits: a crash loses at most this many, and
+#: each commit costs a Whoosh segment (merged later), so not too few either.
+COMMIT_EVERY = 10_000
 
 #: Memory for Whoosh's posting pool while indexing: bigger pools spill and merge less.
 WRITER_LIMIT_MB = 256
@@ -55,11 +61,83 @@ class IndexSummary:
     updated: int = 0
     unchanged: int = 0
     failed: list[ReadError] = field(default_factory=list)
+    #: Articles of this run that are committed (all of them, unless interrupted).
+    committed: int = 0
+    #: Who held the write lock when a killed writer left it behind (it was cleared).
+    stale_lock: str | None = None
 
     @property
     def read(self) -> int:
         """Articles read successfully (whatever was then done with them)."""
         return self.added + self.updated + self.unchanged
+
+
+class IndexingInterrupted(NewsIndexError):
+    """Indexing was interrupted; the batch being written was rolled back, earlier batches kept."""
+
+    def __init__(self, summary: IndexSummary, rolled_back: int) -> None:
+        self.summary = summary
+        self.rolled_back = rolled_back
+        super().__init__(
+            f"interrupted: kept the {summary.committed:,} articles committed by this run, "
+            f"rolled back the {rolled_back:,} not yet committed; run the same command again to resume"
+        )
+
+
+class _Batch:
+    """The Whoosh writer of the batch being written, opened on the first write."""
+
+    def __init__(self, open_writer) -> None:  # type: ignore[no-untyped-def]
+        self._open = open_writer
+        self._writer = None
+        self.pending = 0
+
+    def write(self, doc: dict, replace: bool) -> None:  # type: ignore[type-arg]
+        if self._writer is None:
+            self._writer = self._open()
+        if replace:
+            self._writer.update_document(**doc)
+        else:
+            self._writer.add_document(**doc)
+        self.pending += 1
+
+    def commit(self) -> int:
+        """Commit what is pending; return how many articles that was."""
+        done, self.pending = self.pending, 0
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            try:
+                writer.commit()
+            except BaseException:
+                _cancel(writer)
+                raise
+        return done
+
+    def cancel(self) -> int:
+        """Roll back what is pending; return how many articles that was."""
+        lost, self.pending = self.pending, 0
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            _cancel(writer)
+        return lost
+
+
+def _cancel(writer) -> None:  # type: ignore[no-untyped-def]
+    """Cancel a Whoosh writer; a failing disk must not hide the error that led here."""
+    try:
+        writer.cancel()
+    except Exception:  # noqa: BLE001 - the original error is the one to report
+        pass
+
+
+@contextmanager
+def _locked_dir(directory: Path, wait: float) -> Iterator[WriteLock]:
+    lock = WriteLock(directory)
+    lock.acquire(wait)
+    try:
+        yield lock
+    finally:
+        lock.release()
 
 
 def default_index_dir() -> Path:
@@ -107,13 +185,16 @@ class NewsIndex:
         schema = build_schema(language)
         try:
             path.mkdir(parents=True, exist_ok=True)
-            ix = windex.create_in(str(path), schema)
-        except LockError:
-            raise _locked(path) from None
         except OSError as exc:
             raise NewsIndexError(f"{path}: cannot create an index here: {exc.strerror or exc}") from None
-        meta = {"format": FORMAT_VERSION, "language": language, "created_by": f"newsindex {__version__}"}
-        _write_meta(path, meta)
+        # Replacing an index must not pull it from under a writer.
+        with _locked_dir(path, wait=0.0):
+            try:
+                ix = windex.create_in(str(path), schema)
+            except OSError as exc:
+                raise NewsIndexError(f"{path}: cannot create an index here: {exc.strerror or exc}") from None
+            meta = {"format": FORMAT_VERSION, "language": language, "created_by": f"newsindex {__version__}"}
+            _write_meta(path, meta)
         return cls(path, ix, language)
 
     @classmethod
@@ -164,22 +245,36 @@ class NewsIndex:
 
     # -- writing -----------------------------------------------------------
 
-    def add(self, items: Iterable[Article | ReadError]) -> IndexSummary:
+    def add(
+        self,
+        items: Iterable[Article | ReadError],
+        commit_every: int | None = COMMIT_EVERY,
+        wait: float = 0.0,
+    ) -> IndexSummary:
         """Index articles; return what was added, updated, unchanged or failed.
 
         ``items`` may mix articles and the :class:`ReadError` records a reader
         yields for bad input, so one bad file is counted and reported rather
         than ending the run. An article whose id is already indexed replaces
         it, unless its content hash is the same, in which case nothing is
-        written. Everything is committed at the end; if anything interrupts
-        the run the writer is cancelled and the index stays as it was at its
-        last commit.
+        written: so re-running an interrupted run resumes where its last
+        commit ended.
+
+        Changes are committed every ``commit_every`` written articles (and at
+        the end), so a crash loses at most one batch. If the run is
+        interrupted (Ctrl-C) the open batch is rolled back and
+        :class:`IndexingInterrupted` says what was kept; if the disk fails,
+        the open batch is rolled back and :class:`NewsIndexError` says why.
+        Either way the index is exactly as it was at its last commit.
+        ``wait`` is how long to wait for another writer to finish.
         """
-        summary = IndexSummary()
-        known = self._content_hashes()
-        seen: dict[str, str] = {}
-        writer = self._writer()
+        lock = WriteLock(self.directory)
+        lock.acquire(wait)
+        summary = IndexSummary(stale_lock=lock.stale_owner)
+        batch = _Batch(self._writer)
         try:
+            known = self._content_hashes()
+            seen: dict[str, str] = {}
             for item in items:
                 if isinstance(item, ReadError):
                     summary.failed.append(item)
@@ -191,37 +286,45 @@ class NewsIndex:
                     )
                     continue
                 seen[item.id] = item.origin
-                digest = item.content_hash
                 old = known.get(item.id)
-                if old == digest:
+                if old == item.content_hash:
                     summary.unchanged += 1
                     continue
-                doc = to_document(item)
+                batch.write(to_document(item), replace=old is not None)
                 if old is None:
-                    writer.add_document(**doc)
                     summary.added += 1
                 else:
-                    writer.update_document(**doc)
                     summary.updated += 1
-            if summary.added or summary.updated:
-                writer.commit()
-            else:
-                writer.cancel()
+                if commit_every and batch.pending >= commit_every:
+                    summary.committed += batch.commit()
+            summary.committed += batch.commit()
+        except KeyboardInterrupt:
+            rolled_back = batch.cancel()
+            raise IndexingInterrupted(summary, rolled_back) from None
+        except OSError as exc:
+            batch.cancel()
+            raise NewsIndexError(
+                f"{self.directory}: cannot write the index: {exc.strerror or exc}; "
+                f"it is as it was at its last commit ({summary.committed:,} articles of this run committed)"
+            ) from None
         except BaseException:
-            writer.cancel()
+            batch.cancel()
             raise
-        self._refresh()
+        finally:
+            lock.release()
+            self._refresh()
         return summary
 
-    def delete(self, ids: Iterable[str]) -> int:
+    def delete(self, ids: Iterable[str], wait: float = 0.0) -> int:
         """Delete articles by id; return how many were deleted."""
-        writer = self._writer()
-        try:
-            count = sum(writer.delete_by_term("id", article_id) for article_id in ids)
-            writer.commit()
-        except BaseException:
-            writer.cancel()
-            raise
+        with _locked_dir(self.directory, wait):
+            writer = self._writer()
+            try:
+                count = sum(writer.delete_by_term("id", article_id) for article_id in ids)
+                writer.commit()
+            except BaseException:
+                writer.cancel()
+                raise
         self._refresh()
         return count
 
@@ -229,7 +332,11 @@ class NewsIndex:
         try:
             return self._ix.writer(limitmb=WRITER_LIMIT_MB)
         except LockError:
-            raise _locked(self.directory) from None
+            raise IndexLockedError(
+                f"{self.directory}: the index is being written by another program (Whoosh's write lock is held)"
+            ) from None
+        except OSError as exc:
+            raise NewsIndexError(f"{self.directory}: cannot write the index: {exc.strerror or exc}") from None
 
     def _content_hashes(self) -> dict[str, str]:
         """id -> content hash of every indexed article, read from columns (no stored fields)."""
@@ -337,10 +444,6 @@ class NewsIndex:
 
 def _undated_last(micros: int) -> tuple[bool, int]:
     return micros == UNDATED, micros
-
-
-def _locked(path: Path) -> IndexLockedError:
-    return IndexLockedError(f"{path}: the index is being written by another process (its write lock is held)")
 
 
 def _write_meta(path: Path, meta: dict[str, object]) -> None:

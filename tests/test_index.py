@@ -11,7 +11,7 @@ from whoosh import index as windex
 from whoosh.fields import TEXT, Schema
 from whoosh.qparser import QueryParser
 
-from newsindex import Article, IndexLockedError, IndexNotFoundError, IndexVersionError, NewsIndex, NewsIndexError
+from newsindex import Article, IndexingInterrupted, IndexLockedError, IndexNotFoundError, IndexVersionError, NewsIndex, NewsIndexError
 from newsindex.readers import read_paths
 
 from conftest import CORPUS
@@ -63,20 +63,23 @@ def test_undated_articles_never_match_a_date_filter_and_sort_last(tmp_path: Path
         assert ix.stats().dated == 2
 
 
-def test_interrupted_add_leaves_the_last_commit(tmp_path: Path) -> None:
+def test_interrupted_add_keeps_committed_batches_and_rolls_back_the_rest(tmp_path: Path) -> None:
     with NewsIndex.create(tmp_path / "ix") as ix:
         ix.add([_article("a", "first", None)])
 
-        def exploding():
-            yield _article("b", "second", None)
+        def interrupted():
+            for n in range(5):
+                yield _article(f"b{n}", "second", None)
             raise KeyboardInterrupt
 
-        with pytest.raises(KeyboardInterrupt):
-            ix.add(exploding())
+        with pytest.raises(IndexingInterrupted) as info:
+            ix.add(interrupted(), commit_every=2)
+        assert info.value.summary.committed == 4 and info.value.rolled_back == 1
+        assert "kept the 4 articles committed by this run, rolled back the 1" in str(info.value)
     with NewsIndex.open(tmp_path / "ix") as ix:
-        assert len(ix) == 1 and ix.search("second").total == 0
-        ix.add([_article("b", "second", None)])  # the lock was released
-        assert len(ix) == 2
+        assert sorted(h.id for h in ix.search("first OR second")) == ["a", "b0", "b1", "b2", "b3"]
+        summary = ix.add(_article(f"b{n}", "second", None) for n in range(5))  # the lock was released
+        assert (summary.added, summary.unchanged) == (1, 4)  # a re-run resumes
 
 
 def test_duplicate_ids_in_one_run_are_reported(tmp_path: Path) -> None:
@@ -90,7 +93,7 @@ def test_a_second_writer_gets_a_clear_error(tmp_path: Path) -> None:
     with NewsIndex.create(tmp_path / "ix") as ix:
         writer = windex.open_dir(str(tmp_path / "ix")).writer()
         try:
-            with pytest.raises(IndexLockedError, match="being written by another process"):
+            with pytest.raises(IndexLockedError, match="being written by another program"):
                 ix.add([_article("a", "one", None)])
         finally:
             writer.cancel()
