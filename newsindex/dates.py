@@ -12,7 +12,7 @@ UTC interval ``[start, end)``, which is what a range filter needs.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import MAXYEAR, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
 from .errors import DateError
@@ -43,6 +43,9 @@ _DMY_NAMED = re.compile(
 )
 # "April 23, 2025" / "Apr 23 2025"
 _MDY_NAMED = re.compile(r"^([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$")
+
+#: The end of the last period a date can name (Python's datetimes stop at 9999-12-31).
+END_OF_TIME = datetime.max.replace(tzinfo=timezone.utc)
 
 _PERIOD = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 
@@ -111,19 +114,16 @@ def parse_period(text: str) -> tuple[datetime, datetime]:
         raise DateError(f"not a date: {text!r} (expected YYYY, YYYY-MM or YYYY-MM-DD)")
     year, month, day = (int(g) if g else None for g in match.groups())
     try:
-        if month is None:
-            start = datetime(year, 1, 1, tzinfo=timezone.utc)
-            end = datetime(year + 1, 1, 1, tzinfo=timezone.utc)
-        elif day is None:
-            start = datetime(year, month, 1, tzinfo=timezone.utc)
-            end = (
-                datetime(year + 1, 1, 1, tzinfo=timezone.utc)
-                if month == 12
-                else datetime(year, month + 1, 1, tzinfo=timezone.utc)
-            )
-        else:
-            start = datetime(year, month, day, tzinfo=timezone.utc)
-            end = start + timedelta(days=1)
-    except (ValueError, OverflowError) as exc:
+        start = datetime(year, month or 1, day or 1, tzinfo=timezone.utc)
+    except ValueError as exc:
         raise DateError(f"impossible date {text!r}: {exc}") from None
+    try:
+        if month is None:
+            end = start.replace(year=year + 1)
+        elif day is None:
+            end = start.replace(year=year + 1, month=1) if month == 12 else start.replace(month=month + 1)
+        else:
+            end = start + timedelta(days=1)
+    except (ValueError, OverflowError):
+        end = END_OF_TIME  # the period ends where Python's calendar does
     return start, end

@@ -280,9 +280,9 @@ class NewsIndex:
                     summary.failed.append(item)
                     continue
                 if item.id in seen:
-                    path, _, position = item.origin.rpartition(":")
+                    path, _, line = item.origin.rpartition(":")
                     summary.failed.append(
-                        ReadError(f"duplicate id {item.id!r}, also read from {seen[item.id]}", path, position)
+                        ReadError(f"duplicate id {item.id!r}, also read from {seen[item.id]}", path, f"line {line}")
                     )
                     continue
                 seen[item.id] = item.origin

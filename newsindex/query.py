@@ -30,7 +30,7 @@ from whoosh import query as wq
 from whoosh.analysis import Composable
 from whoosh.query.spans import SpanNear2
 
-from .dates import parse_period
+from .dates import END_OF_TIME, parse_period
 from .errors import DateError, QueryError
 from .schema import day_number
 
@@ -369,7 +369,7 @@ def date_range(fieldname: str, start: datetime | None, end: datetime | None) -> 
     made of whole days), so the day numbers are exact.
     """
     first = day_number(start) if start else None
-    last = day_number(end) - 1 if end else None
+    last = day_number(end) - 1 if end and end != END_OF_TIME else None
     return wq.NumericRange(fieldname, first, last)
 
 
