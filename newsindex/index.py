@@ -194,7 +194,10 @@ class NewsIndex:
             except OSError as exc:
                 raise NewsIndexError(f"{path}: cannot create an index here: {exc.strerror or exc}") from None
             meta = {"format": FORMAT_VERSION, "language": language, "created_by": f"newsindex {__version__}"}
-            _write_meta(path, meta)
+            try:
+                _write_meta(path, meta)
+            except OSError as exc:
+                raise NewsIndexError(f"{path}: cannot create an index here: {exc.strerror or exc}") from None
         return cls(path, ix, language)
 
     @classmethod

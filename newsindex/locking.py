@@ -59,9 +59,13 @@ class WriteLock:
                     ) from None
                 time.sleep(min(0.1, max(deadline - time.monotonic(), 0.0)))
         self.stale_owner = _read(fd) or None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"process {os.getpid()} on {socket.gethostname()}".encode(), 0)
-        os.fsync(fd)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"process {os.getpid()} on {socket.gethostname()}".encode(), 0)
+            os.fsync(fd)
+        except OSError as exc:
+            os.close(fd)  # closing releases the lock
+            raise NewsIndexError(f"{self.path.parent}: cannot write to the index: {exc.strerror}") from None
         self._fd = fd
 
     def release(self) -> None:
