@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+import nltk
 from nltk.stem.snowball import SnowballStemmer
 from whoosh.analysis import Composable, Filter, LowercaseFilter, Token, Tokenizer
 from whoosh.lang.stopwords import stoplists
@@ -170,6 +171,20 @@ def name_analyzer() -> Composable:
     ``source:times`` match unrelated names.
     """
     return NewsTokenizer() | LowercaseFilter()
+
+
+def analysis_signature(analyzer: Composable) -> list[str]:
+    """What decides the tokens an analyzer makes: its parts, their settings, the token
+    rules and the stemmer's version. An index records it, so that an index built by
+    other analysis (a newer NLTK, changed token rules) is recognised instead of being
+    silently searched with words it never indexed.
+    """
+    items = getattr(analyzer, "items", [analyzer])
+    parts = [
+        type(item).__qualname__ + repr(sorted((k, v) for k, v in vars(item).items() if not k.startswith("_")))
+        for item in items
+    ]
+    return [*parts, _TOKEN.pattern, _POSSESSIVE.pattern, f"nltk {nltk.__version__}"]
 
 
 def stop_words(language: str = "english") -> frozenset[str]:

@@ -36,7 +36,7 @@ from .errors import (
 from .locking import WriteLock
 from .query import Operator, QueryParser, date_range
 from .results import Hit, Results, make_highlighter
-from .schema import FORMAT_VERSION, UNDATED, build_schema, from_stored, to_document
+from .schema import FORMAT_VERSION, UNDATED, build_schema, from_stored, schema_fingerprint, to_document
 from .stats import IndexStats, collect_stats
 
 Sort = Literal["relevance", "date", "date-asc"]
@@ -193,7 +193,10 @@ class NewsIndex:
                 ix = windex.create_in(str(path), schema)
             except OSError as exc:
                 raise NewsIndexError(f"{path}: cannot create an index here: {exc.strerror or exc}") from None
-            meta = {"format": FORMAT_VERSION, "language": language, "created_by": f"newsindex {__version__}"}
+            meta = {
+                "format": FORMAT_VERSION, "language": language, "fingerprint": schema_fingerprint(schema),
+                "created_by": f"newsindex {__version__}",
+            }
             try:
                 _write_meta(path, meta)
             except OSError as exc:
@@ -218,13 +221,19 @@ class NewsIndex:
                 f"{path}: index format {meta.get('format')} but this newsindex reads format "
                 f"{FORMAT_VERSION}; rebuild it with --rebuild"
             )
+        language = meta.get("language", "english")
+        if meta.get("fingerprint") != schema_fingerprint(build_schema(language)):
+            raise IndexVersionError(
+                f"{path}: built by {meta.get('created_by', 'another newsindex')} with other fields or text "
+                f"analysis (or another NLTK) than this newsindex {__version__} uses; rebuild it with --rebuild"
+            )
         try:
             ix = windex.open_dir(str(path))
         except windex.EmptyIndexError:
             raise IndexNotFoundError(f"{path}: the index files are missing; rebuild it with --rebuild") from None
         except OSError as exc:
             raise NewsIndexError(f"{path}: cannot open the index: {exc.strerror or exc}") from None
-        return cls(path, ix, meta.get("language", "english"))
+        return cls(path, ix, language)
 
     @classmethod
     def open_or_create(cls, directory: str | os.PathLike[str], language: str = "english") -> "NewsIndex":

@@ -13,13 +13,15 @@ sorts by date without indexing terms of microsecond precision.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from .analysis import name_analyzer, text_analyzer
+from .analysis import analysis_signature, name_analyzer, text_analyzer
 from .article import Article
 
 #: Bumped whenever the schema or the analysis changes in a way that makes
@@ -57,6 +59,16 @@ def build_schema(language: str = "english") -> Schema:
         published=COLUMN(NumericColumn("q", default=UNDATED)),
         article=STORED,
     )
+
+
+def schema_fingerprint(schema: Schema) -> str:
+    """A digest of the schema and its text analysis, recorded in an index when it is built."""
+    described = [
+        [name, type(field).__name__, field.scorable, getattr(field, "field_boost", 1.0),
+         analysis_signature(field.analyzer) if getattr(field, "analyzer", None) else None]
+        for name, field in sorted(schema.items())
+    ]
+    return hashlib.sha256(json.dumps([FORMAT_VERSION, described]).encode()).hexdigest()[:16]
 
 
 def to_document(article: Article) -> dict[str, Any]:

@@ -107,9 +107,26 @@ def test_missing_and_foreign_and_newer_indexes_are_recognised(tmp_path: Path) ->
         NewsIndex.open(tmp_path)
     NewsIndex.create(tmp_path / "ix").close()
     meta = tmp_path / "ix" / "newsindex.json"
-    meta.write_text(json.dumps({**json.loads(meta.read_text()), "format": 999}))
-    with pytest.raises(IndexVersionError, match="rebuild"):
+    original = json.loads(meta.read_text())
+    meta.write_text(json.dumps({**original, "format": 999}))
+    with pytest.raises(IndexVersionError, match="index format 999 but this newsindex reads format 1; rebuild"):
         NewsIndex.open(tmp_path / "ix")
+    meta.write_text(json.dumps({**original, "fingerprint": "0123456789abcdef", "created_by": "newsindex 0.0.1"}))
+    with pytest.raises(IndexVersionError, match="built by newsindex 0.0.1 with other fields or text analysis"):
+        NewsIndex.open(tmp_path / "ix")
+
+
+def test_fingerprint_follows_the_analysis(monkeypatch) -> None:
+    """A change of stemmer version or token rules changes what an index must record."""
+    import nltk
+
+    from newsindex.schema import build_schema, schema_fingerprint
+
+    before = schema_fingerprint(build_schema("english"))
+    assert before == schema_fingerprint(build_schema("english"))
+    assert before != schema_fingerprint(build_schema("german"))
+    monkeypatch.setattr(nltk, "__version__", "99.0")
+    assert before != schema_fingerprint(build_schema("english"))
 
 
 def test_create_refuses_to_overwrite_without_being_asked(tmp_path: Path) -> None:
