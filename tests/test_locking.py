@@ -89,3 +89,32 @@ def test_cli_reports_the_cleared_stale_lock(index: Path, tmp_path: Path) -> None
     )
     assert proc.returncode == 0, proc.stderr
     assert f"cleared a stale lock left by process {holder.pid} on" in proc.stderr
+
+
+def test_searches_while_writing_see_whole_commits(tmp_path: Path) -> None:
+    """A writer process indexes real Reuters files in batches while this process searches."""
+    from conftest import reuters_files
+
+    files = reuters_files()[:3]
+    index = tmp_path / "ix"
+    NewsIndex.create(index).close()
+    writer = subprocess.Popen(
+        [sys.executable, "-m", "newsindex.cli", "index", *map(str, files), "--index", str(index),
+         "--commit-every", "250", "-q"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    seen_sizes = set()
+    while writer.poll() is None:
+        with NewsIndex.open(index) as ix:
+            size = len(ix)
+            res = ix.search("-zzzznotaword", limit=1)  # every article
+            oil = ix.search("oil", limit=5000)
+            assert res.total == size
+            assert oil.total == len(oil.hits)
+            assert size % 250 == 0 or size == 3000
+            seen_sizes.add(size)
+        time.sleep(0.05)
+    assert writer.returncode == 0, writer.stderr.read()
+    assert len(seen_sizes) >= 3  # the searches really ran during the writing
+    with NewsIndex.open(index) as ix:
+        assert len(ix) == 3000
