@@ -21,7 +21,7 @@ from whoosh import collectors, sorting
 from whoosh.index import LockError
 from whoosh.scoring import BM25F
 
-from . import __version__
+from . import __version__, coverage
 from .analysis import SnowballFilter, stop_words
 from .article import Article
 from .dates import parse_period
@@ -36,7 +36,7 @@ from .errors import (
 from .locking import WriteLock
 from .query import Operator, QueryParser, date_range
 from .results import Hit, Results, make_highlighter
-from .schema import FORMAT_VERSION, UNDATED, build_schema, from_stored, schema_fingerprint, to_document
+from .schema import FACETS, FORMAT_VERSION, UNDATED, build_schema, from_stored, schema_fingerprint, to_document
 from .stats import IndexStats, collect_stats
 
 Sort = Literal["relevance", "date", "date-asc"]
@@ -392,22 +392,22 @@ class NewsIndex:
         since: str | None = None,
         until: str | None = None,
         highlight: tuple[str, str] = ("**", "**"),
+        facets: Iterable[str] = (),
+        facet_limit: int = 10,
     ) -> Results:
         """Search; return one page of hits and the exact total.
 
         ``since``/``until`` take the same periods as ``date:`` (``2025``,
         ``2025-04``, ``2025-04-23``) and include the whole period they name.
         ``operator="or"`` makes a bag of words match when any word does.
+        ``facets`` (``source``, ``topic``, ``place``, ``author``) adds the top
+        ``facet_limit`` values of each among *all* matching articles.
         """
         if limit < 1 or page < 1:
             raise NewsIndexError("limit and page must be at least 1")
         if sort not in SORTS:
             raise NewsIndexError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
-        q = self.parse(query, operator)
-        if since or until:
-            start = parse_period(since)[0] if since else None
-            end = parse_period(until)[1] if until else None
-            q = wq.And([q, date_range("day", start, end)])
+        q = self._filtered(query, operator, since, until)
         if sort == "relevance":
             # replace=0 and no block quality: Whoosh's pruning of sub-queries that can no
             # longer reach the top N makes its count of matches too low (seen: "oil" gave
@@ -440,7 +440,53 @@ class NewsIndex:
                     snippet=" ".join(snippet.split()),
                 )
             )
-        return Results(query=query, total=len(found), page=page, limit=limit, hits=hits)
+        counts = {}
+        if facets:
+            counts = self._facets(q, facets, facet_limit)
+        return Results(query=query, total=len(found), page=page, limit=limit, hits=hits, facets=counts)
+
+    def _filtered(self, query: str, operator: Operator, since: str | None, until: str | None) -> wq.Query:
+        """The query with the ``since``/``until`` periods as a date filter."""
+        q = self.parse(query, operator)
+        if since or until:
+            start = parse_period(since)[0] if since else None
+            end = parse_period(until)[1] if until else None
+            q = wq.And([q, date_range("day", start, end)])
+        return q
+
+    def _facets(self, q: wq.Query, names: Iterable[str], top: int) -> dict[str, list[tuple[str, int]]]:
+        names = list(names)
+        unknown = [n for n in names if n not in FACETS]
+        if unknown:
+            raise NewsIndexError(f"unknown facet {unknown[0]!r}; choose from {', '.join(FACETS)}")
+        return coverage.facet_counts(self.searcher.reader(), coverage.matching_docnums(self.searcher, q), names, top)
+
+    def facets(
+        self, query: str, names: Iterable[str] = tuple(FACETS), top: int = 10, operator: Operator = "and",
+        since: str | None = None, until: str | None = None,
+    ) -> dict[str, list[tuple[str, int]]]:
+        """The ``top`` sources, topics, places or authors of *all* matching articles, with counts."""
+        return self._facets(self._filtered(query, operator, since, until), names, top)
+
+    def timeline(
+        self, query: str, by: coverage.Granularity = "month", operator: Operator = "and",
+        since: str | None = None, until: str | None = None,
+    ) -> list[coverage.Period]:
+        """Matching articles per day, week, month or year, empty periods included, with period totals."""
+        if by not in coverage.GRANULARITIES:
+            raise NewsIndexError(f"by must be one of {', '.join(coverage.GRANULARITIES)}, not {by!r}")
+        docnums = coverage.matching_docnums(self.searcher, self._filtered(query, operator, since, until))
+        return coverage.timeline(self.searcher.reader(), docnums, by)
+
+    def terms(
+        self, query: str, top: int = 20, operator: Operator = "and",
+        since: str | None = None, until: str | None = None,
+    ) -> list[coverage.Term]:
+        """Words and two-word phrases much more frequent among the matching articles than in the index."""
+        docnums = coverage.matching_docnums(self.searcher, self._filtered(query, operator, since, until))
+        return coverage.significant_terms(
+            self.searcher, self._ix.schema["body"].analyzer, self._parser.stop_words, docnums, top
+        )
 
     def get(self, article_id: str) -> Article:
         """The article with this id, exactly as it was indexed."""

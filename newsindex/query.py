@@ -143,7 +143,7 @@ class QueryParser:
     ) -> None:
         self._text = text_analyzer
         self._name = name_analyzer
-        self._stop = stop_words
+        self.stop_words = stop_words
         self._stem = stem
 
     def parse(self, text: str, operator: Operator = "and") -> wq.Query:
@@ -289,7 +289,7 @@ class QueryParser:
             return None
         if len(terms) > 1:
             return _Clause(_any(wq.Phrase(f, terms) for f in fields))
-        stop = kind == "text" and word.lower() in self._stop
+        stop = kind == "text" and word.lower() in self.stop_words
         return _Clause(_any(wq.Term(f, terms[0]) for f in fields), stop=stop)
 
     def _wildcard(self, fields: tuple[str, ...], kind: str, tok: _Tok) -> wq.Query:

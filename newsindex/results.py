@@ -51,6 +51,8 @@ class Results:
     page: int
     limit: int
     hits: list[Hit] = field(default_factory=list)
+    #: Facet name -> its top (value, count) pairs among all matching articles, when asked for.
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
     def __iter__(self) -> Iterator[Hit]:
         return iter(self.hits)

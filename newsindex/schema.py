@@ -18,7 +18,7 @@ import json
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from whoosh.columns import NumericColumn
+from whoosh.columns import NumericColumn, VarBytesColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from .analysis import analysis_signature, name_analyzer, text_analyzer
@@ -33,6 +33,17 @@ FORMAT_VERSION = 1
 UNDATED = -(2**63)
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+#: Facet name -> (column, Article attribute). Facets count the exact values of
+#: all matching articles; columns (one value per document, read by number)
+#: make that a pass over numbers, not a load of every stored article.
+FACETS: dict[str, tuple[str, str]] = {
+    "source": ("facet_source", "source"),
+    "topic": ("facet_topics", "topics"),
+    "place": ("facet_places", "places"),
+    "author": ("facet_authors", "authors"),
+}
+_SEPARATOR = "\x1f"
 
 #: A title match weighs this many times a body match (BM25F field boost):
 #: headline words say what a story is about.
@@ -49,7 +60,6 @@ def build_schema(language: str = "english") -> Schema:
         title=TEXT(analyzer=text, field_boost=TITLE_BOOST),
         body=TEXT(analyzer=text),
         source=TEXT(analyzer=names),
-        source_name=ID(sortable=True),
         authors=TEXT(analyzer=names),
         topics=KEYWORD(commas=True, lowercase=True),
         places=KEYWORD(commas=True, lowercase=True),
@@ -58,7 +68,13 @@ def build_schema(language: str = "english") -> Schema:
         day=NUMERIC(int, bits=32, signed=True, shift_step=4),
         published=COLUMN(NumericColumn("q", default=UNDATED)),
         article=STORED,
+        **{column: COLUMN(VarBytesColumn()) for column, _ in FACETS.values()},
     )
+
+
+def facet_values(raw: bytes) -> list[str]:
+    """The values a facet column holds for one article."""
+    return raw.decode("utf-8").split(_SEPARATOR) if raw else []
 
 
 def schema_fingerprint(schema: Schema) -> str:
@@ -82,7 +98,11 @@ def to_document(article: Article) -> dict[str, Any]:
     }
     if article.source:
         doc["source"] = article.source
-        doc["source_name"] = article.source
+    for column, attribute in FACETS.values():
+        values = getattr(article, attribute)
+        values = (values,) if isinstance(values, str) else values
+        if any(values):
+            doc[column] = _SEPARATOR.join(v.replace(_SEPARATOR, " ") for v in values if v).encode("utf-8")
     if article.authors:
         doc["authors"] = "; ".join(article.authors)
     if article.topics:

@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .schema import UNDATED, from_micros
+from .schema import FACETS, UNDATED, facet_values, from_micros
 
 
 @dataclass
@@ -59,11 +59,9 @@ def collect_stats(reader: Any, directory: Path) -> IndexStats:
     """
     stats = IndexStats(articles=reader.doc_count())
     if stats.articles:
-        sources = reader.column_reader("source_name")
+        sources = reader.column_reader(FACETS["source"][0])
         for docnum in reader.all_doc_ids():
-            source = sources[docnum]
-            if source:
-                stats.sources[source] += 1
+            stats.sources.update(facet_values(sources[docnum]))
         dates = reader.column_reader("published")
         dated = [dates[d] for d in reader.all_doc_ids() if dates[d] != UNDATED]
         if dated:
