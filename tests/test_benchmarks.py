@@ -184,6 +184,19 @@ def test_agreement_names_stemmer_splits_and_corrects_whoosh_undercounts() -> Non
     assert recount.agree and recount.recounted == {"newsindex": 827, "whoosh": 827}
 
 
+def test_report_flags_steps_that_did_not_get_a_whole_core() -> None:
+    from benchmarks.report import contention
+
+    results = {
+        "meta": {"machine": {"cores": 2}},
+        "indexing": {"x1": {"whoosh": {"seconds": 30.0, "cpu_seconds": 20.0, "load_1min": 3.1},
+                            "tantivy": {"seconds": 2.0, "cpu_seconds": 3.5}}},
+        "queries": {"x1": {"fts5": {"seconds": 10.0, "cpu_seconds": 9.9}}},
+    }
+    (line,) = contention(results)
+    assert "whoosh" in line and "67% of a core" in line and "load average 3.1" in line
+
+
 # -- engines ------------------------------------------------------------------
 
 

@@ -1,0 +1,125 @@
+"""Stock Whoosh, configured the way its documentation shows a user.
+
+The baseline newsindex is built on: same library, but the textbook schema
+(``StemmingAnalyzer``: Whoosh's Porter stemmer and stop-word list, text
+stored in the fields), the default ``ix.writer()`` and the default
+``MultifieldParser`` over title and body. Dates are searched with the
+parser's own range syntax, ``published:[19870301 TO 19870315]``, which takes
+whole days at both ends.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timezone
+from typing import Iterable
+
+import whoosh
+from whoosh import index as windex
+from whoosh.analysis import StemmingAnalyzer
+from whoosh.fields import DATETIME, ID, TEXT, Schema
+from whoosh.qparser import AndGroup, MultifieldParser, OrGroup
+
+from newsindex import Article
+
+from ..querymix import AnyOf, Clause, Not, Phrase, Query, Term
+from .base import Engine
+
+
+@dataclass(frozen=True)
+class WhooshQuery:
+    """QueryParser text plus the search options a user would pass."""
+
+    text: str
+    operator: str
+    sort_by_date: bool
+
+
+def schema() -> Schema:
+    """The schema from the brief: what a Whoosh user writes for title/body/date articles."""
+    return Schema(
+        id=ID(stored=True, unique=True),
+        title=TEXT(analyzer=StemmingAnalyzer(), stored=True),
+        body=TEXT(analyzer=StemmingAnalyzer(), stored=True),
+        published=DATETIME(sortable=True),
+    )
+
+
+def _clause(clause: Clause) -> str:
+    prefix = "title:" if getattr(clause, "field", None) == "title" else ""
+    if isinstance(clause, Term):
+        return prefix + clause.word
+    if isinstance(clause, Phrase):
+        return prefix + '"' + " ".join(clause.words) + '"'
+    if isinstance(clause, AnyOf):
+        return "(" + " OR ".join(_clause(p) for p in clause.parts) + ")"
+    return "NOT " + _clause(clause.part)
+
+
+def to_whoosh(query: Query) -> WhooshQuery:
+    """Whoosh QueryParser syntax; juxtaposed clauses take the parser group (AND or OR)."""
+    parts = [_clause(c) for c in query.clauses]
+    if query.dates is not None:
+        since = query.dates.since.strftime("%Y%m%d")
+        until = " " + query.dates.until.strftime("%Y%m%d") if query.dates.until else ""
+        parts.append(f"published:[{since} TO{until}]")  # "[a TO]" is open-ended; "[a TO ]" fails
+    return WhooshQuery(" ".join(parts), query.operator, query.sort == "date")
+
+
+class StockWhoosh(Engine):
+    name = "whoosh"
+    stemmer = "porter"
+    drops_stop_words = True
+    setup = (
+        "Whoosh schema id ID(stored, unique), title/body TEXT(StemmingAnalyzer(), stored=True), "
+        "published DATETIME(sortable=True); default ix.writer(); MultifieldParser(title, body), "
+        "AndGroup (OrGroup for bags of words); default BM25F; len(results) for the total"
+    )
+
+    @classmethod
+    def version(cls) -> str:
+        return whoosh.versionstring()
+
+    def build(self, articles: Iterable[Article]) -> int:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        ix = windex.create_in(str(self.directory), schema())
+        writer = ix.writer()
+        count = 0
+        for article in articles:
+            doc = {"id": article.id, "title": article.title, "body": article.body}
+            if article.published is not None:
+                doc["published"] = article.published.astimezone(timezone.utc).replace(tzinfo=None)
+            writer.add_document(**doc)
+            count += 1
+        writer.commit()
+        ix.close()
+        return count
+
+    def open(self) -> None:
+        self._ix = windex.open_dir(str(self.directory))
+        self._searcher = self._ix.searcher()
+        self._parsers = {
+            "and": MultifieldParser(["title", "body"], self._ix.schema, group=AndGroup),
+            "or": MultifieldParser(["title", "body"], self._ix.schema, group=OrGroup),
+        }
+
+    def translate(self, query: Query) -> WhooshQuery:
+        return to_whoosh(query)
+
+    def search(self, native: WhooshQuery, limit: int = 10) -> tuple[int, list[str]]:
+        q = self._parsers[native.operator].parse(native.text)
+        if native.sort_by_date:
+            results = self._searcher.search(q, limit=limit, sortedby="published", reverse=True)
+        else:
+            results = self._searcher.search(q, limit=limit)
+        return len(results), [hit["id"] for hit in results]
+
+    def full_count(self, native: WhooshQuery) -> int:
+        q = self._parsers[native.operator].parse(native.text)
+        return sum(1 for _ in self._searcher.docs_for_query(q))
+
+    def close(self) -> None:
+        if getattr(self, "_searcher", None) is not None:
+            self._searcher.close()
+            self._ix.close()
+            self._searcher = None

@@ -1,0 +1,288 @@
+"""Turn the results document into the Markdown report (printed and written to report.md).
+
+Every newsindex figure is followed by its ratio to stock Whoosh and to FTS5
+from the same run (``newsindex ÷ peer``), so the report can be read without
+a calculator and without trusting figures from another day or machine.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable
+
+from .agreement import judge
+from .machine import machine_line
+from .metrics import latency_summary
+from .querymix import QUERIES_FILE, Phrase, load_queries
+
+BASE = "newsindex"
+PEERS = ("whoosh", "fts5")
+
+
+def table(header: list[str], rows: Iterable[list[str]]) -> str:
+    """A Markdown table; numeric-looking columns are right-aligned."""
+    rows = list(rows)
+    align = ["---:" if rows and all(_numeric(r[i]) for r in rows) else "---" for i in range(len(header))]
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(align) + " |"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _numeric(text: str) -> bool:
+    """Blank cells (the ratio rows' padding) do not stop a column from being numeric."""
+    return text == "" or text[0].isdigit() or text[0] in "-–"
+
+
+def num(value: float | None, digits: int = 1) -> str:
+    """A number with thousands separators, or an en dash when missing."""
+    if value is None:
+        return "–"
+    if abs(value) >= 100 or digits == 0:
+        return f"{value:,.0f}"
+    return f"{value:,.{digits}f}"
+
+
+def ratio(a: float | None, b: float | None) -> str:
+    """``a ÷ b`` as ``1.23×`` (en dash when either is missing or b is 0)."""
+    if a is None or not b:
+        return "–"
+    value = a / b
+    return f"{value:.2f}×" if value < 100 else f"{value:,.0f}×"
+
+
+def ratio_rows(figures: dict[str, dict[str, float]], columns: list[tuple[str, str]], lead: int = 1) -> list[list[str]]:
+    """Rows ``newsindex ÷ whoosh`` and ``newsindex ÷ fts5`` for the given (key, _) columns."""
+    rows = []
+    if BASE not in figures:
+        return rows
+    for peer in PEERS:
+        if peer in figures:
+            rows.append(
+                [f"**{BASE} ÷ {peer}**"] + [""] * (lead - 1)
+                + [ratio(figures[BASE].get(key), figures[peer].get(key)) for key, _ in columns]
+            )
+    return rows
+
+
+# -- sections -----------------------------------------------------------------
+
+
+def header(results: dict) -> str:
+    meta = results["meta"]
+    lines = [
+        "# newsindex benchmarks",
+        "",
+        f"**Machine:** {machine_line(meta['machine'])}.  ",
+        f"**Run:** {meta['started'].replace('T', ' ')[:16]} UTC, took {meta['duration_seconds'] / 60:.1f} min: `{meta['command']}`"
+        f" (newsindex {meta.get('code', 'code version unknown')}).  ",
+        f"**Data:** Reuters-21578 at sizes {', '.join(results['sizes'])}"
+        + (f" (files {', '.join(meta['plan']['files'])})" if meta["plan"]["files"] else "")
+        + f"; Cranfield; the query mix `benchmarks/{QUERIES_FILE.name}` ({len(results['query_mix'])} queries).",
+        "",
+        "Ratios are **newsindex ÷ peer** from this same run: above 1× means newsindex takes more"
+        " (time, space, memory) or does more (articles/s, MB/s, nDCG).",
+        "",
+        table(
+            ["engine", "version", "set-up"],
+            [[e, results["meta"]["versions"].get(e, ""), results["meta"]["setups"].get(e, "")] for e in results["engines"]],
+        ),
+    ]
+    return "\n".join(lines)
+
+
+INDEX_COLUMNS = [
+    ("seconds", "wall s"), ("cpu_seconds", "CPU s"), ("articles_per_s", "articles/s"),
+    ("text_mb_per_s", "MB/s"), ("index_mb", "index MB"), ("peak_rss_mb", "peak RSS MiB"),
+    ("build_rss_mb", "RSS added by indexing MiB"),
+]
+
+
+def indexing(results: dict) -> str:
+    parts = ["## Indexing", "",
+             "Title and body with positions, plus the date, committed to disk; the corpus is read"
+             " and generated before the clock starts. Each build runs in its own fresh process;"
+             " peak RSS is that process's `ru_maxrss` (it includes the corpus held in memory,"
+             " the last column subtracts that). MB = 10⁶ bytes of title+body text."]
+    for label, per_engine in results["indexing"].items():
+        if not per_engine:
+            continue
+        figures = {
+            e: {**f, "index_mb": f["index_bytes"] / 1e6, "build_rss_mb": f["peak_rss_mb"] - f["rss_before_build_mb"]}
+            for e, f in per_engine.items()
+        }
+        any_figure = next(iter(figures.values()))
+        parts += ["", f"### {label}: {any_figure['articles_in']:,} articles, {any_figure['text_bytes'] / 1e6:.1f} MB of text", ""]
+        rows = [[e, f"{f['articles_indexed']:,}"] + [num(f[k], 2 if k == "seconds" else 1) for k, _ in INDEX_COLUMNS]
+                for e, f in figures.items()]
+        rows += ratio_rows(figures, INDEX_COLUMNS, lead=2)
+        parts.append(table(["engine", "articles indexed"] + [h for _, h in INDEX_COLUMNS], rows))
+    return "\n".join(parts)
+
+
+LATENCY_COLUMNS = [("p50_ms", "p50 ms"), ("p95_ms", "p95 ms"), ("p99_ms", "p99 ms"), ("mean_ms", "mean ms")]
+
+
+def _samples(run: dict, keep: Callable[[dict], bool] = lambda q: True) -> list[float]:
+    return [s for q in run["queries"] if keep(q) for s in q["seconds"]]
+
+
+def latency(results: dict) -> str:
+    categories = {q["id"]: q["category"] for q in results["query_mix"]}
+    parts = ["## Query latency", "",
+             "Warm searcher in a fresh process; every repetition really searches: parse the query"
+             " text, find the top 10 (by relevance or date), count every match exactly, fetch the 10"
+             " ids (newsindex also builds a highlighted snippet per hit). Each repetition runs the"
+             " whole mix in order; percentiles are over all queries × repetitions."]
+    for label, per_engine in results["queries"].items():
+        if not per_engine:
+            continue
+        figures = {e: latency_summary(_samples(run)) for e, run in per_engine.items()}
+        parts += ["", f"### {label}", ""]
+        rows = [[e, str(per_engine[e]["reps"])] + [num(f[k], 2) for k, _ in LATENCY_COLUMNS] for e, f in figures.items()]
+        rows += ratio_rows(figures, LATENCY_COLUMNS, lead=2)
+        parts.append(table(["engine", "reps"] + [h for _, h in LATENCY_COLUMNS], rows))
+        cats = list(dict.fromkeys(categories.values()))
+        engines = list(per_engine)
+        cat_rows = []
+        for cat in cats:
+            p50 = {e: latency_summary(_samples(per_engine[e], lambda q: categories[q["id"]] == cat))["p50_ms"] for e in engines}
+            cat_rows.append([cat] + [num(p50[e], 2) for e in engines]
+                            + [ratio(p50.get(BASE), p50.get(p)) for p in PEERS if BASE in p50 and p in p50])
+        ratio_headers = [f"{BASE} ÷ {p}" for p in PEERS if BASE in engines and p in engines]
+        parts += ["", f"p50 ms by kind of query ({label}):", "",
+                  table(["kind"] + engines + ratio_headers, cat_rows)]
+    return "\n".join(parts)
+
+
+def counts(results: dict) -> str:
+    queries = {q.id: q for q in load_queries()}
+    described = {q["id"]: q["query"] for q in results["query_mix"]}
+    parts = ["## Hit counts per query", "",
+             "The exact total each engine reports. Engines cannot all agree: newsindex and tantivy"
+             " stem with Snowball, stock Whoosh and FTS5 with Porter (e.g. *unemployment*, *gas*);"
+             " stock Whoosh indexes no stop words, so its phrases also match across a stop word;"
+             " tokenizers split numbers, hyphens and abbreviations differently. A total marked †"
+             " is what `len(results)` reported although a full recount of the same query found"
+             " the number in brackets (a Whoosh bug, see *Notes*)."]
+    for position, (label, per_engine) in enumerate(results["queries"].items()):
+        if not per_engine:
+            continue
+        engines = list(per_engine)
+        by_query = {e: {q["id"]: q for q in run["queries"]} for e, run in per_engine.items()}
+        rows, agreeing, undercounts = [], 0, 0
+        for qid in described:
+            verdict = judge({e: by_query[e][qid] for e in engines},
+                            any(isinstance(c, Phrase) for c in queries[qid].clauses) if qid in queries else False)
+            agreeing += verdict.agree
+            undercounts += bool(verdict.recounted)
+            cells = [
+                f"{verdict.counts[e]:,}" + (f"† ({verdict.recounted[e]:,})" if e in verdict.recounted else "")
+                for e in engines
+            ]
+            if position == 0 or not verdict.agree or verdict.recounted:
+                rows.append([qid, described[qid].replace("|", "\\|")] + cells
+                            + ["yes" if verdict.agree else verdict.groups, verdict.reason])
+        corrected = f" ({undercounts} of them once a Whoosh undercount is corrected)" if undercounts else ""
+        parts += ["", f"### {label}: {', '.join(engines)} agree on {agreeing} of {len(described)} queries{corrected}", ""]
+        if position > 0:
+            parts += ["Only the queries where they do not, or where a total had to be recounted:", ""]
+        parts.append(table(["id", "query"] + engines + ["agree", "why not / note"], rows))
+    return "\n".join(parts)
+
+
+REL_COLUMNS = [("ndcg@10", "nDCG@10"), ("ndcg@10_linear", "nDCG@10 (linear gain)"), ("map", "MAP")]
+
+
+def relevance(results: dict) -> str:
+    rel = results["relevance"]
+    if not rel:
+        return ""
+    any_run = next(iter(rel.values()))
+    rows = [[e, str(r["documents"])] + [f"{r[k]:.3f}" for k, _ in REL_COLUMNS] for e, r in rel.items()]
+    rows += ratio_rows(rel, REL_COLUMNS, lead=2)
+    return "\n".join([
+        "## Ranking quality (Cranfield)", "",
+        f"{any_run['documents']:,} abstracts (.T as title, .W as body), {any_run['queries']} questions run"
+        " as bags of words (any word may match) with each engine's default ranking; top"
+        f" {any_run['depth']:,} scored against the graded judgements. nDCG@10 uses gain 2^grade − 1"
+        " (the linear-gain column is trec_eval's `ndcg_cut.10`); MAP counts grade > 0 as relevant.",
+        "",
+        table(["engine", "documents"] + [h for _, h in REL_COLUMNS], rows),
+    ])
+
+
+#: A step that got less than this share of a core over its wall time was slowed by something else.
+FAIR_CPU_SHARE = 0.85
+
+
+def contention(results: dict) -> list[str]:
+    """Notes on steps that did not get a whole core (other processes or I/O competed with them)."""
+    cores = results["meta"]["machine"]["cores"]
+    lines = []
+    for step, key in (("indexing", "indexing"), ("querying", "queries")):
+        for label, per_engine in results[key].items():
+            for engine, figures in per_engine.items():
+                wall, cpu = figures.get("seconds"), figures.get("cpu_seconds")
+                if wall and cpu is not None and wall > 1 and cpu / wall < FAIR_CPU_SHARE:
+                    lines.append(
+                        f"- **{engine}** {step} at {label} got {cpu / wall:.0%} of a core over its"
+                        f" {wall:.0f} s (1-minute load average {figures.get('load_1min', 0):.1f} on {cores} cores):"
+                        " other processes or disk waits competed with it, so its times are inflated."
+                    )
+    return lines
+
+
+def notes(results: dict) -> str:
+    lines = ["## Notes", ""]
+    for skip in results["skipped"]:
+        lines.append(f"- **{skip['engine']}** skipped ({skip['size']}): {skip['reason']}.")
+    lines += contention(results)
+    for label, per_engine in results["queries"].items():
+        for e, run in per_engine.items():
+            if run["reps"] < run["reps_requested"]:
+                lines.append(
+                    f"- **{e}** at {label}: {run['reps']} of {run['reps_requested']} repetitions, stopped by the"
+                    " per-engine search time limit; its percentiles rest on fewer samples."
+                )
+            if run["unstable_totals"]:
+                lines.append(f"- **{e}** at {label}: totals changed between repetitions for {', '.join(run['unstable_totals'])}.")
+    lines += [
+        "- **Corpora:** x1 is Reuters-21578 as newsindex's reader reads it; x*N* adds *N*−1 copies, each"
+        " with its own ids, dates moved by whole years and lightly edited text (synonyms, dropped"
+        " words), generated in memory on every run.",
+        "- **Same work:** every engine gets the same Article objects and the same queries; the peers"
+        " index title, body and date only, while newsindex also indexes source, topics, places and"
+        " authors, stores the whole article and its content hash, and builds a snippet for each hit.",
+        "- **Threads:** tantivy's writer is multi-threaded (CPU s above wall s); the others index on one core.",
+    ]
+    undercounting = sorted({
+        e for per_engine in results["queries"].values() for e, run in per_engine.items()
+        if any(q.get("full_count") is not None and q["full_count"] != q["total"] for q in run["queries"])
+    })
+    if undercounting:
+        lines.append(
+            f"- **Totals too small ({', '.join(undercounting)}):** `len(results)` after"
+            " `searcher.search(q, limit=10)` undercounts some queries (the † figures; a full"
+            " `docs_for_query` recount gives the bracketed number, equal to FTS5's and tantivy's)."
+            " Whoosh's `TopCollector` replaces its matcher every 10 hits with `matcher.replace(minscore)`,"
+            " which drops OR branches that can no longer reach the top 10, yet when the matcher has no"
+            " block-quality support (an AND with a date range) it reports the documents it collected"
+            " as the exact total."
+            + (" newsindex's `Results.total` comes from the same call." if BASE in undercounting else
+               " newsindex's totals equal its full recount on every query.")
+        )
+    return "\n".join(lines)
+
+
+def chart_note(results: dict) -> str:
+    """Where the chart is, or why there is none."""
+    chart = results["meta"].get("chart", {})
+    if chart.get("file"):
+        return f"![indexing throughput and query latency against corpus size]({chart['file']})"
+    return f"*No chart: {chart.get('missing', 'not drawn')}.*" if chart else ""
+
+
+def render(results: dict) -> str:
+    """The whole report."""
+    sections = [header(results), chart_note(results), indexing(results), latency(results), relevance(results),
+                counts(results), notes(results)]
+    return "\n\n".join(s for s in sections if s) + "\n"

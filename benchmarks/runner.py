@@ -1,0 +1,197 @@
+"""The driver: run every engine through the same steps, each in a fresh process, and collect the figures.
+
+For each corpus size (smallest first) and each engine: build the index
+(:mod:`benchmarks.build`), then time the query mix on it
+(:mod:`benchmarks.search`); then measure ranking quality on Cranfield
+(:mod:`benchmarks.relevance`). Indexes live in a temporary directory
+outside the repository and are deleted as soon as they have been searched.
+
+An engine is not built at a size when its time at the previous size, scaled
+linearly, exceeds ``max_build_seconds``: that is how the full run stays
+within its time limit, and the skip and its reason go into the report.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from . import REPO_ROOT
+from .corpora import QUICK_FILES, ReutersCorpus
+from .engines import ENGINES
+from .machine import code_version, describe_machine
+from .querymix import describe, load_queries
+
+
+@dataclass
+class Plan:
+    """What one benchmark run does (built from the command line)."""
+
+    engines: list[str]
+    sizes: list[int]
+    out: Path
+    corpora: Path
+    reps: int = 10
+    files: tuple[str, ...] | None = None
+    max_build_seconds: float = float("inf")
+    max_search_seconds: float = 60.0
+    relevance: bool = True
+    command: str = ""
+
+    @classmethod
+    def quick(cls, engines: list[str], out: Path, corpora: Path, command: str = "") -> "Plan":
+        """The small run the tests execute: two Reuters files, Cranfield, three repetitions."""
+        return cls(engines, [1], out, corpora, reps=3, files=QUICK_FILES, max_search_seconds=10.0, command=command)
+
+
+@dataclass
+class Progress:
+    """Prints what runs, with the time since the start, so a long run is never silent."""
+
+    started: float = field(default_factory=time.perf_counter)
+
+    def say(self, message: str) -> None:
+        print(f"[{time.perf_counter() - self.started:7.1f}s] {message}", file=sys.stderr, flush=True)
+
+
+class WorkerFailed(RuntimeError):
+    """A build, search or relevance process failed; the run goes on without that figure."""
+
+
+def run_worker(module: str, args: list[str], out: Path) -> dict:
+    """Run ``python -m benchmarks.MODULE ARGS --out OUT`` in a fresh interpreter; return its JSON."""
+    command = [sys.executable, "-m", f"benchmarks.{module}", *args, "--out", str(out)]
+    done = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise WorkerFailed(f"{' '.join(command[2:4])} exited with {done.returncode}: {done.stderr.strip()[-1500:]}")
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def _failed(results: dict, progress: "Progress", engine: str, where: str, exc: WorkerFailed) -> None:
+    """Record a failed step in the report's notes (with the error's tail) instead of ending the run."""
+    progress.say(f"FAILED {engine} {where}: {exc}")
+    last_line = str(exc).strip().splitlines()[-1] if str(exc).strip() else "no message"
+    results["skipped"].append({"engine": engine, "size": where, "reason": f"failed: {last_line}"})
+    results["failures"].append({"engine": engine, "size": where, "error": str(exc)})
+
+
+def size_label(plan: Plan, scale: int) -> str:
+    """``x1``, ``x5``... or ``quick-x1`` for a run on a few files (the label build.py reports)."""
+    return ReutersCorpus(plan.corpora, scale, plan.files).label
+
+
+def available_engines(names: list[str]) -> tuple[list[str], list[dict[str, str]]]:
+    """The engines that can run here, and a note for each that cannot."""
+    usable: list[str] = []
+    notes: list[dict[str, str]] = []
+    for name in names:
+        reason = ENGINES[name].available()
+        if reason is None:
+            usable.append(name)
+        else:
+            notes.append({"engine": name, "size": "all", "reason": reason})
+    return usable, notes
+
+
+def too_slow(plan: Plan, last: tuple[int, float] | None, scale: int) -> str:
+    """Why an engine is not built at ``scale`` (its last build scaled linearly is over the limit), or ""."""
+    if last is None:
+        return ""
+    done_scale, seconds = last
+    predicted = seconds * scale / done_scale
+    if predicted <= plan.max_build_seconds:
+        return ""
+    return (
+        f"not built at x{scale}: {seconds:.0f} s at x{done_scale} predicts ~{predicted:.0f} s,"
+        f" over the {plan.max_build_seconds:.0f} s limit per build"
+    )
+
+
+def measure(plan: Plan, work: Path, name: str, scale: int, results: dict, progress: Progress) -> float:
+    """Build one engine's index of one corpus size, then time the query mix on it; return the build time."""
+    label = size_label(plan, scale)
+    index = work / f"{name}-{label}"
+    try:
+        progress.say(f"build {name} {label}")
+        build_args = [name, "--index", str(index), "--scale", str(scale), "--corpora", str(plan.corpora)]
+        if plan.files:
+            build_args += ["--files", ",".join(plan.files)]
+        built = run_worker("build", build_args, work / "build.json")
+        results["indexing"][label][name] = built
+        progress.say(f"  {built['articles_indexed']:,} articles in {built['seconds']:.1f} s; search {name} {label}")
+        results["queries"][label][name] = run_worker(
+            "search",
+            [name, "--index", str(index), "--reps", str(plan.reps), "--max-seconds", str(plan.max_search_seconds)],
+            work / "search.json",
+        )
+        return built["seconds"]
+    finally:
+        shutil.rmtree(index, ignore_errors=True)
+
+
+def run(plan: Plan) -> dict:
+    """Run the plan; return the results document (also what results.json holds)."""
+    progress = Progress()
+    begun = datetime.now(timezone.utc)
+    engines, skipped = available_engines(plan.engines)
+    for note in skipped:
+        progress.say(f"skipping {note['engine']}: {note['reason']}")
+    results: dict = {
+        "meta": {
+            "started": begun.isoformat(timespec="seconds"),
+            "command": plan.command,
+            "plan": {**asdict(plan), "out": str(plan.out), "corpora": str(plan.corpora)},
+            "machine": describe_machine(),
+            "code": code_version(REPO_ROOT),
+            "versions": {name: ENGINES[name].version() for name in engines},
+            "setups": {name: ENGINES[name].setup for name in engines},
+        },
+        "engines": engines,
+        "sizes": [size_label(plan, s) for s in plan.sizes],
+        "skipped": skipped,
+        "failures": [],
+        "query_mix": [{"id": q.id, "category": q.category, "query": describe(q)} for q in load_queries()],
+        "indexing": {},
+        "queries": {},
+        "relevance": {},
+    }
+    last_build: dict[str, tuple[int, float]] = {}
+    with tempfile.TemporaryDirectory(prefix="newsindex-bench-") as tmp:
+        work = Path(tmp)
+        for scale in sorted(plan.sizes):
+            label = size_label(plan, scale)
+            results["indexing"][label] = {}
+            results["queries"][label] = {}
+            for name in engines:
+                reason = too_slow(plan, last_build.get(name), scale)
+                if reason:
+                    progress.say(f"skipping {name} {label}: {reason}")
+                    results["skipped"].append({"engine": name, "size": label, "reason": reason})
+                    continue
+                try:
+                    seconds = measure(plan, work, name, scale, results, progress)
+                    last_build[name] = (scale, seconds)
+                except WorkerFailed as exc:
+                    _failed(results, progress, name, label, exc)
+        if plan.relevance:
+            for name in engines:
+                progress.say(f"Cranfield {name}")
+                try:
+                    results["relevance"][name] = run_worker(
+                        "relevance",
+                        [name, "--index", str(work / f"{name}-cranfield"), "--corpora", str(plan.corpora)],
+                        work / "relevance.json",
+                    )
+                except WorkerFailed as exc:
+                    _failed(results, progress, name, "Cranfield", exc)
+    results["meta"]["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    results["meta"]["duration_seconds"] = time.perf_counter() - progress.started
+    progress.say("done")
+    return results
