@@ -7,21 +7,28 @@ option, 1 for everything else. Tracebacks are for bugs only.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import logging
 import re
 import signal
 import sys
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable, Iterator
 
 import click
 
 from . import __version__
+from .article import Article
+from .charts import draw_timeline, text_bars
+from .coverage import GRANULARITIES
 from .dates import parse_period
-from .errors import DateError, NewsIndexError, QueryError
+from .errors import DateError, NewsIndexError, QueryError, ReadError
 from .index import COMMIT_EVERY, SORTS, IndexingInterrupted, NewsIndex, default_index_dir
 from .readers import SUPPORTED_FORMATS, input_files, parse_field_map, read_inputs
-from .schema import to_stored
+from .schema import FACETS, to_stored
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 
@@ -76,6 +83,8 @@ def main() -> None:
       newsindex search 'title:cocoa place:brazil' --sort date --limit 5
       newsindex show reuters-1
       newsindex stats
+      newsindex timeline coffee --by month
+      newsindex terms coffee
     """
 
 
@@ -83,34 +92,43 @@ def main() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_index_option
 @click.option("--rebuild", is_flag=True, help="Delete the index and build it again from PATHS.")
-@click.option("--map", "field_map", metavar="FIELD=KEY,...", help="Map JSON keys to fields, e.g. title=headline,body=short_description.")
+@click.option("--map", "field_map", metavar="FIELD=KEY,...", help="Map JSON keys or CSV columns to fields, e.g. title=headline,body=short_description.")
 @click.option("--format", "fmt", type=click.Choice(SUPPORTED_FORMATS), help="Read every file in this format, whatever its extension.")
 @click.option("--language", default="english", show_default=True, help="Snowball language of a new index's stemmer.")
 @click.option("--commit-every", default=COMMIT_EVERY, show_default=True, type=click.IntRange(1),
               help="Commit after this many written articles: a crash loses at most one batch.")
 @click.option("--wait", default=0.0, type=click.FloatRange(0), metavar="SECONDS",
               help="Wait this long for another process writing the index, instead of failing at once.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--dry-run", is_flag=True, help="Print the articles PATHS give, one JSON object per line; the index is not touched.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no per-file notes.")
 def index_cmd(
     paths: tuple[Path, ...], index_dir: Path, rebuild: bool, field_map: str | None,
-    fmt: str | None, language: str, commit_every: int, wait: float, quiet: bool,
+    fmt: str | None, language: str, commit_every: int, wait: float, dry_run: bool, quiet: bool,
 ) -> None:
     """Index the articles in PATHS (files or directories, read recursively).
 
-    Formats: plain text (.txt, optional "Key: value" header), JSON Lines
-    (.jsonl, .ndjson) and Reuters-21578 SGML (.sgm). Articles already indexed
-    with the same content are skipped; changed ones are replaced.
+    Formats: plain text (.txt), JSON Lines (.jsonl, .ndjson), CSV/TSV (.csv,
+    .tsv), Reuters-21578 SGML (.sgm), web pages (.html, .htm), RSS/Atom feeds
+    (.rss, .atom, .xml), web archives (.warc); also compressed (.gz, .bz2,
+    .xz) or in .zip archives. Articles already indexed with the same content
+    are skipped; changed ones are replaced.
 
     \b
     Examples:
       newsindex index corpus/
-      newsindex index feed.jsonl --map title=headline,body=short_description
+      newsindex index feed.jsonl.gz --map title=headline,body=short_description
+      newsindex index saved-pages/ crawl.warc.gz news.rss export.csv
+      newsindex index pages.zip --dry-run | jq .title
       newsindex index ../shared/corpora/reuters21578 --index reuters-index --rebuild
     """
     mapping = parse_field_map(field_map) if field_map else None
     inputs = list(input_files(paths, fmt))
+    if dry_run:
+        with _reader_notes(quiet):
+            _print_dry_run(read_inputs(inputs, mapping))
+        return
     ix = NewsIndex.create(index_dir, language, overwrite=True) if rebuild else NewsIndex.open_or_create(index_dir, language)
-    with ix, click.progressbar(
+    with _reader_notes(quiet), ix, click.progressbar(
         inputs, label="indexing", file=sys.stderr, hidden=quiet or not sys.stderr.isatty(),
         item_show_func=lambda item: item[0] if isinstance(item, tuple) else None,
     ) as files:
@@ -127,6 +145,39 @@ def index_cmd(
         sys.exit(1)
 
 
+@contextmanager
+def _reader_notes(quiet: bool) -> Iterator[None]:
+    """Show what readers note about a file on stderr (e.g. how many WARC records were not pages)."""
+    logger = logging.getLogger("newsindex.readers")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("newsindex: %(message)s"))
+    level = logger.level
+    if not quiet:
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
+def _print_dry_run(items: Iterable[Article | ReadError]) -> None:
+    """One JSON object per article that would be indexed; failures and a count on stderr."""
+    articles, failed = 0, []
+    for item in items:
+        if isinstance(item, ReadError):
+            failed.append(item)
+        else:
+            articles += 1
+            click.echo(json.dumps(to_stored(item), ensure_ascii=False))
+    click.echo(f"{articles:,} articles read, {len(failed):,} failed (dry run: no index was opened)", err=True)
+    for failure in failed:
+        click.echo(f"  failed: {failure}", err=True)
+    if failed:
+        sys.exit(1)
+
+
 @main.command()
 @click.argument("query")
 @_index_option
@@ -136,10 +187,12 @@ def index_cmd(
 @click.option("--since", metavar="DATE", help="Only articles published in or after DATE (YYYY, YYYY-MM or YYYY-MM-DD).")
 @click.option("--until", metavar="DATE", help="Only articles published up to the end of DATE.")
 @click.option("--any", "any_word", is_flag=True, help="Match articles with any of the words, not all.")
+@click.option("--facet", "facets", multiple=True, type=click.Choice(tuple(FACETS)),
+              help="Count the top values of this field among all matching articles (repeatable).")
 @_json_option
 def search(
     query: str, index_dir: Path, limit: int, page: int, sort: str, since: str | None,
-    until: str | None, any_word: bool, as_json: bool,
+    until: str | None, any_word: bool, facets: tuple[str, ...], as_json: bool,
 ) -> None:
     """Search the index with QUERY.
 
@@ -156,6 +209,7 @@ def search(
     Examples:
       newsindex search '"refused to extradite"' --since 2025-01 --until 2025-04
       newsindex search 'cocoa brazil' --sort date --json | jq .title
+      newsindex search coffee --facet source --facet topic --facet place
     """
     try:
         _check_date_option("--since", since)
@@ -164,10 +218,12 @@ def search(
         raise click.BadParameter(str(exc)) from None
     with NewsIndex.open(index_dir) as ix:
         results = ix.search(query, limit=limit, page=page, sort=sort,  # type: ignore[arg-type]
-                            operator="or" if any_word else "and", since=since, until=until)
+                            operator="or" if any_word else "and", since=since, until=until, facets=facets)
     if as_json:
         for hit in results:
             click.echo(json.dumps(hit.to_dict(), ensure_ascii=False))
+        if results.facets:
+            click.echo(json.dumps({"facets": {k: dict(v) for k, v in results.facets.items()}}, ensure_ascii=False))
         return
     color = sys.stdout.isatty()
     plural = "article matches" if results.total == 1 else "articles match"
@@ -185,6 +241,11 @@ def search(
             click.echo(f"     {hit.url}")
         snippet = _BOLD.sub(lambda m: click.style(m.group(1), bold=True), hit.snippet) if color else hit.snippet
         click.echo(f"     {snippet}")
+    for name, values in results.facets.items():
+        click.echo()
+        click.echo(f"{name} (top {len(values)} among all {results.total:,} matching articles):")
+        for value, count in values:
+            click.echo(f"  {count:>8,}  {value}")
 
 
 def _check_date_option(name: str, value: str | None) -> None:
@@ -193,6 +254,81 @@ def _check_date_option(name: str, value: str | None) -> None:
             parse_period(value)
         except DateError as exc:
             raise QueryError(f"{name}: {exc}") from None
+
+
+@main.command()
+@click.argument("query")
+@_index_option
+@click.option("--by", type=click.Choice(GRANULARITIES), default="month", show_default=True, help="Length of a period.")
+@click.option("--normalize", is_flag=True, help="Show each period's share of all articles published in it.")
+@click.option("--since", metavar="DATE", help="Only articles published in or after DATE.")
+@click.option("--until", metavar="DATE", help="Only articles published up to the end of DATE.")
+@click.option("--any", "any_word", is_flag=True, help="Match articles with any of the words, not all.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV: period,count,total,share.")
+@click.option("--png", type=click.Path(dir_okay=False, path_type=Path), help="Also draw the timeline into this PNG file (needs matplotlib).")
+@_json_option
+def timeline(
+    query: str, index_dir: Path, by: str, normalize: bool, since: str | None, until: str | None,
+    any_word: bool, as_csv: bool, png: Path | None, as_json: bool,
+) -> None:
+    """How many articles matching QUERY were published per day, week, month or year.
+
+    Every period between the first and the last match is shown, empty ones as
+    zero. --normalize shows the share of all articles of each period instead,
+    since news volume itself rises and falls.
+
+    \b
+    Examples:
+      newsindex timeline coffee --by month
+      newsindex timeline 'topic:crude' --by week --normalize
+      newsindex timeline opec --by week --csv > opec.csv
+      newsindex timeline opec --png opec.png
+    """
+    with NewsIndex.open(index_dir) as ix:
+        periods = ix.timeline(query, by=by, operator="or" if any_word else "and",  # type: ignore[arg-type]
+                              since=since, until=until)
+    if png:
+        draw_timeline(periods, png, title=query, normalize=normalize)
+    if as_json:
+        click.echo(json.dumps([p.to_dict() for p in periods], indent=2))
+    elif as_csv:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["period", "count", "total", "share"])
+        for p in periods:
+            writer.writerow([p.label, p.count, p.total, f"{p.share:.6f}"])
+        click.echo(out.getvalue(), nl=False)
+    else:
+        click.echo(text_bars(periods, normalize))
+
+
+@main.command()
+@click.argument("query")
+@_index_option
+@click.option("--top", "-n", default=20, show_default=True, type=click.IntRange(1), help="How many terms.")
+@click.option("--since", metavar="DATE", help="Only articles published in or after DATE.")
+@click.option("--until", metavar="DATE", help="Only articles published up to the end of DATE.")
+@click.option("--any", "any_word", is_flag=True, help="Match articles with any of the words, not all.")
+@_json_option
+def terms(query: str, index_dir: Path, top: int, since: str | None, until: str | None, any_word: bool, as_json: bool) -> None:
+    """Words and two-word phrases much more frequent among articles matching QUERY than in the index.
+
+    Ranked by Dunning's log-likelihood, which says what a result set is about
+    at a glance.
+
+    \b
+    Examples:
+      newsindex terms coffee
+      newsindex terms 'topic:crude date:1987-03' --top 30 --json
+    """
+    with NewsIndex.open(index_dir) as ix:
+        found = ix.terms(query, top=top, operator="or" if any_word else "and", since=since, until=until)
+    if as_json:
+        click.echo(json.dumps([t.to_dict() for t in found], ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{'term':<32} {'score':>9} {'in results':>11} {'in index':>9}")
+    for t in found:
+        click.echo(f"{t.text:<32} {t.score:>9.1f} {t.in_results:>11,} {t.in_index:>9,}")
 
 
 @main.command()

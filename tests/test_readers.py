@@ -221,7 +221,7 @@ def test_text_invalid_utf8_and_bom(tmp_path):
     latin = _write(tmp_path / "latin.txt", b"Caf\xe9 news\n\nPrix: 5 \x80\n")
     bom = _write(tmp_path / "bom.txt", b"\xef\xbb\xbfTitle: With BOM\n\nBody\n")
     [first, second] = read_paths([latin, bom])
-    assert (first.title, first.body) == ("Caf\ufffd news", "Prix: 5 \ufffd")
+    assert (first.title, first.body) == ("Café news", "Prix: 5 €")  # undeclared Windows-1252, detected
     assert (second.title, second.body) == ("With BOM", "Body")
 
 
@@ -329,7 +329,7 @@ def test_read_paths_unreadable_file_is_yielded_not_raised(tmp_path):
 
 
 def test_read_paths_rejects_bad_arguments_at_once():
-    assert SUPPORTED_FORMATS == ("text", "jsonl", "reuters")
+    assert SUPPORTED_FORMATS == ("text", "jsonl", "reuters", "html", "feed", "warc", "csv", "tsv")
     with pytest.raises(NewsIndexError, match="unknown format 'xml'"):
         read_paths(["anything"], fmt="xml")
     with pytest.raises(NewsIndexError, match="headline"):

@@ -1,12 +1,15 @@
-"""Turning raw field values into an :class:`Article`, shared by the text and JSON Lines readers.
+"""Turning raw field values into an :class:`Article`, shared by every reader.
 
-Both formats end up with "a value for some Article fields" (a header line, a
-JSON key); checking types, splitting lists and parsing the date in one place
-means a ``Date:`` header and a ``"date"`` key are judged by the same rules.
+Every format ends up with "a value for some Article fields" (a header line, a
+JSON key, a CSV column, a feed element); checking types, splitting lists and
+parsing the date in one place means a ``Date:`` header, a ``"date"`` key and
+a ``date`` column are judged by the same rules. Records with named keys (JSON
+Lines, CSV) also share how keys are recognised and mapped (:func:`record_article`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import datetime, timezone
 from typing import Any, Mapping
@@ -22,6 +25,20 @@ ARTICLE_FIELDS: tuple[str, ...] = (
 LIST_FIELDS = frozenset({"authors", "topics", "places"})
 _LIST_SEPARATORS = re.compile(r"[,;]")
 
+# Article field -> record keys that commonly hold it, tried in order (JSON Lines keys, CSV columns).
+RECORD_KEYS: dict[str, tuple[str, ...]] = {
+    "id": ("id",),
+    "title": ("title", "headline"),
+    "body": ("body", "text", "content"),
+    "published": ("date", "published", "published_at", "pubdate"),
+    "source": ("source",),
+    "url": ("url", "link"),
+    "authors": ("authors", "author"),
+    "language": ("language", "lang"),
+    "topics": ("topics", "tags"),
+    "places": ("places",),
+}
+
 
 class FieldError(ValueError):
     """A field value cannot be used; ``field`` lets the reader point at the line that gave it."""
@@ -31,12 +48,18 @@ class FieldError(ValueError):
         super().__init__(message)
 
 
-def decode(data: bytes) -> str:
-    """Decode UTF-8 (tolerating a BOM); on invalid bytes replace them rather than lose the article."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("utf-8-sig", errors="replace")
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\f")
+
+
+def looks_binary(data: bytes) -> bool:
+    """True for data that is not text: a NUL byte, or many control bytes, near the start.
+
+    Such a file (an image, an archive with the wrong extension) would
+    otherwise be indexed as an article full of noise.
+    """
+    head = data[:8192]
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
+    return b"\0" in head or controls > len(head) // 10
 
 
 def squeeze(text: str) -> str:
@@ -122,3 +145,54 @@ def build_article(
             fields[name] = _scalar(name, value)
     fields["title"] = squeeze(fields.get("title", ""))
     return Article(**fields, extra=dict(extra or {}), origin=origin)
+
+
+def hashed_id(key: str) -> str:
+    """A short, stable id for an article known by a URL or a feed guid: ``u`` + 16 hex digits of its SHA-1.
+
+    Stable across runs and machines, so re-indexing the same page, record
+    or feed item updates it instead of adding it again.
+    """
+    return "u" + hashlib.sha1(key.strip().encode("utf-8")).hexdigest()[:16]
+
+
+def language_code(tag: str | None) -> str:
+    """The primary language of a tag such as ``en-US`` or ``de_DE``, lower-cased (``en``, ``de``).
+
+    Pages and feeds name regions in many spellings; the bare language is
+    what ``language:en`` searches for.
+    """
+    return re.split(r"[-_]", (tag or "").strip(), maxsplit=1)[0].lower()
+
+
+def record_keys(field_map: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
+    """The keys to try per field, the user's key for a field first, so it wins over the usual names."""
+    return {
+        field: tuple(dict.fromkeys((field_map[field], *keys) if field in field_map else keys))
+        for field, keys in RECORD_KEYS.items()
+    }
+
+
+def record_article(
+    record: Mapping[str, Any], keys: Mapping[str, tuple[str, ...]], *, origin: str, fallback_id: str
+) -> Article:
+    """Build an Article from a record with named keys (a JSON object, a CSV row).
+
+    Each field takes the first non-blank key of ``keys`` (see
+    :func:`record_keys`). The id is the record's own, else a hash of its
+    URL, else ``fallback_id``. Keys that no field uses go to ``extra``, so
+    nothing in the record is lost. Raises :class:`FieldError` naming the field
+    when a value cannot be used.
+    """
+    values: dict[str, Any] = {}
+    used: set[str] = set()
+    for field, candidates in keys.items():
+        key = next((k for k in candidates if not is_blank(record.get(k))), None)
+        if key is not None:
+            values[field] = record[key]
+            used.add(key)
+    if "id" not in values:
+        url = values.get("url")
+        values["id"] = hashed_id(url) if isinstance(url, str) else fallback_id
+    extra = {k: v for k, v in record.items() if k not in used and not is_blank(v)}
+    return build_article(values, origin=origin, extra=extra)

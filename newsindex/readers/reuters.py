@@ -13,12 +13,13 @@ from __future__ import annotations
 import html
 import re
 from datetime import datetime
-from typing import Iterable, Iterator
+from typing import BinaryIO, Iterable, Iterator
 
 from ..article import Article
 from ..dates import parse_date
 from ..errors import DateError, ReadError
 from ._fields import squeeze
+from .compressed import open_input
 
 _BOUNDARY = re.compile(r"<REUTERS\b|</REUTERS>", re.IGNORECASE)
 _OPEN_TAG = re.compile(r"<REUTERS\b([^>]*)>", re.IGNORECASE)
@@ -177,14 +178,15 @@ def _article(story: str, path: str, line: int) -> Article:
     )
 
 
-def read_reuters(path: str) -> Iterator[Article | ReadError]:
+def read_reuters(path: str, stream: BinaryIO | None = None) -> Iterator[Article | ReadError]:
     """Read a Reuters-21578 SGML file story by story; a broken story is yielded as a ReadError.
 
     Ids are ``reuters-{NEWID}``, unique across the 22 files of the collection.
-    Raises OSError if the file cannot be read.
+    ``stream`` is the file's bytes when the caller opened it (an archive
+    member). Raises OSError if the file cannot be read.
     """
     stories = 0
-    with open(path, "rb") as handle:
+    with open_input(path, stream) as handle:
         for line, story, problem in _stories(raw.decode("latin-1") for raw in handle):
             stories += 1
             if problem:

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, BinaryIO, Iterator
 
 from ..article import Article
 from ..errors import ReadError
-from ._fields import LIST_FIELDS, FieldError, build_article, decode, split_list
+from ._encoding import decode
+from ._fields import LIST_FIELDS, FieldError, build_article, looks_binary, split_list
+from .compressed import inner_name, open_input
 
 # Header key (lower case) -> Article field.
 _HEADER_KEYS = {
@@ -62,15 +64,21 @@ def _parse_header(lines: list[str]) -> tuple[dict[str, Any], dict[str, int], int
     return values, line_of, used
 
 
-def read_text(path: str) -> Iterator[Article | ReadError]:
+def read_text(path: str, stream: BinaryIO | None = None) -> Iterator[Article | ReadError]:
     """Read one plain-text article, or yield a ReadError saying why it cannot be indexed.
 
-    The id is the header's ``ID`` or else the file name without extension, so
-    re-reading the same file gives the same id. Raises OSError if the file
-    cannot be opened (:func:`newsindex.readers.read_paths` reports it).
+    The id is the header's ``ID`` or else the file name without extension
+    (and without ``.gz`` and the like), so re-reading the same file gives the
+    same id. ``stream`` is the file's bytes when the caller opened it (an
+    archive member). Raises OSError if the file cannot be opened
+    (:func:`newsindex.readers.read_paths` reports it).
     """
-    with open(path, "rb") as handle:
-        text = decode(handle.read())
+    with open_input(path, stream) as handle:
+        data = handle.read()
+    if looks_binary(data):
+        yield ReadError("binary data, not text", path)
+        return
+    text = decode(data)
     if not text.strip():
         yield ReadError("empty file", path)
         return
@@ -82,7 +90,7 @@ def read_text(path: str) -> Iterator[Article | ReadError]:
         values["title"] = rest[first]
         rest = rest[first + 1:]
     values["body"] = "\n".join(rest).strip()
-    values["id"] = values.get("id") or Path(path).stem
+    values["id"] = values.get("id") or Path(inner_name(path)).stem
     try:
         yield build_article(values, origin=f"{path}:1")
     except FieldError as exc:

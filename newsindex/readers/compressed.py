@@ -1,0 +1,82 @@
+"""Compressed files and zip archives, read as if they were the files inside them.
+
+Exports and crawls usually arrive as ``feed.jsonl.gz``, ``pages.zip`` or
+``crawl.warc.gz``. Decompression is a layer under the readers: a ``.gz``,
+``.bz2`` or ``.xz`` file is decompressed while it is read (never to disk or
+into memory as a whole), and the name without that suffix decides the
+format, so ``feed.jsonl.gz`` is read as JSON Lines. A ``.zip`` is a folder:
+its members are read in name order like the files of a directory, each by
+its own name.
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import lzma
+import os
+import zipfile
+import zlib
+from contextlib import contextmanager
+from typing import BinaryIO, Callable, Iterator
+
+_DECOMPRESSORS: dict[str, Callable[[BinaryIO], BinaryIO]] = {
+    ".gz": lambda raw: gzip.GzipFile(fileobj=raw, mode="rb"),  # type: ignore[return-value]
+    ".bz2": lambda raw: bz2.BZ2File(raw, mode="rb"),  # type: ignore[return-value]
+    ".xz": lambda raw: lzma.LZMAFile(raw, mode="rb"),  # type: ignore[return-value]
+}
+ARCHIVE_SUFFIX = ".zip"
+# What a truncated or corrupt compressed file raises while it is read (gzip's BadGzipFile is an OSError).
+DECOMPRESSION_ERRORS: tuple[type[Exception], ...] = (EOFError, zlib.error, lzma.LZMAError, zipfile.BadZipFile)
+
+
+def _compression(name: str) -> str | None:
+    suffix = os.path.splitext(name)[1].lower()
+    return suffix if suffix in _DECOMPRESSORS else None
+
+
+def inner_name(name: str) -> str:
+    """The name of what a compressed file holds: ``feed.jsonl.gz`` -> ``feed.jsonl``."""
+    return os.path.splitext(name)[0] if _compression(name) else name
+
+
+def is_archive(name: str) -> bool:
+    """A zip archive, whose members are read one by one."""
+    return name.lower().endswith(ARCHIVE_SUFFIX)
+
+
+def decompressed(name: str, raw: BinaryIO) -> BinaryIO:
+    """``raw`` decompressed on the fly if ``name`` ends with a compression suffix, else ``raw`` itself."""
+    suffix = _compression(name)
+    return _DECOMPRESSORS[suffix](raw) if suffix else raw
+
+
+@contextmanager
+def open_input(path: str, stream: BinaryIO | None = None) -> Iterator[BinaryIO]:
+    """The bytes a reader reads: ``stream`` when the caller already opened one (an archive member),
+    else the file at ``path``, decompressed as its name says. Raises OSError if it cannot be opened.
+    """
+    if stream is not None:
+        yield stream
+        return
+    with open(path, "rb") as raw, decompressed(path, raw) as handle:
+        yield handle
+
+
+def _hidden(member: str) -> bool:
+    """Hidden files and folders (``.git/``, ``.DS_Store``) and macOS resource forks (``__MACOSX/``)."""
+    return any(part.startswith(".") or part == "__MACOSX" for part in member.split("/"))
+
+
+def archive_members(path: str) -> Iterator[tuple[str, Callable[[], BinaryIO]]]:
+    """``(member name, opener)`` for every file of a zip archive, in name order, hidden ones skipped.
+
+    The opener gives the member's bytes, decompressed again if the member is
+    itself compressed (``day1.jsonl.gz`` inside ``week.zip``). Raises
+    OSError or zipfile.BadZipFile if the archive cannot be read.
+    """
+    with zipfile.ZipFile(path) as archive:
+        for info in sorted(archive.infolist(), key=lambda i: i.filename):
+            if info.is_dir() or _hidden(info.filename):
+                continue
+            yield info.filename, lambda info=info: decompressed(info.filename, archive.open(info))  # type: ignore[misc]
