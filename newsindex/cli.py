@@ -137,7 +137,8 @@ def index_cmd(
         click.echo(f"newsindex: cleared a stale lock left by {summary.stale_lock}, which is no longer running", err=True)
     click.echo(
         f"{summary.added:,} added, {summary.updated:,} updated, {summary.unchanged:,} unchanged, "
-        f"{len(summary.failed):,} failed ({index_dir})"
+        + (f"{summary.duplicates:,} duplicates, " if summary.duplicates else "")
+        + f"{len(summary.failed):,} failed ({index_dir})"
     )
     for failure in summary.failed:
         click.echo(f"  failed: {failure}", err=True)

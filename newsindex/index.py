@@ -61,6 +61,8 @@ class IndexSummary:
     updated: int = 0
     unchanged: int = 0
     failed: list[ReadError] = field(default_factory=list)
+    #: Articles read more than once in this run with the same id and content (indexed once).
+    duplicates: int = 0
     #: Articles of this run that are committed (all of them, unless interrupted).
     committed: int = 0
     #: Who held the write lock when a killed writer left it behind (it was cleared).
@@ -286,20 +288,26 @@ class NewsIndex:
         batch = _Batch(self._writer)
         try:
             known = self._content_hashes()
-            seen: dict[str, str] = {}
+            seen: dict[str, tuple[str, str]] = {}  # id -> (where it was read, content hash)
             for item in items:
                 if isinstance(item, ReadError):
                     summary.failed.append(item)
                     continue
+                digest = item.content_hash
                 if item.id in seen:
-                    path, _, line = item.origin.rpartition(":")
-                    summary.failed.append(
-                        ReadError(f"duplicate id {item.id!r}, also read from {seen[item.id]}", path, f"line {line}")
-                    )
+                    first, first_digest = seen[item.id]
+                    if first_digest == digest:  # the same article again (a copy, a re-crawl): once is enough
+                        summary.duplicates += 1
+                        continue
+                    path, _, position = item.origin.rpartition(":")
+                    position = f"line {position}" if position.isdigit() else position
+                    summary.failed.append(ReadError(
+                        f"duplicate id {item.id!r} with other content, also read from {first}", path, position
+                    ))
                     continue
-                seen[item.id] = item.origin
+                seen[item.id] = (item.origin, digest)
                 old = known.get(item.id)
-                if old == item.content_hash:
+                if old == digest:
                     summary.unchanged += 1
                     continue
                 batch.write(to_document(item), replace=old is not None)

@@ -605,6 +605,7 @@ def test_exact_duplicates_are_indexed_once(tmp_path):
     with NewsIndex.create(tmp_path / "index") as ix:
         summary = ix.add([first, copy])
         assert (summary.added, len(ix), ix.search("harbour bridge").total) == (1, 1, 1)
+        assert (summary.duplicates, summary.failed) == (1, [])
 
 
 # --- the command line -------------------------------------------------------------------------------------

@@ -84,9 +84,9 @@ def test_interrupted_add_keeps_committed_batches_and_rolls_back_the_rest(tmp_pat
 
 def test_duplicate_ids_in_one_run_are_reported(tmp_path: Path) -> None:
     with NewsIndex.create(tmp_path / "ix") as ix:
-        summary = ix.add([_article("a", "one", None), _article("a", "two", None)])
-        assert summary.added == 1 and len(summary.failed) == 1
-        assert "duplicate id 'a'" in str(summary.failed[0])
+        summary = ix.add([_article("a", "one", None), _article("a", "two", None), _article("a", "one", None)])
+        assert summary.added == 1 and summary.duplicates == 1 and len(summary.failed) == 1
+        assert "duplicate id 'a' with other content" in str(summary.failed[0])
 
 
 def test_a_second_writer_gets_a_clear_error(tmp_path: Path) -> None:
