@@ -35,7 +35,8 @@ from .errors import (
 )
 from .locking import WriteLock
 from .query import Operator, QueryParser, date_range
-from .results import Hit, Results, make_highlighter
+from .results import Hit, Results
+from .snippets import make_snippet, query_words, searched_terms
 from .schema import FACETS, FORMAT_VERSION, UNDATED, build_schema, from_stored, schema_fingerprint, to_document
 from .stats import IndexStats, collect_stats
 
@@ -429,13 +430,13 @@ class NewsIndex:
             collector = collectors.SortingCollector(facet, limit=page * limit)
         self.searcher.search_with_collector(q, collector)
         found = collector.results()
-        found.highlighter = make_highlighter(highlight)
+        analyzer = self._ix.schema["body"].analyzer
+        words = query_words(searched_terms(q, self.searcher.reader()), ("title", "body"), self._parser.stop_words)
         hits = []
         for rank, hit in enumerate(found[(page - 1) * limit : page * limit], start=(page - 1) * limit + 1):
             stored = hit["article"]
             published = stored.get("published")
-            text = stored.get("body") or stored.get("title", "")
-            snippet = hit.highlights("body" if stored.get("body") else "title", text=text, strict_phrase=True) or text[:200]
+            snippet = make_snippet(stored.get("body") or stored.get("title", ""), analyzer, words, highlight)
             hits.append(
                 Hit(
                     rank=rank,
@@ -445,7 +446,7 @@ class NewsIndex:
                     source=stored.get("source", ""),
                     url=stored.get("url", ""),
                     score=hit.score if sort == "relevance" else None,
-                    snippet=" ".join(snippet.split()),
+                    snippet=snippet,
                 )
             )
         counts = {}

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Iterator
 
-from whoosh import highlight
 
 
 @dataclass(frozen=True)
@@ -64,32 +63,3 @@ class Results:
     def pages(self) -> int:
         """How many pages of ``limit`` hits the whole result set fills."""
         return (self.total + self.limit - 1) // self.limit if self.limit else 0
-
-
-class MarkFormatter(highlight.Formatter):
-    """Wrap matched words in plain marks (``**`` by default), with ``...`` between fragments.
-
-    Plain marks rather than HTML: news text is full of ``<`` and ``&`` (Reuters
-    writes company names as ``<AMCA International>``), so HTML tags would be
-    ambiguous, and a terminal or ``jq`` can show marks as they are.
-    """
-
-    between = " ... "
-
-    def __init__(self, before: str = "**", after: str = "**") -> None:
-        self.before = before
-        self.after = after
-
-    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
-        return f"{self.before}{highlight.get_text(text, token, replace)}{self.after}"
-
-    def format_fragment(self, fragment: Any, replace: bool = False) -> str:
-        return " ".join(super().format_fragment(fragment, replace).split())
-
-
-def make_highlighter(marks: tuple[str, str]) -> highlight.Highlighter:
-    """A highlighter that picks the best ~200-character passages around matches."""
-    return highlight.Highlighter(
-        fragmenter=highlight.ContextFragmenter(maxchars=200, surround=60),
-        formatter=MarkFormatter(*marks),
-    )

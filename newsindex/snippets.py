@@ -1,0 +1,102 @@
+"""Snippets: the passages of an article where the query's words are, with the words marked.
+
+Why not Whoosh's highlighter: measured on Reuters-21578 it spent about 3 ms
+per hit (fragment scoring and phrase filtering in Python), a quarter of a
+whole search. This one reuses the index's analyzer (so ``refusal`` is marked
+for ``refused``, and the cached stems make it cheap), scores fixed windows of
+text by the distinct query words they hold and marks them with plain marks.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from whoosh import query as wq
+
+#: Characters of context on each side of a cluster of matches, and the most fragments shown.
+CONTEXT = 60
+FRAGMENTS = 3
+
+
+def searched_terms(q: wq.Query, reader: Any) -> set[tuple[str, bytes | str]]:
+    """Every (field, word) a query looks for, prefixes and wildcards expanded to the indexed words.
+
+    (Whoosh's ``existing_terms`` drops phrase words here, so the leaves are read one by one.)
+    """
+    terms: set[tuple[str, bytes | str]] = set()
+    for leaf in q.leaves():
+        if isinstance(leaf, (wq.Prefix, wq.Wildcard)):
+            terms |= leaf.existing_terms(reader, expand=True)
+        else:
+            terms |= set(leaf.iter_all_terms(phrases=True))
+    return terms
+
+
+def query_words(terms: Iterable[tuple[str, bytes | str]], fields: tuple[str, ...], stop_words: frozenset[str]) -> frozenset[str]:
+    """The indexed words of ``fields`` that a query looks for, without stop words when others remain.
+
+    Stop words are searched for in phrases, but marking every "to" of an
+    article would hide the words that matter.
+    """
+    words = {t.decode("utf-8") if isinstance(t, bytes) else t for f, t in terms if f in fields}
+    content = {w for w in words if w not in stop_words}
+    return frozenset(content or words)
+
+
+def make_snippet(text: str, analyzer: Any, words: frozenset[str], marks: tuple[str, str], width: int = 200) -> str:
+    """Up to three passages of about ``width`` characters around the matches, joined by ``...``.
+
+    Falls back to the start of the text when nothing matches (a hit found by
+    its title, or by a date filter alone).
+    """
+    matches = [(t.startchar, t.endchar, t.text) for t in analyzer(text, chars=True) if t.text in words]
+    if not matches:
+        return _squeeze(text[:width])
+    windows = _windows(matches, width)
+    best = sorted(windows, key=lambda w: (-len({m[2] for m in w}), w[0][0]))[:FRAGMENTS]
+    passages: list[list[Any]] = []  # [start, end, matches], merged where their context overlaps
+    for window in sorted(best, key=lambda w: w[0][0]):
+        start, end = _extent(text, window)
+        if passages and start <= passages[-1][1]:
+            passages[-1][1] = max(passages[-1][1], end)
+            passages[-1][2] = passages[-1][2] + window
+        else:
+            passages.append([start, end, window])
+    return " ... ".join(_format(text, start, end, window, marks) for start, end, window in passages)
+
+
+def _windows(matches: list[tuple[int, int, str]], width: int) -> list[list[tuple[int, int, str]]]:
+    """Group matches into runs that fit, with their context, in one passage of ``width`` characters."""
+    windows: list[list[tuple[int, int, str]]] = [[matches[0]]]
+    for match in matches[1:]:
+        if match[1] - windows[-1][0][0] <= width - 2 * CONTEXT:
+            windows[-1].append(match)
+        else:
+            windows.append([match])
+    return windows
+
+
+def _extent(text: str, window: list[tuple[int, int, str]]) -> tuple[int, int]:
+    """The passage around a window of matches, starting and ending on word boundaries."""
+    start = max(0, window[0][0] - CONTEXT)
+    end = min(len(text), window[-1][1] + CONTEXT)
+    if start > 0:
+        space = text.find(" ", start, window[0][0])
+        start = space + 1 if space >= 0 else start
+    if end < len(text):
+        space = text.rfind(" ", window[-1][1], end)
+        end = space if space >= 0 else end
+    return start, end
+
+
+def _format(text: str, start: int, end: int, window: list[tuple[int, int, str]], marks: tuple[str, str]) -> str:
+    out, at = [], start
+    for first, last, _ in window:
+        out += [text[at:first], marks[0], text[first:last], marks[1]]
+        at = last
+    out.append(text[at:end])
+    return _squeeze("".join(out))
+
+
+def _squeeze(text: str) -> str:
+    return " ".join(text.split())
