@@ -63,3 +63,48 @@ def _reason(groups: list[tuple[int, list[str]]], has_phrase: bool) -> str:
     if len(groups) == 2 and len(loners) == 1 and ENGINES[loners[0]].drops_stop_words and has_phrase:
         return f"{loners[0]} indexes no stop words, so its phrases skip over them"
     return "analysis details: stemming, stop words, tokenizing of numbers and hyphens"
+
+
+# -- coverage answers ---------------------------------------------------------
+
+
+def same_top(a: list, b: list, top: int) -> bool:
+    """Whether two top-``top`` lists of (value, count) agree.
+
+    Values with equal counts may come in any order, and when the list is
+    full, which of the values tied at the last count made the cut is each
+    engine's choice (newsindex keeps the first seen, SQL the first by name),
+    so only the values counted above that last count must be the same.
+    """
+    if [count for _value, count in a] != [count for _value, count in b]:
+        return False
+    cut = a[-1][1] if len(a) == top else 0
+    return {v: c for v, c in a if c > cut} == {v: c for v, c in b if c > cut}
+
+
+def _timeline_difference(base: dict, other: dict) -> str:
+    weeks = set(base) | set(other)
+    differing = sum(1 for week in weeks if list(base.get(week, ())) != list(other.get(week, ())))
+    return f"timeline differs in {differing} of {len(weeks)} weeks" if differing else ""
+
+
+def _facets_difference(base: dict, other: dict, top: int) -> str:
+    differing = [name for name in base if not same_top(base[name], other.get(name, []), top)]
+    return f"top {', '.join(differing)} differ" if differing else ""
+
+
+def coverage_difference(base: dict, other: dict, top: int) -> str:
+    """How one engine's coverage answers to one query differ from newsindex's ("" when they agree).
+
+    ``base`` and ``other`` are a query's entries of two coverage runs
+    (``matched`` and ``answers``); only what both engines answered is compared.
+    """
+    found = []
+    if base["matched"] != other["matched"]:
+        found.append(f"matched {other['matched']:,}, not {base['matched']:,}")
+    theirs = other["answers"]
+    if "timeline" in theirs and "timeline" in base["answers"]:
+        found.append(_timeline_difference(base["answers"]["timeline"], theirs["timeline"]))
+    if "facets" in theirs and "facets" in base["answers"]:
+        found.append(_facets_difference(base["answers"]["facets"], theirs["facets"], top))
+    return "; ".join(f for f in found if f)

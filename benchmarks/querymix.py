@@ -192,13 +192,17 @@ def query_from_dict(raw: dict[str, object]) -> Query:
     return query
 
 
-def load_queries(path: Path = QUERIES_FILE) -> list[Query]:
-    """The published query mix, validated (unique ids, well-formed clauses)."""
+def load_queries(path: Path = QUERIES_FILE, key: str = "queries") -> list[Query]:
+    """The published queries under ``key``, validated (unique ids, well-formed clauses).
+
+    ``queries`` is the query mix; ``coverage`` the queries of the timeline and
+    facet measurement, kept in the same file and form so they stay engine-neutral.
+    """
     data = json.loads(path.read_text(encoding="utf-8"))
-    queries = [query_from_dict(item) for item in data["queries"]]
+    queries = [query_from_dict(item) for item in data[key]]
     ids = [q.id for q in queries]
     if len(set(ids)) != len(ids):
-        raise ValueError("duplicate query ids in the mix")
+        raise ValueError(f"duplicate query ids under {key!r}")
     return queries
 
 

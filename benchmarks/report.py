@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Callable, Iterable
 
-from .agreement import judge
+from .agreement import coverage_difference, judge
+from .coverage import FACET_NAMES, MEASUREMENTS, TOP
 from .machine import machine_line
 from .metrics import latency_summary
 from .querymix import QUERIES_FILE, Phrase, load_queries
@@ -76,7 +77,8 @@ def header(results: dict) -> str:
         f" (newsindex {meta.get('code', 'code version unknown')}).  ",
         f"**Data:** Reuters-21578 at sizes {', '.join(results['sizes'])}"
         + (f" (files {', '.join(meta['plan']['files'])})" if meta["plan"]["files"] else "")
-        + f"; Cranfield; the query mix `benchmarks/{QUERIES_FILE.name}` ({len(results['query_mix'])} queries).",
+        + f"; Cranfield; the query mix `benchmarks/{QUERIES_FILE.name}` ({len(results['query_mix'])} queries,"
+        + f" and {len(results.get('coverage_queries', []))} coverage queries).",
         "",
         "Ratios are **newsindex ÷ peer** from this same run: above 1× means newsindex takes more"
         " (time, space, memory) or does more (articles/s, MB/s, nDCG).",
@@ -189,6 +191,82 @@ def counts(results: dict) -> str:
     return "\n".join(parts)
 
 
+#: (key, header) of the coverage table: p50 and p95 of each measurement.
+COVERAGE_COLUMNS = [(f"{m}_{p}", f"{m} {p} ms") for m in MEASUREMENTS for p in ("p50", "p95")]
+
+
+def _coverage_figures(query: dict) -> dict[str, float]:
+    """p50/p95 ms of each measurement an engine timed for one coverage query."""
+    figures = {}
+    for name, seconds in query["seconds"].items():
+        summary = latency_summary(seconds)
+        figures[f"{name}_p50"], figures[f"{name}_p95"] = summary["p50_ms"], summary["p95_ms"]
+    return figures
+
+
+def _coverage_rows(qid: str, query_text: str, per_engine: dict) -> list[list[str]]:
+    """One query's rows: each engine's matches, latencies and agreement with newsindex, then the ratios."""
+    found = {e: next(q for q in run["queries"] if q["id"] == qid) for e, run in per_engine.items()}
+    figures = {e: _coverage_figures(q) for e, q in found.items()}
+    rows = []
+    for engine, q in found.items():
+        same = "–" if engine == BASE or BASE not in found else (coverage_difference(found[BASE], q, TOP) or "yes")
+        first = f"{qid}: {query_text}".replace("|", "\\|") if not rows else ""
+        rows.append([first, engine, str(per_engine[engine]["reps"]), f"{q['matched']:,}"]
+                    + [num(figures[engine].get(k), 2) for k, _ in COVERAGE_COLUMNS] + [same])
+    rows += [[""] + row + [""] for row in ratio_rows(figures, COVERAGE_COLUMNS, lead=3)]
+    return rows
+
+
+def _slowest(label: str, per_engine: dict) -> str:
+    """The slowest newsindex p95 of a size: what the issue's "well under a second" is checked against."""
+    if BASE not in per_engine:
+        return ""
+    worst = max(
+        (latency_summary(seconds)["p95_ms"], name, q["id"], q["matched"])
+        for q in per_engine[BASE]["queries"] for name, seconds in q["seconds"].items()
+    )
+    return f"Slowest newsindex p95 at {label}: {num(worst[0], 2)} ms ({worst[1]} of {worst[2]}, {worst[3]:,} matches)."
+
+
+def coverage(results: dict) -> str:
+    runs = results.get("coverage", {})
+    if not any(runs.values()):
+        return ""
+    described = {q["id"]: q["query"] for q in results["coverage_queries"]}
+    engines = list(dict.fromkeys(e for per_engine in runs.values() for e in per_engine))
+    any_run = {e: next(r[e] for r in runs.values() if e in r) for e in engines}
+    parts = [
+        "## Coverage: timeline and facets", "",
+        "A timeline and a facet count visit every match, not a top 10. *timeline*: per ISO week"
+        " (Monday, UTC) the matching articles and all articles of the week, the share's denominator"
+        " (newsindex returns both, so each peer computes both too); *facets*: the top"
+        f" {TOP} {' and '.join(FACET_NAMES)} values among all matches. The queries are `coverage` in"
+        f" `benchmarks/{QUERIES_FILE.name}`, the same for every engine. *matched* is each engine's count"
+        " of matching articles; *same answer* compares every week and both its counts, and the facet"
+        " values and counts (values tied at the last place may differ), with newsindex's."
+        " Warm searcher in a fresh process, no result caching; each round runs every query's"
+        " measurements in turn; percentiles over the rounds. The coverage issue's target: well under"
+        " a second for a query matching ~5,000 articles of Reuters-21578 (x1).",
+        "",
+        table(["engine", "how"], [[e, any_run[e]["setup"]] for e in engines]),
+    ]
+    gaps = [f"- **{e}** {name}: not measured: {reason}." for e in engines
+            for name, reason in any_run[e]["not_measured"].items()]
+    if gaps:
+        parts += [""] + gaps
+    header_row = ["query", "engine", "reps", "matched"] + [h for _, h in COVERAGE_COLUMNS] + ["same answer as newsindex"]
+    for label, per_engine in runs.items():
+        if not per_engine:
+            continue
+        rows = [row for qid, text in described.items() for row in _coverage_rows(qid, text, per_engine)]
+        parts += ["", f"### {label}", "", table(header_row, rows)]
+        slowest = _slowest(label, per_engine)
+        if slowest:
+            parts += ["", slowest]
+    return "\n".join(parts)
+
+
 REL_COLUMNS = [("ndcg@10", "nDCG@10"), ("ndcg@10_linear", "nDCG@10 (linear gain)"), ("map", "MAP")]
 
 
@@ -218,8 +296,8 @@ def contention(results: dict) -> list[str]:
     """Notes on steps that did not get a whole core (other processes or I/O competed with them)."""
     cores = results["meta"]["machine"]["cores"]
     lines = []
-    for step, key in (("indexing", "indexing"), ("querying", "queries")):
-        for label, per_engine in results[key].items():
+    for step, key in (("indexing", "indexing"), ("querying", "queries"), ("coverage", "coverage")):
+        for label, per_engine in results.get(key, {}).items():
             for engine, figures in per_engine.items():
                 wall, cpu = figures.get("seconds"), figures.get("cpu_seconds")
                 if wall and cpu is not None and wall > 1 and cpu / wall < FAIR_CPU_SHARE:
@@ -245,12 +323,23 @@ def notes(results: dict) -> str:
                 )
             if run["unstable_totals"]:
                 lines.append(f"- **{e}** at {label}: totals changed between repetitions for {', '.join(run['unstable_totals'])}.")
+    for label, per_engine in results.get("coverage", {}).items():
+        for e, run in per_engine.items():
+            if run["reps"] < run["reps_requested"]:
+                lines.append(
+                    f"- **{e}** coverage at {label}: {run['reps']} of {run['reps_requested']} rounds, stopped by"
+                    " the per-engine coverage time limit; its percentiles rest on fewer samples."
+                )
+            if run["changed_answers"]:
+                lines.append(f"- **{e}** coverage at {label}: answers changed between rounds for"
+                             f" {', '.join(run['changed_answers'])}.")
     lines += [
         "- **Corpora:** x1 is Reuters-21578 as newsindex's reader reads it; x*N* adds *N*−1 copies, each"
         " with its own ids, dates moved by whole years and lightly edited text (synonyms, dropped"
         " words), generated in memory on every run.",
         "- **Same work:** every engine gets the same Article objects and the same queries; the peers"
-        " index title, body and date only, while newsindex also indexes source, topics, places and"
+        " index title, body and date only (FTS5 also fills a small table of source, topic, place and"
+        " author values for the coverage facets), while newsindex also indexes source, topics, places and"
         " authors, stores the whole article and its content hash, and builds a snippet for each hit.",
         "- **Threads:** tantivy's writer is multi-threaded (CPU s above wall s); the others index on one core.",
     ]
@@ -283,6 +372,6 @@ def chart_note(results: dict) -> str:
 
 def render(results: dict) -> str:
     """The whole report."""
-    sections = [header(results), chart_note(results), indexing(results), latency(results), relevance(results),
-                counts(results), notes(results)]
+    sections = [header(results), chart_note(results), indexing(results), latency(results), coverage(results),
+                relevance(results), counts(results), notes(results)]
     return "\n\n".join(s for s in sections if s) + "\n"

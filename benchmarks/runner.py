@@ -2,7 +2,8 @@
 
 For each corpus size (smallest first) and each engine: build the index
 (:mod:`benchmarks.build`), then time the query mix on it
-(:mod:`benchmarks.search`); then measure ranking quality on Cranfield
+(:mod:`benchmarks.search`) and the coverage timeline and facets
+(:mod:`benchmarks.coverage`); then measure ranking quality on Cranfield
 (:mod:`benchmarks.relevance`). Indexes live in a temporary directory
 outside the repository and are deleted as soon as they have been searched.
 
@@ -42,13 +43,15 @@ class Plan:
     files: tuple[str, ...] | None = None
     max_build_seconds: float = float("inf")
     max_search_seconds: float = 60.0
+    max_coverage_seconds: float = 30.0
     relevance: bool = True
     command: str = ""
 
     @classmethod
     def quick(cls, engines: list[str], out: Path, corpora: Path, command: str = "") -> "Plan":
         """The small run the tests execute: two Reuters files, Cranfield, three repetitions."""
-        return cls(engines, [1], out, corpora, reps=3, files=QUICK_FILES, max_search_seconds=10.0, command=command)
+        return cls(engines, [1], out, corpora, reps=3, files=QUICK_FILES, max_search_seconds=10.0,
+                   max_coverage_seconds=5.0, command=command)
 
 
 @dataclass
@@ -115,7 +118,7 @@ def too_slow(plan: Plan, last: tuple[int, float] | None, scale: int) -> str:
 
 
 def measure(plan: Plan, work: Path, name: str, scale: int, results: dict, progress: Progress) -> float:
-    """Build one engine's index of one corpus size, then time the query mix on it; return the build time."""
+    """Build one engine's index of one corpus size, then time the query mix and coverage on it; return the build time."""
     label = size_label(plan, scale)
     index = work / f"{name}-{label}"
     try:
@@ -131,9 +134,24 @@ def measure(plan: Plan, work: Path, name: str, scale: int, results: dict, progre
             [name, "--index", str(index), "--reps", str(plan.reps), "--max-seconds", str(plan.max_search_seconds)],
             work / "search.json",
         )
+        measure_coverage(plan, work, name, label, index, results, progress)
         return built["seconds"]
     finally:
         shutil.rmtree(index, ignore_errors=True)
+
+
+def measure_coverage(plan: Plan, work: Path, name: str, label: str, index: Path, results: dict,
+                     progress: Progress) -> None:
+    """Time the coverage timeline and facets on a built index; a failure here keeps the build and query figures."""
+    progress.say(f"  coverage {name} {label}")
+    try:
+        results["coverage"][label][name] = run_worker(
+            "coverage",
+            [name, "--index", str(index), "--reps", str(plan.reps), "--max-seconds", str(plan.max_coverage_seconds)],
+            work / "coverage.json",
+        )
+    except WorkerFailed as exc:
+        _failed(results, progress, name, f"{label} coverage", exc)
 
 
 def run(plan: Plan) -> dict:
@@ -158,8 +176,10 @@ def run(plan: Plan) -> dict:
         "skipped": skipped,
         "failures": [],
         "query_mix": [{"id": q.id, "category": q.category, "query": describe(q)} for q in load_queries()],
+        "coverage_queries": [{"id": q.id, "query": describe(q)} for q in load_queries(key="coverage")],
         "indexing": {},
         "queries": {},
+        "coverage": {},
         "relevance": {},
     }
     last_build: dict[str, tuple[int, float]] = {}
@@ -169,6 +189,7 @@ def run(plan: Plan) -> dict:
             label = size_label(plan, scale)
             results["indexing"][label] = {}
             results["queries"][label] = {}
+            results["coverage"][label] = {}
             for name in engines:
                 reason = too_slow(plan, last_build.get(name), scale)
                 if reason:

@@ -13,28 +13,20 @@ run's time; the report gives the number of repetitions each engine did.
 
 from __future__ import annotations
 
-import argparse
 import json
 import time
-from pathlib import Path
+from functools import partial
 
-from . import QUERIES_FILE
 from .engines import ENGINES
 from .querymix import load_queries
-from .resources import cpu_seconds, load_average
+from .resources import load_average
+from .timing import rounds, warm_up, worker_parser
 
 TOP = 10
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.search", description=__doc__)
-    parser.add_argument("engine", choices=sorted(ENGINES))
-    parser.add_argument("--index", type=Path, required=True)
-    parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--reps", type=int, default=10)
-    parser.add_argument("--max-seconds", type=float, default=float("inf"))
-    parser.add_argument("--queries", type=Path, default=QUERIES_FILE)
-    args = parser.parse_args(argv)
+    args = worker_parser("python -m benchmarks.search", __doc__).parse_args(argv)
 
     queries = load_queries(args.queries)
     engine = ENGINES[args.engine](args.index)
@@ -43,54 +35,32 @@ def main(argv: list[str] | None = None) -> None:
     open_seconds = time.perf_counter() - began
     natives = [engine.translate(q) for q in queries]
 
-    first: list[tuple[int, list[str], float]] = []
-    for native in natives:
-        start = time.perf_counter()
-        total, ids = engine.search(native, TOP)
-        first.append((total, ids, time.perf_counter() - start))
+    calls = [partial(engine.search, native, TOP) for native in natives]
+    first = warm_up(calls)
     full_counts = [engine.full_count(native) for native in natives]
-
-    latencies: list[list[float]] = [[] for _ in queries]
-    unstable: set[str] = set()
-    reps_done = 0
-    cpu_from = cpu_seconds()
-    timed_from = time.perf_counter()
-    while reps_done < args.reps:
-        for i, native in enumerate(natives):
-            start = time.perf_counter()
-            total, _ids = engine.search(native, TOP)
-            latencies[i].append(time.perf_counter() - start)
-            if total != first[i][0]:
-                unstable.add(queries[i].id)
-        reps_done += 1
-        if time.perf_counter() - timed_from > args.max_seconds:
-            break
-    timed_wall = time.perf_counter() - timed_from
-    timed_cpu = cpu_seconds() - cpu_from
+    timed = rounds(calls, [f.answer[0] for f in first], args.reps, args.max_seconds, key=lambda found: found[0])
     engine.close()
 
     out = {
         "engine": args.engine,
         "open_seconds": open_seconds,
         "reps_requested": args.reps,
-        "reps": reps_done,
-        "unstable_totals": sorted(unstable),
-        "seconds": timed_wall,
-        "cpu_seconds": timed_cpu,
+        "reps": timed.reps,
+        "unstable_totals": sorted(queries[i].id for i in timed.changed),
+        "seconds": timed.seconds,
+        "cpu_seconds": timed.cpu_seconds,
         "load_1min": load_average(),
         "queries": [
             {
                 "id": q.id,
                 "native": repr(native),
-                "total": total,
+                "total": f.answer[0],
                 "full_count": full,
-                "top": ids,
-                "first_seconds": first_seconds,
+                "top": f.answer[1],
+                "first_seconds": f.seconds,
                 "seconds": lat,
             }
-            for q, native, (total, ids, first_seconds), full, lat in zip(
-                queries, natives, first, full_counts, latencies
-            )
+            for q, native, f, full, lat in zip(queries, natives, first, full_counts, timed.latencies)
         ],
     }
     args.out.write_text(json.dumps(out, indent=1), encoding="utf-8")

@@ -24,16 +24,19 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks import DEFAULT_CORPORA, REPO_ROOT  # noqa: E402
-from benchmarks.agreement import judge  # noqa: E402
+from benchmarks.agreement import coverage_difference, judge, same_top  # noqa: E402
+from benchmarks.coverage import FACET_NAMES, TOP  # noqa: E402
 from benchmarks.cranfield import load_cranfield, parse_qrels, parse_records  # noqa: E402
-from benchmarks.engines.fts5 import to_fts5  # noqa: E402
+from benchmarks.engines.fts5 import Fts5, to_fts5  # noqa: E402
 from benchmarks.engines.newsindex_engine import NewsIndexEngine, to_newsindex  # noqa: E402
 from benchmarks.engines.tantivy_engine import Tantivy, to_tantivy  # noqa: E402
-from benchmarks.engines.whoosh_stock import to_whoosh  # noqa: E402
+from benchmarks.engines.whoosh_stock import to_whoosh, week_label, week_number  # noqa: E402
 from benchmarks.metrics import average_precision, dcg, ndcg_at, percentile  # noqa: E402
 from benchmarks.querymix import bag_of_words, load_queries, query_from_dict  # noqa: E402
 from benchmarks.variants import shift_years, variant  # noqa: E402
 from newsindex import Article  # noqa: E402
+from newsindex.coverage import period_start  # noqa: E402
+from whoosh.util.times import datetime_to_long  # noqa: E402
 
 
 def need_corpora() -> Path:
@@ -113,6 +116,13 @@ def test_query_mix_is_large_varied_and_valid() -> None:
     assert sum(q.dates is not None for q in queries) >= 8
 
 
+def test_coverage_queries_are_separate_from_the_mix_and_span_sizes() -> None:
+    coverage = load_queries(key="coverage")
+    assert [q.id for q in coverage] == ["cov-5k", "cov-1k", "cov-100"]
+    assert not {q.id for q in coverage} & {q.id for q in load_queries()}
+    assert any(q.dates is not None for q in coverage)
+
+
 def test_query_words_must_be_plain_so_no_engine_syntax_is_triggered() -> None:
     with pytest.raises(ValueError):
         query_from_dict({"id": "x", "category": "term", "match": ['oil"']})
@@ -184,6 +194,52 @@ def test_agreement_names_stemmer_splits_and_corrects_whoosh_undercounts() -> Non
     assert recount.agree and recount.recounted == {"newsindex": 827, "whoosh": 827}
 
 
+def test_facet_tops_agree_up_to_ties_at_the_cut() -> None:
+    a = [["coffee", 85], ["grain", 4], ["wheat", 4]]
+    assert same_top(a, [["coffee", 85], ["wheat", 4], ["rubber", 4]], top=3)  # full list: the tie at the cut is free
+    assert not same_top(a, [["coffee", 85], ["wheat", 4], ["rubber", 4]], top=10)  # not full: every value counts
+    assert not same_top(a, [["cocoa", 85], ["grain", 4], ["wheat", 4]], top=3)
+    assert not same_top(a, [["coffee", 85], ["grain", 4], ["wheat", 3]], top=3)
+
+
+def test_coverage_difference_names_what_differs() -> None:
+    base = {"matched": 10, "answers": {"timeline": {"1987-03-02": [6, 90], "1987-03-09": [4, 80]},
+                                       "facets": {"topic": [["coffee", 9]], "place": [["brazil", 5]]}}}
+    same = {"matched": 10, "answers": {"timeline": {"1987-03-02": [6, 90], "1987-03-09": [4, 80]}}}
+    assert coverage_difference(base, same, TOP) == ""
+    other = {"matched": 11, "answers": {"timeline": {"1987-03-02": [7, 90], "1987-03-09": [4, 80]},
+                                        "facets": {"topic": [["coffee", 9]], "place": [["brazil", 6]]}}}
+    assert coverage_difference(base, other, TOP) == (
+        "matched 11, not 10; timeline differs in 1 of 2 weeks; top place differ"
+    )
+
+
+WEEK_DATES = [  # a Sunday, the Monday after it, and a week across a new year
+    datetime(1987, 3, 1, 23, 59, tzinfo=timezone.utc),
+    datetime(1987, 3, 2, 0, 0, tzinfo=timezone.utc),
+    datetime(1987, 12, 31, 12, 0, tzinfo=timezone.utc),
+    datetime(1988, 1, 3, 12, 0, tzinfo=timezone.utc),
+]
+
+
+def test_peers_put_dates_in_the_iso_weeks_newsindex_uses(tmp_path: Path) -> None:
+    weeks = [period_start(d, "week").date().isoformat() for d in WEEK_DATES]
+    assert weeks == ["1987-02-23", "1987-03-02", "1987-12-28", "1987-12-28"]
+    assert [week_label(week_number(datetime_to_long(d.replace(tzinfo=None)))) for d in WEEK_DATES] == weeks
+    articles = [Article(id=f"a{i}", title="coffee", body="coffee prices", published=d,
+                        topics=("coffee",), places=("brazil", "usa") if i % 2 else ("brazil",))
+                for i, d in enumerate(WEEK_DATES)]
+    engine = Fts5(tmp_path / "fts5")
+    engine.build(articles + [Article(id="other", title="tea", body="tea", published=WEEK_DATES[0])])
+    engine.open()
+    try:
+        native = engine.translate(query_from_dict({"id": "c", "category": "coverage", "match": ["coffee"]}))
+        assert engine.timeline(native) == {"1987-02-23": (1, 2), "1987-03-02": (1, 1), "1987-12-28": (2, 2)}
+        assert engine.facets(native, FACET_NAMES, TOP) == {"topic": [("coffee", 4)], "place": [("brazil", 4), ("usa", 2)]}
+    finally:
+        engine.close()
+
+
 def test_report_flags_steps_that_did_not_get_a_whole_core() -> None:
     from benchmarks.report import contention
 
@@ -232,7 +288,8 @@ def quick_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_quick_run_writes_report_json_and_chart(quick_run: Path) -> None:
     report = (quick_run / "report.md").read_text(encoding="utf-8")
-    for heading in ("## Indexing", "## Query latency", "## Ranking quality (Cranfield)", "## Hit counts per query"):
+    for heading in ("## Indexing", "## Query latency", "## Coverage: timeline and facets",
+                    "## Ranking quality (Cranfield)", "## Hit counts per query"):
         assert heading in report
     assert "newsindex ÷ whoosh" in report and "newsindex ÷ fts5" in report
     if importlib.util.find_spec("matplotlib") is None:
@@ -263,6 +320,31 @@ def test_quick_run_measures_every_engine_on_the_same_articles(quick_run: Path) -
     totals = {e: {q["id"]: q["total"] for q in run["queries"]} for e, run in searched.items()}
     same = sum(totals["fts5"][qid] == totals["newsindex"][qid] for qid in mix)
     assert same >= 0.7 * len(mix)
+
+
+def test_quick_run_measures_coverage_and_engines_count_the_same_articles(quick_run: Path) -> None:
+    results = json.loads((quick_run / "results.json").read_text(encoding="utf-8"))
+    report = (quick_run / "report.md").read_text(encoding="utf-8")
+    (label,) = results["coverage"]
+    runs = results["coverage"][label]
+    assert set(runs) == set(results["engines"])
+    assert f"### {label}" in report.split("## Coverage: timeline and facets")[1]
+    ids = [q["id"] for q in results["coverage_queries"]]
+    for name in ("newsindex", "fts5"):  # the two that answer both measurements
+        assert runs[name]["not_measured"] == {}
+    for engine, run in runs.items():
+        assert [q["id"] for q in run["queries"]] == ids and not run["changed_answers"], engine
+        for q in run["queries"]:
+            assert set(q["seconds"]) == {"timeline", "facets"} - set(run["not_measured"]), engine
+            assert all(len(s) == run["reps"] >= 1 for s in q["seconds"].values())
+    base = {q["id"]: q for q in runs["newsindex"]["queries"]}
+    for engine, run in runs.items():
+        for q in run["queries"]:
+            assert q["matched"] > 0 and q["matched"] == base[q["id"]]["matched"], (engine, q["id"])
+            assert coverage_difference(base[q["id"]], q, TOP) == "", (engine, q["id"])
+    matched = [base[qid]["matched"] for qid in ids]
+    assert matched == sorted(matched, reverse=True)  # ~5,000 > ~1,000 > ~100 at x1, in the same order here
+    assert "newsindex ÷ fts5" in report.split("## Coverage: timeline and facets")[1]
 
 
 def test_quick_run_ranking_quality_is_plausible_for_every_engine(quick_run: Path) -> None:

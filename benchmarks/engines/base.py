@@ -13,11 +13,19 @@ from __future__ import annotations
 import os
 from abc import ABC, abstractmethod
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 from newsindex import Article
 
 from ..querymix import Query
+
+
+#: A weekly timeline: ISO week (its Monday, ``YYYY-MM-DD``, UTC) -> (matching articles, all articles
+#: published that week), for every week with at least one match.
+Weekly = dict[str, tuple[int, int]]
+
+#: Facet name (``topic``, ``place``...) -> its most frequent values among all matches, with counts.
+FacetCounts = dict[str, list[tuple[str, int]]]
 
 
 class Engine(ABC):
@@ -31,6 +39,10 @@ class Engine(ABC):
     stemmer: str = ""
     #: Whether stop words are left out of the index (phrases then skip over them).
     drops_stop_words: bool = False
+    #: How the engine answers the coverage measurement (timeline, facets), printed in the report.
+    coverage_setup: str = ""
+    #: The coverage measurements ("timeline", "facets") the engine does not answer, and why not.
+    coverage_gaps: dict[str, str] = {"timeline": "not implemented", "facets": "not implemented"}
 
     def __init__(self, directory: Path) -> None:
         self.directory = Path(directory)
@@ -80,6 +92,20 @@ class Engine(ABC):
         collector has pruned the matcher, and the report says where it did.
         """
         return None
+
+    def timeline(self, native: Any) -> Weekly:
+        """Matching articles and all articles per ISO week, counted over *every* match.
+
+        Both numbers, because that is what newsindex's ``timeline()`` answers
+        (a share of coverage needs the week's total): each engine must answer
+        the same question, not a cheaper one. Only weeks with a match are
+        returned; newsindex also lists the empty weeks between them.
+        """
+        raise NotImplementedError(self.coverage_gaps.get("timeline", ""))
+
+    def facets(self, native: Any, names: Sequence[str], top: int) -> FacetCounts:
+        """The ``top`` values of each facet in ``names`` among *every* match, most frequent first."""
+        raise NotImplementedError(self.coverage_gaps.get("facets", ""))
 
     def close(self) -> None:
         """Release files and searchers."""

@@ -9,13 +9,13 @@ builds a highlighted snippet for every hit it returns.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Sequence
 
 import newsindex
 from newsindex import Article, NewsIndex
 
 from ..querymix import AnyOf, Clause, Not, Phrase, Query, Term
-from .base import Engine
+from .base import Engine, FacetCounts, Weekly
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,11 @@ class NewsIndexEngine(Engine):
         "NewsIndex.create() + add(articles) (Snowball stems, stop words indexed, title boost 2, "
         "also source/topics/places/authors); search(text, limit=10, sort, operator) with snippets"
     )
+    coverage_setup = (
+        "ix.timeline(text, by=\"week\", operator) (matches and all articles per week, empty weeks "
+        "included) and ix.facets(text, [\"topic\", \"place\"], top=10, operator), from columns"
+    )
+    coverage_gaps: dict[str, str] = {}
 
     @classmethod
     def version(cls) -> str:
@@ -87,6 +92,13 @@ class NewsIndexEngine(Engine):
             return self.search(native, depth)[1]
         found = self._ix.searcher.search(self._ix.parse(native.text, native.operator), limit=depth)  # type: ignore[arg-type]
         return [hit["id"] for hit in found]
+
+    def timeline(self, native: NewsIndexQuery) -> Weekly:
+        periods = self._ix.timeline(native.text, by="week", operator=native.operator)  # type: ignore[arg-type]
+        return {p.label: (p.count, p.total) for p in periods if p.count}
+
+    def facets(self, native: NewsIndexQuery, names: Sequence[str], top: int) -> FacetCounts:
+        return self._ix.facets(native.text, names, top=top, operator=native.operator)  # type: ignore[arg-type]
 
     def full_count(self, native: NewsIndexQuery) -> int:
         q = self._ix.parse(native.text, native.operator)  # type: ignore[arg-type]
