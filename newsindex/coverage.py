@@ -89,25 +89,32 @@ def next_period(start: datetime, by: Granularity) -> datetime:
     return start.replace(year=start.year + 1)
 
 
-def timeline(reader: Any, docnums: Iterable[int], by: Granularity) -> list[Period]:
+def period_totals(reader: Any, by: Granularity) -> Counter[datetime]:
+    """How many articles were published in each period: one pass over the date column.
+
+    It does not depend on the query, so a caller keeps it until the index changes.
+    """
+    dates = reader.column_reader("published")
+    return Counter(period_start(from_micros(m), by) for m in (dates[d] for d in reader.all_doc_ids()) if m != UNDATED)
+
+
+def timeline(reader: Any, docnums: Iterable[int], by: Granularity, totals: Counter[datetime]) -> list[Period]:
     """Matching articles per period over the whole matching range, empty periods included.
 
-    Each period also carries the number of all articles published in it, so
-    a caller can show the share of coverage rather than raw counts (news
-    volume itself varies from week to week).
+    Each period also carries the number of all articles published in it
+    (``totals``, from :func:`period_totals`), so a caller can show the share
+    of coverage rather than raw counts (news volume itself varies from week
+    to week).
     """
     dates = reader.column_reader("published")
     matched = Counter(period_start(from_micros(m), by) for m in (dates[d] for d in docnums) if m != UNDATED)
     if not matched:
         return []
-    everything = Counter(
-        period_start(from_micros(m), by) for m in (dates[d] for d in reader.all_doc_ids()) if m != UNDATED
-    )
     periods = []
     start, last = min(matched), max(matched)
     while start <= last:
         end = next_period(start, by)
-        periods.append(Period(start, end, matched[start], everything[start]))
+        periods.append(Period(start, end, matched[start], totals[start]))
         start = end
     return periods
 

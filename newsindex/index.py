@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from collections import Counter
 from contextlib import contextmanager
 from typing import Iterable, Iterator, Literal
 
@@ -170,6 +171,8 @@ class NewsIndex:
             stem=stemmer.stem,
         )
         self._searcher = None
+        #: Articles per period of the whole index (for timelines), until the index changes.
+        self._period_totals: dict[str, Counter] = {}
 
     # -- opening -----------------------------------------------------------
 
@@ -381,6 +384,7 @@ class NewsIndex:
         return self._searcher
 
     def _refresh(self) -> None:
+        self._period_totals.clear()
         if self._searcher is not None:
             self._searcher = self._searcher.refresh()
 
@@ -485,7 +489,9 @@ class NewsIndex:
         if by not in coverage.GRANULARITIES:
             raise NewsIndexError(f"by must be one of {', '.join(coverage.GRANULARITIES)}, not {by!r}")
         docnums = coverage.matching_docnums(self.searcher, self._filtered(query, operator, since, until))
-        return coverage.timeline(self.searcher.reader(), docnums, by)
+        if by not in self._period_totals:
+            self._period_totals[by] = coverage.period_totals(self.searcher.reader(), by)
+        return coverage.timeline(self.searcher.reader(), docnums, by, self._period_totals[by])
 
     def terms(
         self, query: str, top: int = 20, operator: Operator = "and",
