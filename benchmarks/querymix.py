@@ -106,21 +106,26 @@ def words_of(clause: Clause) -> list[str]:
     return words_of(clause.part)
 
 
+def render_clause(clause: Clause, negation: str = "NOT ") -> str:
+    """A clause in the Lucene-like syntax that newsindex, Whoosh and tantivy parsers share.
+
+    Only negation is spelled differently among them (``negation``).
+    """
+    prefix = "title:" if getattr(clause, "field", None) == "title" else ""
+    if isinstance(clause, Term):
+        return prefix + clause.word
+    if isinstance(clause, Phrase):
+        return prefix + '"' + " ".join(clause.words) + '"'
+    if isinstance(clause, AnyOf):
+        return "(" + " OR ".join(render_clause(p, negation) for p in clause.parts) + ")"
+    return negation + render_clause(clause.part, negation)
+
+
 def describe(query: Query) -> str:
     """A short, engine-neutral rendering of a query for tables."""
 
-    def one(clause: Clause) -> str:
-        prefix = "title:" if getattr(clause, "field", None) == "title" else ""
-        if isinstance(clause, Term):
-            return prefix + clause.word
-        if isinstance(clause, Phrase):
-            return prefix + '"' + " ".join(clause.words) + '"'
-        if isinstance(clause, AnyOf):
-            return "(" + " OR ".join(one(p) for p in clause.parts) + ")"
-        return "NOT " + one(clause.part)
-
     joiner = " " if query.operator == "and" else " | "
-    text = joiner.join(one(c) for c in query.clauses)
+    text = joiner.join(render_clause(c) for c in query.clauses)
     if query.dates:
         until = query.dates.until.isoformat() if query.dates.until else ""
         text += f" [{query.dates.since.isoformat()}..{until}]"

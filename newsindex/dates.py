@@ -12,7 +12,7 @@ UTC interval ``[start, end)``, which is what a range filter needs.
 from __future__ import annotations
 
 import re
-from datetime import MAXYEAR, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
 from .errors import DateError

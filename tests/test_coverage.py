@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 import pytest
 from click.testing import CliRunner
 
-from newsindex import NewsIndex, NewsIndexError
+from newsindex import NewsIndexError
 from newsindex.cli import main
 
 from conftest import reuters_files

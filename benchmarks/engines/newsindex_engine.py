@@ -14,7 +14,7 @@ from typing import Iterable, Sequence
 import newsindex
 from newsindex import Article, NewsIndex
 
-from ..querymix import AnyOf, Clause, Not, Phrase, Query, Term
+from ..querymix import Query, render_clause
 from .base import Engine, FacetCounts, Weekly
 
 
@@ -27,20 +27,9 @@ class NewsIndexQuery:
     sort: str
 
 
-def _clause(clause: Clause) -> str:
-    prefix = "title:" if getattr(clause, "field", None) == "title" else ""
-    if isinstance(clause, Term):
-        return prefix + clause.word
-    if isinstance(clause, Phrase):
-        return prefix + '"' + " ".join(clause.words) + '"'
-    if isinstance(clause, AnyOf):
-        return "(" + " OR ".join(_clause(p) for p in clause.parts) + ")"
-    return "NOT " + _clause(clause.part)
-
-
 def to_newsindex(query: Query) -> NewsIndexQuery:
     """newsindex query language; a date range becomes ``date:since..until`` (whole days)."""
-    parts = [_clause(c) for c in query.clauses]
+    parts = [render_clause(c) for c in query.clauses]
     if query.dates is not None:
         until = query.dates.until.isoformat() if query.dates.until else ""
         parts.append(f"date:{query.dates.since.isoformat()}..{until}")

@@ -17,7 +17,7 @@ from typing import Any, Iterable
 
 from newsindex import Article
 
-from ..querymix import AnyOf, Clause, Not, Phrase, Query, Term
+from ..querymix import Query, render_clause
 from .base import Engine, Weekly
 
 try:  # tantivy is optional: the suite notes its absence instead of failing
@@ -35,18 +35,6 @@ class TantivyQuery:
     sort_by_date: bool
 
 
-def _clause(clause: Clause) -> str:
-    prefix = "title:" if getattr(clause, "field", None) == "title" else ""
-    if isinstance(clause, Term):
-        return prefix + clause.word
-    if isinstance(clause, Phrase):
-        return prefix + '"' + " ".join(clause.words) + '"'
-    if isinstance(clause, AnyOf):
-        return "(" + " OR ".join(_clause(p) for p in clause.parts) + ")"
-    # tantivy's parser reads "-x" as must-not; "AND NOT x" is not reliable in 0.2x.
-    return "-" + _clause(clause.part)
-
-
 #: Weekly buckets: tantivy's fixed 7-day buckets count from the Unix epoch, a Thursday; 3 days back is a Monday.
 WEEKS = {"weeks": {"date_histogram": {"field": "published", "fixed_interval": "7d", "offset": "-3d"}}}
 
@@ -57,7 +45,7 @@ def _rfc3339(value: Any) -> str:
 
 def to_tantivy(query: Query) -> TantivyQuery:
     """tantivy query syntax; ``conjunction`` makes juxtaposed clauses all required."""
-    parts = [_clause(c) for c in query.clauses]
+    parts = [render_clause(c, negation="-") for c in query.clauses]
     if query.dates is not None:
         if query.dates.end is None:
             parts.append(f"published:>={_rfc3339(query.dates.start)}")

@@ -29,7 +29,7 @@ from whoosh.qparser import AndGroup, MultifieldParser, OrGroup
 
 from newsindex import Article
 
-from ..querymix import AnyOf, Clause, Not, Phrase, Query, Term
+from ..querymix import Query, render_clause
 from .base import Engine, Weekly
 
 
@@ -71,20 +71,9 @@ def week_label(number: int) -> str:
 WEEKS = sorting.TranslateFacet(week_number, sorting.FieldFacet("published"))
 
 
-def _clause(clause: Clause) -> str:
-    prefix = "title:" if getattr(clause, "field", None) == "title" else ""
-    if isinstance(clause, Term):
-        return prefix + clause.word
-    if isinstance(clause, Phrase):
-        return prefix + '"' + " ".join(clause.words) + '"'
-    if isinstance(clause, AnyOf):
-        return "(" + " OR ".join(_clause(p) for p in clause.parts) + ")"
-    return "NOT " + _clause(clause.part)
-
-
 def to_whoosh(query: Query) -> WhooshQuery:
     """Whoosh QueryParser syntax; juxtaposed clauses take the parser group (AND or OR)."""
-    parts = [_clause(c) for c in query.clauses]
+    parts = [render_clause(c) for c in query.clauses]
     if query.dates is not None:
         since = query.dates.since.strftime("%Y%m%d")
         until = " " + query.dates.until.strftime("%Y%m%d") if query.dates.until else ""
