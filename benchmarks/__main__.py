@@ -4,7 +4,7 @@ Examples (from the repository root)::
 
     python -m benchmarks                      # full run: x1, x5, x25, all engines (~15 min on 2 cores)
     python -m benchmarks --quick              # two Reuters files + Cranfield, under a minute
-    python -m benchmarks --sizes 1,5 --engines newsindex,fts5 --out /tmp/bench
+    python -m benchmarks --sizes 1,5 --engines newsindex,fts5 --out ../bench-out
 """
 
 from __future__ import annotations
