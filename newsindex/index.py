@@ -35,7 +35,7 @@ from .errors import (
     ReadError,
 )
 from .locking import WriteLock
-from .query import Operator, QueryParser, date_range
+from .query import Operator, QueryParser, date_range, restrict
 from .results import Hit, Results
 from .snippets import make_snippet, query_words, searched_terms
 from .schema import FACETS, FORMAT_VERSION, UNDATED, build_schema, from_stored, schema_fingerprint, to_document
@@ -163,6 +163,9 @@ class NewsIndex:
         self._ix = ix
         schema = ix.schema
         text = schema["title"].analyzer
+        # Kept: Whoosh's ``Index.schema`` unpickles the schema anew on every access,
+        # which would start every search with an empty stem cache.
+        self._analyzer = text
         stemmer = next(f for f in text.items if isinstance(f, SnowballFilter))
         self._parser = QueryParser(
             text_analyzer=text,
@@ -434,7 +437,7 @@ class NewsIndex:
             collector = collectors.SortingCollector(facet, limit=page * limit)
         self.searcher.search_with_collector(q, collector)
         found = collector.results()
-        analyzer = self._ix.schema["body"].analyzer
+        analyzer = self._analyzer
         words = query_words(searched_terms(q, self.searcher.reader()), ("title", "body"), self._parser.stop_words)
         hits = []
         for rank, hit in enumerate(found[(page - 1) * limit : page * limit], start=(page - 1) * limit + 1):
@@ -464,7 +467,7 @@ class NewsIndex:
         if since or until:
             start = parse_period(since)[0] if since else None
             end = parse_period(until)[1] if until else None
-            q = wq.And([q, date_range("day", start, end)])
+            q = restrict(q, date_range("day", start, end))
         return q
 
     def _facets(self, q: wq.Query, names: Iterable[str], top: int) -> dict[str, list[tuple[str, int]]]:
@@ -500,7 +503,7 @@ class NewsIndex:
         """Words and two-word phrases much more frequent among the matching articles than in the index."""
         docnums = coverage.matching_docnums(self.searcher, self._filtered(query, operator, since, until))
         return coverage.significant_terms(
-            self.searcher, self._ix.schema["body"].analyzer, self._parser.stop_words, docnums, top
+            self.searcher, self._analyzer, self._parser.stop_words, docnums, top
         )
 
     def get(self, article_id: str) -> Article:

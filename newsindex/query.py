@@ -26,13 +26,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable, Literal
 
+from array import array
+
 from whoosh import query as wq
 from whoosh.analysis import Composable
+from whoosh.matching import FilterMatcher, Matcher
 from whoosh.query.spans import SpanNear2
 
 from .dates import END_OF_TIME, parse_period
 from .errors import DateError, QueryError
-from .schema import day_number
+from .schema import MICROS_PER_DAY, UNDATED, day_number
 
 Operator = Literal["and", "or"]
 
@@ -362,7 +365,7 @@ def date_bounds(text: str) -> tuple[datetime | None, datetime | None]:
     return parse_period(value)
 
 
-def date_range(fieldname: str, start: datetime | None, end: datetime | None) -> wq.Query:
+def date_range(fieldname: str, start: datetime | None, end: datetime | None) -> "DayRange":
     """A range of whole UTC days ``[start, end)``; articles without a date never match.
 
     ``start`` and ``end`` are UTC midnights (every period a query can name is
@@ -370,7 +373,89 @@ def date_range(fieldname: str, start: datetime | None, end: datetime | None) -> 
     """
     first = day_number(start) if start else None
     last = day_number(end) - 1 if end and end != END_OF_TIME else None
-    return wq.NumericRange(fieldname, first, last)
+    return DayRange(fieldname, first, last)
+
+
+class DayRange(wq.NumericRange):
+    """A date filter: the days ``start..end`` (inclusive, either may be open).
+
+    Alone or under OR/NOT it matches like Whoosh's ``NumericRange`` (by the
+    ``day`` field's terms). Next to other clauses of an AND, :func:`restrict`
+    turns it into a :class:`DateFilter`, which is much cheaper.
+    """
+
+    def micros(self) -> tuple[int, int]:
+        """The range as ``[low, high)`` microseconds of the ``published`` column; undated never inside."""
+        low = self.start * MICROS_PER_DAY if self.start is not None else UNDATED + 1
+        high = (self.end + 1) * MICROS_PER_DAY if self.end is not None else 2**63
+        return low, high
+
+
+class DateFilter(wq.WrappingQuery):
+    """``child`` restricted to the articles published within ``days``, read from a column.
+
+    Whoosh answers a ``NumericRange`` by reading and merging the postings of
+    every day term in the range, and the AND then intersects that list with
+    the rest of the query: on Reuters-21578 that was about 30% of all search
+    time. Here only the documents the rest of the query matches are checked,
+    each by one lookup in the ``published`` column (held in memory per
+    segment). Matches and totals are those of ``And([child, days])``; the
+    score is the child's alone (the range added the same constant to every
+    match, so the order is the same).
+    """
+
+    def __init__(self, child: wq.Query, days: DayRange) -> None:
+        super().__init__(child)
+        self.days = days
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, DateFilter) and other.child == self.child and other.days == self.days
+
+    def __hash__(self) -> int:
+        return hash((type(self), self.child, self.days))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.child!r}, {self.days!r})"
+
+    def _rewrap(self, child: wq.Query) -> "DateFilter":
+        return DateFilter(child, self.days)
+
+    def matcher(self, searcher, context=None) -> Matcher:  # type: ignore[no-untyped-def]
+        child = self.child.matcher(searcher, context)
+        if not child.is_active():
+            return child
+        low, high = self.days.micros()
+        return FilterMatcher(child, _Published(published_micros(searcher.reader()), low, high))
+
+
+class _Published:
+    """The documents published in ``[low, high)``, as a container of document numbers."""
+
+    __slots__ = ("_micros", "_low", "_high")
+
+    def __init__(self, micros: array, low: int, high: int) -> None:
+        self._micros, self._low, self._high = micros, low, high
+
+    def __contains__(self, docnum: int) -> bool:
+        return self._low <= self._micros[docnum] < self._high
+
+
+def published_micros(reader) -> array:  # type: ignore[no-untyped-def]
+    """The ``published`` column of one segment as an array, read once per segment reader.
+
+    Kept on the reader object itself: a segment never changes, its reader
+    lives as long as the searcher that reuses it, and the array goes with it.
+    """
+    cached = getattr(reader, "_newsindex_published", None)
+    if cached is None:
+        cached = array("q", reader.column_reader("published"))
+        reader._newsindex_published = cached
+    return cached
+
+
+def restrict(query: wq.Query, days: DayRange) -> wq.Query:
+    """``query`` AND ``days``, as a :class:`DateFilter`."""
+    return DateFilter(query, days)
 
 
 def _any(queries) -> wq.Query:  # type: ignore[no-untyped-def]
@@ -398,9 +483,16 @@ def _combine(parts: list[_Clause | None], op: str) -> _Clause | None:
         return _Clause(wq.Or([_positive(c) for c in clauses]))
     positives = [c.query for c in clauses if not c.negated]
     negatives = [c.query for c in clauses if c.negated]
+    ranges = [q for q in positives if isinstance(q, DayRange)]
+    if len(ranges) < len(positives):  # the date ranges filter the other clauses' matches
+        positives = [q for q in positives if not isinstance(q, DayRange)]
+    else:
+        ranges = []
     base: wq.Query = (
         wq.And(positives) if len(positives) > 1 else positives[0] if positives else wq.Every()
     )
     if negatives:
         base = wq.AndNot(base, _any(negatives))
+    for days in ranges:
+        base = restrict(base, days)
     return _Clause(base)

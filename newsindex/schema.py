@@ -34,6 +34,8 @@ UNDATED = -(2**63)
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
+MICROS_PER_DAY = 86_400_000_000
+
 #: Facet name -> (column, Article attribute). Facets count the exact values of
 #: all matching articles; columns (one value per document, read by number)
 #: make that a pass over numbers, not a load of every stored article.
