@@ -16,14 +16,15 @@ from pathlib import Path
 
 from . import DEFAULT_CORPORA
 from .cranfield import load_cranfield
-from .engines import ENGINES
+from .engines import ENGINES, RANKING_VARIANTS
 from .metrics import average_precision, mean, ndcg_at
 from .querymix import bag_of_words
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.relevance", description=__doc__)
-    parser.add_argument("engine", choices=sorted(ENGINES))
+    rankers = {**ENGINES, **{n: cls for variants in RANKING_VARIANTS.values() for n, cls in variants.items()}}
+    parser.add_argument("engine", choices=sorted(rankers))
     parser.add_argument("--index", type=Path, required=True)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--depth", type=int, default=1000)
@@ -31,7 +32,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     cran = load_cranfield(args.corpora)
-    engine = ENGINES[args.engine](args.index)
+    engine = rankers[args.engine](args.index)
     start = time.perf_counter()
     indexed = engine.build(cran.articles)
     build_seconds = time.perf_counter() - start

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from . import REPO_ROOT
 from .corpora import QUICK_FILES, ReutersCorpus
-from .engines import ENGINES
+from .engines import ENGINES, RANKING_VARIANTS
 from .machine import code_version, describe_machine
 from .querymix import describe, load_queries
 
@@ -202,7 +202,7 @@ def run(plan: Plan) -> dict:
                 except WorkerFailed as exc:
                     _failed(results, progress, name, label, exc)
         if plan.relevance:
-            for name in engines:
+            for name in [n for e in engines for n in (e, *RANKING_VARIANTS.get(e, {}))]:
                 progress.say(f"Cranfield {name}")
                 try:
                     results["relevance"][name] = run_worker(

@@ -26,6 +26,7 @@ from .charts import draw_timeline, text_bars
 from .coverage import GRANULARITIES
 from .dates import parse_period
 from .errors import DateError, NewsIndexError, QueryError, ReadError
+from .compare import render_text
 from .index import COMMIT_EVERY, SORTS, IndexingInterrupted, NewsIndex, default_index_dir
 from .readers import SUPPORTED_FORMATS, input_files, parse_field_map, read_inputs
 from .schema import FACETS, to_stored
@@ -190,10 +191,12 @@ def _print_dry_run(items: Iterable[Article | ReadError]) -> None:
 @click.option("--any", "any_word", is_flag=True, help="Match articles with any of the words, not all.")
 @click.option("--facet", "facets", multiple=True, type=click.Choice(tuple(FACETS)),
               help="Count the top values of this field among all matching articles (repeatable).")
+@click.option("--feedback", is_flag=True,
+              help="Re-rank by pseudo-relevance feedback (words of the top hits); same matches and total.")
 @_json_option
 def search(
     query: str, index_dir: Path, limit: int, page: int, sort: str, since: str | None,
-    until: str | None, any_word: bool, facets: tuple[str, ...], as_json: bool,
+    until: str | None, any_word: bool, facets: tuple[str, ...], feedback: bool, as_json: bool,
 ) -> None:
     """Search the index with QUERY.
 
@@ -211,6 +214,7 @@ def search(
       newsindex search '"refused to extradite"' --since 2025-01 --until 2025-04
       newsindex search 'cocoa brazil' --sort date --json | jq .title
       newsindex search coffee --facet source --facet topic --facet place
+      newsindex search 'wheat exports to the soviet union' --any --feedback
     """
     try:
         _check_date_option("--since", since)
@@ -219,7 +223,8 @@ def search(
         raise click.BadParameter(str(exc)) from None
     with NewsIndex.open(index_dir) as ix:
         results = ix.search(query, limit=limit, page=page, sort=sort,  # type: ignore[arg-type]
-                            operator="or" if any_word else "and", since=since, until=until, facets=facets)
+                            operator="or" if any_word else "and", since=since, until=until, facets=facets,
+                            feedback=feedback)
     if as_json:
         for hit in results:
             click.echo(json.dumps(hit.to_dict(), ensure_ascii=False))
@@ -366,6 +371,28 @@ def show(article_id: str, index_dir: Path, as_json: bool) -> None:
             click.echo(f"{label + ':':<11} {value}")
     click.echo()
     click.echo(article.body)
+
+
+@main.command()
+@click.argument("id_a", metavar="ID_A")
+@click.argument("id_b", metavar="ID_B")
+@_index_option
+@_json_option
+def compare(id_a: str, id_b: str, index_dir: Path, as_json: bool) -> None:
+    """What two tellings of a story say differently.
+
+    Lines the articles up sentence by sentence and lists the sentences only
+    one of them has, and, in those, the figures, dates, quotes, sources and
+    names the other never mentions.
+
+    \b
+    Examples:
+      newsindex compare 000_7887337d1080e0d6 001_d111d31f41ebd35a
+      newsindex compare reuters-16483 reuters-16597 --json
+    """
+    with NewsIndex.open(index_dir) as ix:
+        result = ix.compare(id_a, id_b)
+    click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) if as_json else render_text(result))
 
 
 @main.command()

@@ -20,11 +20,11 @@ from whoosh import index as windex
 from whoosh import query as wq
 from whoosh import collectors, sorting
 from whoosh.index import LockError
-from whoosh.scoring import BM25F
 
-from . import __version__, coverage
+from . import __version__, coverage, ranking
 from .analysis import SnowballFilter, stop_words
 from .article import Article
+from .compare import Comparison, compare as compare_tellings
 from .dates import parse_period
 from .errors import (
     ArticleNotFoundError,
@@ -383,7 +383,7 @@ class NewsIndex:
     def searcher(self):  # type: ignore[no-untyped-def]
         """A Whoosh searcher kept open between queries (term statistics stay cached)."""
         if self._searcher is None:
-            self._searcher = self._ix.searcher(weighting=BM25F())
+            self._searcher = self._ix.searcher(weighting=ranking.weighting())
         return self._searcher
 
     def _refresh(self) -> None:
@@ -394,9 +394,18 @@ class NewsIndex:
     def __len__(self) -> int:
         return self.searcher.doc_count()
 
-    def parse(self, query: str, operator: Operator = "and") -> wq.Query:
-        """The Whoosh query a query string means (raises :class:`QueryError`)."""
-        return self._parser.parse(query, operator)
+    def parse(self, query: str, operator: Operator = "and", feedback: bool = False) -> wq.Query:
+        """The Whoosh query a query string means (raises :class:`QueryError`).
+
+        Words searched in title and body are scored together by BM25F (see
+        :mod:`newsindex.ranking`). With ``feedback=True`` the query is also
+        re-weighted by pseudo-relevance feedback from its top hits: it then
+        matches the same articles, ranked differently.
+        """
+        q = ranking.combine_fields(self._parser.parse(query, operator))
+        if feedback:
+            q = ranking.expand(self.searcher, q, self._parser.stop_words)
+        return q
 
     def search(
         self,
@@ -410,6 +419,7 @@ class NewsIndex:
         highlight: tuple[str, str] = ("**", "**"),
         facets: Iterable[str] = (),
         facet_limit: int = 10,
+        feedback: bool = False,
     ) -> Results:
         """Search; return one page of hits and the exact total.
 
@@ -418,25 +428,17 @@ class NewsIndex:
         ``operator="or"`` makes a bag of words match when any word does.
         ``facets`` (``source``, ``topic``, ``place``, ``author``) adds the top
         ``facet_limit`` values of each among *all* matching articles.
+        ``feedback=True`` re-ranks by pseudo-relevance feedback (words of the
+        top hits added to the query): better recall on vague questions, same
+        matches and total; it costs a second search.
         """
         if limit < 1 or page < 1:
             raise NewsIndexError("limit and page must be at least 1")
         if sort not in SORTS:
             raise NewsIndexError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
         q = self._filtered(query, operator, since, until)
-        if sort == "relevance":
-            # replace=0 and no block quality: Whoosh's pruning of sub-queries that can no
-            # longer reach the top N makes its count of matches too low (seen: "oil" gave
-            # 479 of 1,544), and an exact total needs every match visited anyway.
-            collector = collectors.TopCollector(limit=page * limit, usequality=False, replace=0)
-        elif sort == "date":
-            collector = collectors.SortingCollector(sorting.FieldFacet("published", reverse=True), limit=page * limit)
-        else:
-            # Undated articles (the column's smallest value) go last here too, as in Elasticsearch.
-            facet = sorting.TranslateFacet(_undated_last, sorting.FieldFacet("published"))
-            collector = collectors.SortingCollector(facet, limit=page * limit)
-        self.searcher.search_with_collector(q, collector)
-        found = collector.results()
+        ranked = ranking.expand(self.searcher, q, self._parser.stop_words) if feedback and sort == "relevance" else q
+        found = self._top(ranked, sort, page * limit)
         analyzer = self._analyzer
         words = query_words(searched_terms(q, self.searcher.reader()), ("title", "body"), self._parser.stop_words)
         hits = []
@@ -460,6 +462,34 @@ class NewsIndex:
         if facets:
             counts = self._facets(q, facets, facet_limit)
         return Results(query=query, total=len(found), page=page, limit=limit, hits=hits, facets=counts)
+
+    def ids(self, query: str, limit: int = 10, operator: Operator = "and", feedback: bool = False) -> list[str]:
+        """The ids of the ``limit`` best matches, best first, without reading the articles.
+
+        The ranking is exactly :meth:`search`'s; this is for evaluation and
+        pipelines that want a deep ranking (say 1,000 ids) without snippets.
+        """
+        q = self.parse(query, operator)
+        ranked = ranking.expand(self.searcher, q, self._parser.stop_words) if feedback else q
+        ids = self.searcher.reader().column_reader("id")
+        return [ids[hit.docnum] for hit in self._top(ranked, "relevance", limit)]
+
+    def _top(self, q: wq.Query, sort: Sort, limit: int):  # type: ignore[no-untyped-def]
+        """The top ``limit`` matches of ``q`` in ``sort`` order, with the exact number of matches."""
+        if sort == "relevance":
+            # replace=0 and no block quality: Whoosh's pruning of sub-queries that can no
+            # longer reach the top N makes its count of matches too low (seen: "oil" gave
+            # 479 of 1,544) and, for AND-MAYBE queries, drops top hits; an exact total
+            # needs every match visited anyway.
+            collector = ranking.exact_top(limit)
+        elif sort == "date":
+            collector = collectors.SortingCollector(sorting.FieldFacet("published", reverse=True), limit=limit)
+        else:
+            # Undated articles (the column's smallest value) go last here too, as in Elasticsearch.
+            facet = sorting.TranslateFacet(_undated_last, sorting.FieldFacet("published"))
+            collector = collectors.SortingCollector(facet, limit=limit)
+        self.searcher.search_with_collector(q, collector)
+        return collector.results()
 
     def _filtered(self, query: str, operator: Operator, since: str | None, until: str | None) -> wq.Query:
         """The query with the ``since``/``until`` periods as a date filter."""
@@ -512,6 +542,10 @@ class NewsIndex:
         if stored is None:
             raise ArticleNotFoundError(f"no article with id {article_id!r} in {self.directory}")
         return from_stored(stored["article"])
+
+    def compare(self, id_a: str, id_b: str) -> Comparison:
+        """What the articles ``id_a`` and ``id_b`` say differently (see :mod:`newsindex.compare`)."""
+        return compare_tellings(self.get(id_a), self.get(id_b), language=self.language)
 
     def stats(self) -> IndexStats:
         """Counts, date range, sources and size on disk."""

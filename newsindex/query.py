@@ -417,6 +417,9 @@ class DateFilter(wq.WrappingQuery):
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.child!r}, {self.days!r})"
 
+    def __str__(self) -> str:
+        return f"({self.child} AND {self.days})"
+
     def _rewrap(self, child: wq.Query) -> "DateFilter":
         return DateFilter(child, self.days)
 

@@ -349,11 +349,13 @@ def test_quick_run_measures_coverage_and_engines_count_the_same_articles(quick_r
 
 def test_quick_run_ranking_quality_is_plausible_for_every_engine(quick_run: Path) -> None:
     results = json.loads((quick_run / "results.json").read_text(encoding="utf-8"))
-    assert set(results["relevance"]) == set(results["engines"])
+    assert set(results["relevance"]) == set(results["engines"]) | {"newsindex+feedback"}
     for engine, rel in results["relevance"].items():
         assert rel["documents"] == 1400 and rel["queries"] == 225
         assert 0.2 <= rel["ndcg@10"] <= 0.6, engine
         assert 0.15 <= rel["map"] <= 0.6, engine
+    plain, fed = results["relevance"]["newsindex"], results["relevance"]["newsindex+feedback"]
+    assert fed["ndcg@10"] > plain["ndcg@10"] and fed["map"] > plain["map"]
 
 
 def test_missing_corpora_are_reported_not_crashed(tmp_path: Path) -> None:

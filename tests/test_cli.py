@@ -71,6 +71,20 @@ def test_show_prints_the_article(built: Path) -> None:
     assert data["topics"] == ["cocoa"] and data["published"].startswith("1987-02-26T15:01:01")
 
 
+def test_compare_shows_what_each_telling_adds(built: Path) -> None:
+    original, retelling = "000_7887337d1080e0d6", "001_d111d31f41ebd35a"
+    result = run("compare", original, retelling, "--index", str(built))
+    assert result.exit_code == 0, result.output
+    only_a, _, only_b = result.output.partition("Only in B (")
+    assert only_a.startswith(f"Only in A ({original}")
+    assert "Mikhail Bogdanov" in only_a and "T-72" not in only_a
+    assert "T-72" in only_b and "According to Reuters" in only_b and "Bogdanov" not in only_b
+    data = json.loads(run("compare", original, retelling, "--index", str(built), "--json").output)
+    assert data["a"]["id"] == original and data["b"]["id"] == retelling
+    missing = run("compare", original, "no-such-id", "--index", str(built))
+    assert missing.exit_code == 1 and "no article with id 'no-such-id'" in missing.output
+
+
 def test_stats(built: Path) -> None:
     result = run("stats", "-i", str(built), "--json")
     data = json.loads(result.output)

@@ -48,6 +48,8 @@ class NewsIndexEngine(Engine):
         "included) and ix.facets(text, [\"topic\", \"place\"], top=10, operator), from columns"
     )
     coverage_gaps: dict[str, str] = {}
+    #: Whether ranking uses pseudo-relevance feedback (``search(feedback=True)``).
+    feedback = False
 
     @classmethod
     def version(cls) -> str:
@@ -71,16 +73,10 @@ class NewsIndexEngine(Engine):
         return results.total, [hit.id for hit in results]
 
     def rank(self, native: NewsIndexQuery, depth: int) -> list[str]:
-        """The ranking search() returns, without building 1,000 snippets per Cranfield query.
-
-        Uses the public ``parse()`` and ``searcher`` that ``search()`` itself
-        uses for relevance order (same query, same BM25F searcher); a test
-        checks that the top 10 equals ``search()``'s.
-        """
+        """The ranking search() returns, through ``ids()``: the same collector, no 1,000 snippets per question."""
         if native.sort != "relevance":
             return self.search(native, depth)[1]
-        found = self._ix.searcher.search(self._ix.parse(native.text, native.operator), limit=depth)  # type: ignore[arg-type]
-        return [hit["id"] for hit in found]
+        return self._ix.ids(native.text, depth, native.operator, feedback=self.feedback)  # type: ignore[arg-type]
 
     def timeline(self, native: NewsIndexQuery) -> Weekly:
         periods = self._ix.timeline(native.text, by="week", operator=native.operator)  # type: ignore[arg-type]
@@ -97,3 +93,11 @@ class NewsIndexEngine(Engine):
         if getattr(self, "_ix", None) is not None:
             self._ix.close()
             self._ix = None
+
+
+class NewsIndexFeedback(NewsIndexEngine):
+    """newsindex ranking with its pseudo-relevance feedback option; run for ranking quality only."""
+
+    name = "newsindex+feedback"
+    setup = NewsIndexEngine.setup + "; search(..., feedback=True): RM3 feedback from the top 5 hits"
+    feedback = True
