@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from collections import Counter
 from contextlib import contextmanager
+from functools import cache
 from typing import Iterable, Iterator, Literal
 
 from whoosh import index as windex
@@ -439,13 +440,13 @@ class NewsIndex:
         q = self._filtered(query, operator, since, until)
         ranked = ranking.expand(self.searcher, q, self._parser.stop_words) if feedback and sort == "relevance" else q
         found = self._top(ranked, sort, page * limit)
-        analyzer = self._analyzer
-        words = query_words(searched_terms(q, self.searcher.reader()), ("title", "body"), self._parser.stop_words)
+        reader, analyzer, stop = self.searcher.reader(), self._analyzer, self._parser.stop_words
+        words = cache(lambda: query_words(searched_terms(q, reader), ("title", "body"), stop))
         hits = []
         for rank, hit in enumerate(found[(page - 1) * limit : page * limit], start=(page - 1) * limit + 1):
             stored = hit["article"]
             published = stored.get("published")
-            snippet = make_snippet(stored.get("body") or stored.get("title", ""), analyzer, words, highlight)
+            text = stored.get("body") or stored.get("title", "")
             hits.append(
                 Hit(
                     rank=rank,
@@ -455,7 +456,7 @@ class NewsIndex:
                     source=stored.get("source", ""),
                     url=stored.get("url", ""),
                     score=hit.score if sort == "relevance" else None,
-                    snippet=snippet,
+                    make_snippet=lambda text=text: make_snippet(text, analyzer, words(), highlight),
                 )
             )
         counts = {}

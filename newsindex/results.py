@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Iterator
-
+from functools import cached_property
+from typing import Any, Callable, Iterator
 
 
 @dataclass(frozen=True)
@@ -15,7 +15,9 @@ class Hit:
     ``score`` is the BM25F relevance (``None`` when results are sorted by
     date, where no score is computed). ``snippet`` is a passage of the body
     (or the title, for articles without a body) with the query's words between
-    the result's highlight marks.
+    the result's highlight marks. It is made when first read, as
+    Elasticsearch highlights only when asked: a program that wants ids and
+    titles does not pay for analysing ten bodies.
     """
 
     rank: int
@@ -25,7 +27,12 @@ class Hit:
     source: str
     url: str
     score: float | None
-    snippet: str
+    make_snippet: Callable[[], str] = field(repr=False, compare=False)
+
+    @cached_property
+    def snippet(self) -> str:
+        """The passages of the article that matched, with the query's words marked."""
+        return self.make_snippet()
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (dates as ISO 8601)."""
