@@ -270,6 +270,26 @@ def coverage(results: dict) -> str:
 REL_COLUMNS = [("ndcg@10", "nDCG@10"), ("ndcg@10_linear", "nDCG@10 (linear gain)"), ("map", "MAP")]
 
 
+def incremental(results: dict) -> str:
+    """Adding new stories and re-running on an unchanged corpus, against a build."""
+    inc = results.get("incremental")
+    if not inc:
+        return ""
+    rows = [
+        [f"build {inc['articles'] - inc['new']:,} stories", num(inc["build_seconds"], 2), "1"],
+        [f"add {inc['new']:,} new stories to it", num(inc["add_seconds"], 2), f"{inc['add_fraction']:.3f}"],
+        [f"index all {inc['articles']:,} again, unchanged", num(inc["rerun_seconds"], 2), f"{inc['rerun_fraction']:.3f}"],
+        ["reading the files again (SGML)", num(inc["read_seconds"], 2), ""],
+    ]
+    return "\n".join([
+        "## Incremental indexing (newsindex)", "",
+        "Keeping an index current, in one process on Reuters-21578: new stories are added to the"
+        " existing index; stories whose content hash is already indexed are skipped without writing.",
+        "",
+        table(["step", "seconds", "share of the build"], rows),
+    ])
+
+
 def relevance(results: dict) -> str:
     rel = results["relevance"]
     if not rel:
@@ -373,5 +393,5 @@ def chart_note(results: dict) -> str:
 def render(results: dict) -> str:
     """The whole report."""
     sections = [header(results), chart_note(results), indexing(results), latency(results), coverage(results),
-                relevance(results), counts(results), notes(results)]
+                incremental(results), relevance(results), counts(results), notes(results)]
     return "\n\n".join(s for s in sections if s) + "\n"

@@ -201,6 +201,15 @@ def run(plan: Plan) -> dict:
                     last_build[name] = (scale, seconds)
                 except WorkerFailed as exc:
                     _failed(results, progress, name, label, exc)
+        if "newsindex" in engines:
+            progress.say("incremental newsindex")
+            args = ["--index", str(work / "newsindex-incremental"), "--corpora", str(plan.corpora)]
+            if plan.files:
+                args += ["--files", ",".join(plan.files)]
+            try:
+                results["incremental"] = run_worker("incremental", args, work / "incremental.json")
+            except WorkerFailed as exc:
+                _failed(results, progress, "newsindex", "incremental", exc)
         if plan.relevance:
             for name in [n for e in engines for n in (e, *RANKING_VARIANTS.get(e, {}))]:
                 progress.say(f"Cranfield {name}")

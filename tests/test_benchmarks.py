@@ -286,6 +286,14 @@ def quick_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+def test_quick_run_measures_adding_stories_and_unchanged_reruns(quick_run: Path) -> None:
+    inc = json.loads((quick_run / "results.json").read_text(encoding="utf-8"))["incremental"]
+    assert inc["articles"] == 2000 and inc["new"] == 200  # a tenth of the quick corpus is "new"
+    assert all(inc[k] > 0 for k in ("build_seconds", "add_seconds", "rerun_seconds", "read_seconds"))
+    report = (quick_run / "report.md").read_text(encoding="utf-8")
+    assert "## Incremental indexing (newsindex)" in report and "index all 2,000 again, unchanged" in report
+
+
 def test_quick_run_writes_report_json_and_chart(quick_run: Path) -> None:
     report = (quick_run / "report.md").read_text(encoding="utf-8")
     for heading in ("## Indexing", "## Query latency", "## Coverage: timeline and facets",
