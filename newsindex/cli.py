@@ -96,6 +96,7 @@ def main() -> None:
 @click.option("--map", "field_map", metavar="FIELD=KEY,...", help="Map JSON keys or CSV columns to fields, e.g. title=headline,body=short_description.")
 @click.option("--format", "fmt", type=click.Choice(SUPPORTED_FORMATS), help="Read every file in this format, whatever its extension.")
 @click.option("--language", default="english", show_default=True, help="Snowball language of a new index's stemmer.")
+@click.option("--no-stories", is_flag=True, help="Do not group articles into stories now (faster; the next run catches up).")
 @click.option("--commit-every", default=COMMIT_EVERY, show_default=True, type=click.IntRange(1),
               help="Commit after this many written articles: a crash loses at most one batch.")
 @click.option("--wait", default=0.0, type=click.FloatRange(0), metavar="SECONDS",
@@ -104,7 +105,7 @@ def main() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no per-file notes.")
 def index_cmd(
     paths: tuple[Path, ...], index_dir: Path, rebuild: bool, field_map: str | None,
-    fmt: str | None, language: str, commit_every: int, wait: float, dry_run: bool, quiet: bool,
+    fmt: str | None, language: str, no_stories: bool, commit_every: int, wait: float, dry_run: bool, quiet: bool,
 ) -> None:
     """Index the articles in PATHS (files or directories, read recursively).
 
@@ -133,7 +134,7 @@ def index_cmd(
         inputs, label="indexing", file=sys.stderr, hidden=quiet or not sys.stderr.isatty(),
         item_show_func=lambda item: item[0] if isinstance(item, tuple) else None,
     ) as files:
-        summary = ix.add(read_inputs(files, mapping), commit_every=commit_every, wait=wait)
+        summary = ix.add(read_inputs(files, mapping), commit_every=commit_every, wait=wait, group=not no_stories)
     if summary.stale_lock:
         click.echo(f"newsindex: cleared a stale lock left by {summary.stale_lock}, which is no longer running", err=True)
     click.echo(
@@ -193,10 +194,11 @@ def _print_dry_run(items: Iterable[Article | ReadError]) -> None:
               help="Count the top values of this field among all matching articles (repeatable).")
 @click.option("--feedback", is_flag=True,
               help="Re-rank by pseudo-relevance feedback (words of the top hits); same matches and total.")
+@click.option("--collapse", is_flag=True, help="One hit per story (its best-placed telling), with the number of other tellings.")
 @_json_option
 def search(
     query: str, index_dir: Path, limit: int, page: int, sort: str, since: str | None,
-    until: str | None, any_word: bool, facets: tuple[str, ...], feedback: bool, as_json: bool,
+    until: str | None, any_word: bool, facets: tuple[str, ...], feedback: bool, collapse: bool, as_json: bool,
 ) -> None:
     """Search the index with QUERY.
 
@@ -215,6 +217,7 @@ def search(
       newsindex search 'cocoa brazil' --sort date --json | jq .title
       newsindex search coffee --facet source --facet topic --facet place
       newsindex search 'wheat exports to the soviet union' --any --feedback
+      newsindex search extradite --collapse        # one hit per story; see: newsindex story ID
     """
     try:
         _check_date_option("--since", since)
@@ -224,7 +227,7 @@ def search(
     with NewsIndex.open(index_dir) as ix:
         results = ix.search(query, limit=limit, page=page, sort=sort,  # type: ignore[arg-type]
                             operator="or" if any_word else "and", since=since, until=until, facets=facets,
-                            feedback=feedback)
+                            feedback=feedback, collapse=collapse)
     if as_json:
         for hit in results:
             click.echo(json.dumps(hit.to_dict(), ensure_ascii=False))
@@ -240,6 +243,9 @@ def search(
         details = " · ".join(x for x in (hit.id, hit.source, date) if x)
         if hit.score is not None:
             details += f" · score {hit.score:.2f}"
+        if hit.other_tellings:
+            others = "telling" if hit.other_tellings == 1 else "tellings"
+            details += f" · story {hit.story}: {hit.other_tellings} other {others}"
         click.echo()
         click.echo(f"{hit.rank:>3}. " + click.style(hit.title or "(no title)", bold=color))
         click.echo(f"     {details}")
@@ -374,6 +380,57 @@ def show(article_id: str, index_dir: Path, as_json: bool) -> None:
 
 
 @main.command()
+@click.argument("article_id", metavar="ID")
+@_index_option
+@click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(1), help="How many articles.")
+@_json_option
+def similar(article_id: str, index_dir: Path, limit: int, as_json: bool) -> None:
+    """The articles most like the article ID, most similar first.
+
+    The score (0..1) is the cosine of the articles' word weights: 1 for the
+    same text, about 0.5-0.7 for a retelling of the same event, under 0.2
+    for other stories. Overlap is the share of three-word runs in common:
+    high for copies and corrections, near 0 for retellings.
+
+    \b
+    Examples:
+      newsindex similar 000_7887337d1080e0d6
+      newsindex similar reuters-16483 --limit 5 --json
+    """
+    with NewsIndex.open(index_dir) as ix:
+        found = ix.similar(article_id, limit)
+    for item, article in found:
+        date = article.published.date().isoformat() if article.published else "no date"
+        if as_json:
+            click.echo(json.dumps({**item.to_dict(), "title": article.title, "published": date}, ensure_ascii=False))
+        else:
+            click.echo(f"{item.score:.3f}  overlap {item.overlap:.2f}  {article.id} · {date} · {article.title}")
+
+
+@main.command()
+@click.argument("article_id", metavar="ID")
+@_index_option
+@_json_option
+def story(article_id: str, index_dir: Path, as_json: bool) -> None:
+    """The articles telling the same story as the article ID (or of the story ID), oldest first.
+
+    \b
+    Examples:
+      newsindex story 001_d111d31f41ebd35a
+      newsindex search extradite --collapse     # shows each hit's story
+    """
+    with NewsIndex.open(index_dir) as ix:
+        story_id, members = ix.story(article_id)
+    if as_json:
+        click.echo(json.dumps({"story": story_id, "articles": [to_stored(a) for a in members]}, ensure_ascii=False))
+        return
+    click.echo(f"story {story_id}: {len(members)} article{'s' if len(members) != 1 else ''}")
+    for article in members:
+        date = article.published.date().isoformat() if article.published else "no date"
+        click.echo(f"  {article.id} · {article.source or '-'} · {date} · {article.title}")
+
+
+@main.command()
 @click.argument("id_a", metavar="ID_A")
 @click.argument("id_b", metavar="ID_B")
 @_index_option
@@ -408,14 +465,17 @@ def stats(index_dir: Path, as_json: bool) -> None:
     """
     with NewsIndex.open(index_dir) as ix:
         info = ix.stats()
+        grouped = ix.story_stats()
     if as_json:
-        click.echo(json.dumps(info.to_dict(), indent=2))
+        click.echo(json.dumps({**info.to_dict(), "stories": grouped.to_dict() if grouped else None}, indent=2))
         return
     click.echo(f"index:     {index_dir}")
     click.echo(f"articles:  {info.articles:,} ({info.dated:,} with a date)")
     if info.first and info.last:
         click.echo(f"dates:     {info.first.date().isoformat()} .. {info.last.date().isoformat()}")
     click.echo(f"size:      {info.size_bytes / 1e6:,.1f} MB on disk")
+    if grouped:
+        click.echo(f"stories:   {grouped.stories:,} ({grouped.multi:,} told by two or more articles; largest {grouped.largest})")
     click.echo(f"sources:   {len(info.sources):,}")
     for name, count in info.sources.most_common(10):
         click.echo(f"  {count:>9,}  {name}")

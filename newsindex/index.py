@@ -35,12 +35,15 @@ from .errors import (
     NewsIndexError,
     ReadError,
 )
+from .evaluate import Evaluator, TopDocs
 from .locking import WriteLock
 from .query import Operator, QueryParser, date_range, restrict
 from .results import Hit, Results
 from .snippets import make_snippet, query_words, searched_terms
 from .schema import FACETS, FORMAT_VERSION, UNDATED, build_schema, from_stored, schema_fingerprint, to_document
+from .similarity import SimilarArticle, similar
 from .stats import IndexStats, collect_stats
+from .stories import FILE_NAME as STORIES_FILE, StoryRef, StoryStats, StoryStore
 
 Sort = Literal["relevance", "date", "date-asc"]
 SORTS: tuple[str, ...] = ("relevance", "date", "date-asc")
@@ -127,6 +130,15 @@ class _Batch:
         return lost
 
 
+def _rollback(stories: StoryStore | None) -> None:
+    """Roll back the stories of a cancelled batch; a failing store must not hide the error that led here."""
+    if stories is not None:
+        try:
+            stories.rollback()
+        except Exception:  # noqa: BLE001 - the original error is the one to report
+            pass
+
+
 def _cancel(writer) -> None:  # type: ignore[no-untyped-def]
     """Cancel a Whoosh writer; a failing disk must not hide the error that led here."""
     try:
@@ -175,6 +187,10 @@ class NewsIndex:
             stem=stemmer.stem,
         )
         self._searcher = None
+        #: Stories of the index's articles (:mod:`newsindex.stories`), opened when first needed.
+        self._stories: StoryStore | None = None
+        #: Answers searches from cached postings (see :mod:`newsindex.evaluate`), for the current searcher.
+        self._evaluator: Evaluator | None = None
         #: Articles per period of the whole index (for timelines), until the index changes.
         self._period_totals: dict[str, Counter] = {}
 
@@ -201,6 +217,8 @@ class NewsIndex:
         with _locked_dir(path, wait=0.0):
             try:
                 ix = windex.create_in(str(path), schema)
+                for leftover in path.glob(STORIES_FILE + "*"):  # the stories of the index replaced
+                    leftover.unlink()
             except OSError as exc:
                 raise NewsIndexError(f"{path}: cannot create an index here: {exc.strerror or exc}") from None
             meta = {
@@ -257,6 +275,9 @@ class NewsIndex:
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
+        if self._stories is not None:
+            self._stories.close()
+            self._stories = None
         self._ix.close()
 
     def __enter__(self) -> "NewsIndex":
@@ -272,6 +293,7 @@ class NewsIndex:
         items: Iterable[Article | ReadError],
         commit_every: int | None = COMMIT_EVERY,
         wait: float = 0.0,
+        group: bool = True,
     ) -> IndexSummary:
         """Index articles; return what was added, updated, unchanged or failed.
 
@@ -289,13 +311,17 @@ class NewsIndex:
         the open batch is rolled back and :class:`NewsIndexError` says why.
         Either way the index is exactly as it was at its last commit.
         ``wait`` is how long to wait for another writer to finish.
+        ``group=False`` skips grouping the articles into stories (see
+        :mod:`newsindex.stories`; it is caught up on the next run that groups).
         """
         lock = WriteLock(self.directory)
         lock.acquire(wait)
         summary = IndexSummary(stale_lock=lock.stale_owner)
         batch = _Batch(self._writer)
+        stories: StoryStore | None = None
         try:
             known = self._content_hashes()
+            stories = self._synced_stories(known) if group else None
             seen: dict[str, tuple[str, str]] = {}  # id -> (where it was read, content hash)
             for item in items:
                 if isinstance(item, ReadError):
@@ -319,33 +345,81 @@ class NewsIndex:
                     summary.unchanged += 1
                     continue
                 batch.write(to_document(item), replace=old is not None)
+                if stories is not None:
+                    stories.assign([item])
                 if old is None:
                     summary.added += 1
                 else:
                     summary.updated += 1
                 if commit_every and batch.pending >= commit_every:
-                    summary.committed += batch.commit()
-            summary.committed += batch.commit()
+                    summary.committed += self._commit(batch, stories)
+            summary.committed += self._commit(batch, stories)
         except KeyboardInterrupt:
             rolled_back = batch.cancel()
+            _rollback(stories)
             raise IndexingInterrupted(summary, rolled_back) from None
         except OSError as exc:
             batch.cancel()
+            _rollback(stories)
             raise NewsIndexError(
                 f"{self.directory}: cannot write the index: {exc.strerror or exc}; "
                 f"it is as it was at its last commit ({summary.committed:,} articles of this run committed)"
             ) from None
         except BaseException:
             batch.cancel()
+            _rollback(stories)
             raise
         finally:
             lock.release()
             self._refresh()
         return summary
 
+    def _commit(self, batch: _Batch, stories: StoryStore | None) -> int:
+        """Commit the batch, then the stories of its articles, marked with the index's new generation."""
+        done = batch.commit()
+        if stories is not None:
+            stories.commit(self._generation())
+        return done
+
+    def _generation(self) -> str:
+        return str(self._ix.latest_generation())
+
+    def _reading_stories(self) -> StoryStore | None:
+        """The story store for reading, or None when there is none (an index built before stories)
+        or it cannot be opened (a read-only disk: SQLite needs to write beside it); searches then go
+        on without story information, as for an index that has none."""
+        if self._stories is None and (self.directory / STORIES_FILE).is_file():
+            try:
+                self._stories = StoryStore.open(self.directory, self.language, create=False)
+            except NewsIndexError:
+                return None
+        return self._stories
+
+    def _story_store(self) -> StoryStore:
+        if self._stories is None:
+            self._stories = StoryStore.open(self.directory, self.language)
+        return self._stories
+
+    def _synced_stories(self, known: dict[str, str]) -> StoryStore:
+        """The story store, brought up to the index's last commit.
+
+        The two are committed one after the other, so a crash can fall
+        between them; the store records the index generation it matches,
+        and a mismatch (or an index built before stories existed) is
+        repaired here from the stored articles.
+        """
+        store = self._story_store()
+        generation = self._generation()
+        if store.marker != generation:
+            with self._ix.searcher() as searcher:
+                store.sync(known, lambda i: from_stored(searcher.document(id=i)["article"]), generation)
+        return store
+
     def delete(self, ids: Iterable[str], wait: float = 0.0) -> int:
-        """Delete articles by id; return how many were deleted."""
+        """Delete articles by id; return how many were deleted (their stories lose them too)."""
+        ids = list(ids)
         with _locked_dir(self.directory, wait):
+            stories = self._synced_stories(self._content_hashes())
             writer = self._writer()
             try:
                 count = sum(writer.delete_by_term("id", article_id) for article_id in ids)
@@ -353,6 +427,8 @@ class NewsIndex:
             except BaseException:
                 writer.cancel()
                 raise
+            stories.remove(ids)
+            stories.commit(self._generation())
         self._refresh()
         return count
 
@@ -389,8 +465,12 @@ class NewsIndex:
 
     def _refresh(self) -> None:
         self._period_totals.clear()
+        self._evaluator = None
         if self._searcher is not None:
-            self._searcher = self._searcher.refresh()
+            # Not ``Searcher.refresh()``: it reuses the reader of every segment whose id is
+            # unchanged, deletions included, so deleted and replaced articles kept matching.
+            self._searcher.close()
+            self._searcher = None
 
     def __len__(self) -> int:
         return self.searcher.doc_count()
@@ -421,6 +501,7 @@ class NewsIndex:
         facets: Iterable[str] = (),
         facet_limit: int = 10,
         feedback: bool = False,
+        collapse: bool = False,
     ) -> Results:
         """Search; return one page of hits and the exact total.
 
@@ -431,7 +512,9 @@ class NewsIndex:
         ``facet_limit`` values of each among *all* matching articles.
         ``feedback=True`` re-ranks by pseudo-relevance feedback (words of the
         top hits added to the query): better recall on vague questions, same
-        matches and total; it costs a second search.
+        matches and total; it costs a second search. ``collapse=True`` shows
+        one hit per story (its best-placed telling), each saying how many
+        other tellings the story has; the total still counts articles.
         """
         if limit < 1 or page < 1:
             raise NewsIndexError("limit and page must be at least 1")
@@ -439,12 +522,18 @@ class NewsIndex:
             raise NewsIndexError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
         q = self._filtered(query, operator, since, until)
         ranked = ranking.expand(self.searcher, q, self._parser.stop_words) if feedback and sort == "relevance" else q
-        found = self._top(ranked, sort, page * limit)
+        if collapse:
+            found, shown = self._one_per_story(ranked, sort, page, limit)
+        else:
+            found = self._top(ranked, sort, page * limit)
+            shown = found[(page - 1) * limit : page * limit]
         reader, analyzer, stop = self.searcher.reader(), self._analyzer, self._parser.stop_words
         words = cache(lambda: query_words(searched_terms(q, reader), ("title", "body"), stop))
+        stories = self._stories_of([hit.docnum for hit in shown])
         hits = []
-        for rank, hit in enumerate(found[(page - 1) * limit : page * limit], start=(page - 1) * limit + 1):
+        for rank, hit in enumerate(shown, start=(page - 1) * limit + 1):
             stored = hit["article"]
+            story = stories.get(stored["id"])
             published = stored.get("published")
             text = stored.get("body") or stored.get("title", "")
             hits.append(
@@ -457,12 +546,47 @@ class NewsIndex:
                     url=stored.get("url", ""),
                     score=hit.score if sort == "relevance" else None,
                     make_snippet=lambda text=text: make_snippet(text, analyzer, words(), highlight),
+                    story=story.story if story else None,
+                    other_tellings=story.size - 1 if story else 0,
                 )
             )
         counts = {}
         if facets:
             counts = self._facets(q, facets, facet_limit)
         return Results(query=query, total=len(found), page=page, limit=limit, hits=hits, facets=counts)
+
+    def _stories_of(self, docnums: list[int]) -> dict[str, StoryRef]:
+        """Article id -> its story, for these documents (none when the index has no story store)."""
+        store = self._reading_stories()
+        if store is None or not docnums:
+            return {}
+        ids = self.searcher.reader().column_reader("id")
+        return store.stories_of([ids[d] for d in docnums])
+
+    def _one_per_story(self, q: wq.Query, sort: Sort, page: int, limit: int) -> tuple[TopDocs, list]:  # type: ignore[type-arg]
+        """All matches, and the page of hits with one article per story: the best-placed of its tellings.
+
+        Hits are read in deepening rounds (four times the page, then sixteen
+        ...) until the page is filled with distinct stories or every match has
+        been seen, so a story's first telling is always its best-placed one.
+        """
+        want, depth = page * limit, page * limit * 4
+        while True:
+            found = self._top(q, sort, depth)
+            candidates = found[:depth]
+            stories = self._stories_of([hit.docnum for hit in candidates])
+            ids = self.searcher.reader().column_reader("id")
+            seen: set[str] = set()
+            firsts = []
+            for hit in candidates:
+                article_id = ids[hit.docnum]
+                story = stories[article_id].story if article_id in stories else article_id
+                if story not in seen:
+                    seen.add(story)
+                    firsts.append(hit)
+            if len(firsts) >= want or depth >= len(found):
+                return found, firsts[(page - 1) * limit : want]
+            depth *= 4
 
     def ids(self, query: str, limit: int = 10, operator: Operator = "and", feedback: bool = False) -> list[str]:
         """The ids of the ``limit`` best matches, best first, without reading the articles.
@@ -475,8 +599,19 @@ class NewsIndex:
         ids = self.searcher.reader().column_reader("id")
         return [ids[hit.docnum] for hit in self._top(ranked, "relevance", limit)]
 
-    def _top(self, q: wq.Query, sort: Sort, limit: int):  # type: ignore[no-untyped-def]
-        """The top ``limit`` matches of ``q`` in ``sort`` order, with the exact number of matches."""
+    def _top(self, q: wq.Query, sort: Sort, limit: int) -> TopDocs:
+        """The top ``limit`` matches of ``q`` in ``sort`` order, with the exact number of matches.
+
+        Answered by :class:`~newsindex.evaluate.Evaluator` from cached postings: the
+        answer of :meth:`_whoosh_top` (Whoosh's own matchers), many times faster.
+        """
+        searcher = self.searcher
+        if self._evaluator is None or self._evaluator.searcher is not searcher:
+            self._evaluator = Evaluator(searcher)
+        return self._evaluator.top(q, sort, limit)
+
+    def _whoosh_top(self, q: wq.Query, sort: Sort, limit: int):  # type: ignore[no-untyped-def]
+        """:meth:`_top` through Whoosh's matchers and collectors (the reference the tests compare with)."""
         if sort == "relevance":
             # replace=0 and no block quality: Whoosh's pruning of sub-queries that can no
             # longer reach the top N makes its count of matches too low (seen: "oil" gave
@@ -543,6 +678,42 @@ class NewsIndex:
         if stored is None:
             raise ArticleNotFoundError(f"no article with id {article_id!r} in {self.directory}")
         return from_stored(stored["article"])
+
+    def similar(self, article_id: str, limit: int = 10) -> list[tuple[SimilarArticle, Article]]:
+        """The ``limit`` articles most like this one, best first, each with its similarity and article.
+
+        The score is the cosine of the two articles' TF-IDF word vectors: 1.0
+        for the same text, about 0.5 to 0.7 for a retelling of the same event,
+        under 0.2 for other stories, whatever the query; ``overlap`` (the
+        share of three-word sequences in common) tells a copy from a retelling.
+        See :mod:`newsindex.similarity`.
+        """
+        self.get(article_id)  # the one-line error for an unknown id names the index
+        found = similar(self.searcher, article_id, limit, self._story_store(), self.language)
+        return [(item, self.get(item.id)) for item in found]
+
+    def story(self, article_or_story_id: str) -> tuple[str, list[Article]]:
+        """The story an article belongs to (or a story by its id): its id and its articles, oldest first.
+
+        Stories are formed as articles are indexed (:mod:`newsindex.stories`):
+        copies, corrections and close retellings of one event, found without
+        comparing every pair.
+        """
+        store = self._story_store()
+        story = store.story_of(article_or_story_id)
+        if story is None and store.size(article_or_story_id):
+            story = article_or_story_id
+        if story is None:
+            self.get(article_or_story_id)  # an unknown id is the clearer error
+            raise NewsIndexError(
+                f"article {article_or_story_id!r} is in no story yet (index it again to group it)"
+            )
+        return story, [self.get(member) for member in store.members(story)]
+
+    def story_stats(self) -> StoryStats | None:
+        """How articles are grouped into stories (None for an index without a story store)."""
+        store = self._reading_stories()
+        return store.stats() if store is not None else None
 
     def compare(self, id_a: str, id_b: str) -> Comparison:
         """What the articles ``id_a`` and ``id_b`` say differently (see :mod:`newsindex.compare`)."""

@@ -28,6 +28,9 @@ class Hit:
     url: str
     score: float | None
     make_snippet: Callable[[], str] = field(repr=False, compare=False)
+    #: The story the article belongs to (see ``NewsIndex.story``), and how many other articles tell it.
+    story: str | None = None
+    other_tellings: int = 0
 
     @cached_property
     def snippet(self) -> str:
@@ -45,6 +48,8 @@ class Hit:
             "url": self.url,
             "score": self.score,
             "snippet": self.snippet,
+            "story": self.story,
+            "other_tellings": self.other_tellings,
         }
 
 

@@ -60,7 +60,12 @@ def test_sigkill_at_many_moments_never_loses_a_commit(tmp_path: Path, files, exp
     survived = 0
     for kill in range(KILLS):
         proc = _start(files, index)
-        time.sleep(0.3 + (kill * 0.29) % 2.6)  # moments spread over start-up, reading, writing, committing
+        # Moments spread over reading, writing and committing, counted from the index's creation
+        # (start-up takes longer on a busy machine, and a kill before it leaves nothing to check).
+        started = time.monotonic()
+        while not (index / "newsindex.json").exists() and time.monotonic() - started < 20:
+            time.sleep(0.02)
+        time.sleep((kill * 0.29) % 2.6)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         if not (index / "newsindex.json").exists():
