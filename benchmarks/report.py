@@ -132,8 +132,9 @@ def latency(results: dict) -> str:
     parts = ["## Query latency", "",
              "Warm searcher in a fresh process; every repetition really searches: parse the query"
              " text, find the top 10 (by relevance or date), count every match exactly, fetch the 10"
-             " ids (newsindex also builds a highlighted snippet per hit). Each repetition runs the"
-             " whole mix in order; percentiles are over all queries × repetitions."]
+             " ids (newsindex loads each hit's stored article too; its snippets are made only when"
+             " read, and the benchmark reads none). Each repetition runs the whole mix in order;"
+             " percentiles are over all queries × repetitions."]
     for label, per_engine in results["queries"].items():
         if not per_engine:
             continue
@@ -360,7 +361,7 @@ def notes(results: dict) -> str:
         "- **Same work:** every engine gets the same Article objects and the same queries; the peers"
         " index title, body and date only (FTS5 also fills a small table of source, topic, place and"
         " author values for the coverage facets), while newsindex also indexes source, topics, places and"
-        " authors, stores the whole article and its content hash, and builds a snippet for each hit.",
+        " authors, stores the whole article and its content hash, groups articles into stories, and loads each hit's stored article.",
         "- **Threads:** tantivy's writer is multi-threaded (CPU s above wall s); the others index on one core.",
     ]
     undercounting = sorted({
