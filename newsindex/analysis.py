@@ -24,6 +24,7 @@ queries (see :mod:`newsindex.query`).
 from __future__ import annotations
 
 import re
+from itertools import chain
 from typing import Iterator
 
 import nltk
@@ -49,6 +50,12 @@ _TOKEN = re.compile(
     re.VERBOSE | re.UNICODE,
 )
 _POSSESSIVE = re.compile(r"['\u2019]s$", re.IGNORECASE)
+#: What WordTerms may split a word at: characters no token contains (every token character
+#: is a letter, a digit, or one of . , ' ’ % between or after them), and the underscore.
+_SEPARATORS = re.compile(r"[^\w.,'\u2019%]+|_+")
+#: No token starts with these; none ends with these after a letter or digit (a % can).
+_NEVER_FIRST = ".,'\u2019%"
+_NEVER_LAST = ".,'\u2019"
 
 
 class NewsTokenizer(Tokenizer):
@@ -144,6 +151,10 @@ class SnowballFilter(Filter):
     def __hash__(self) -> int:
         return hash((type(self), self.language))
 
+    def clear_cache(self) -> None:
+        """Forget the stems worked out so far (a long run keeps its memory bounded so)."""
+        self._cache.clear()
+
     def stem(self, word: str) -> str:
         """Return the stem of one lowercased word (cached)."""
         stem = self._cache.get(word)
@@ -157,6 +168,84 @@ class SnowballFilter(Filter):
         for token in tokens:
             token.text = stem(token.text)
             yield token
+
+
+class WordTerms(dict):
+    """The terms one of newsindex's analyzers makes of each whitespace-separated word, worked out once per word.
+
+    Indexing calls the analyzer a few million times per gigabyte of news, and
+    a Whoosh analyzer makes a Token object per token and passes it through a
+    generator per filter. The words of news follow Zipf's law, so nearly
+    every word has been seen before: this dictionary maps a word exactly as
+    it appears between whitespace (``said``, ``said,``, ``U.S.``,
+    ``Syria's``) to the tuple of terms the analyzer makes of it, and a text
+    becomes ``text.split()`` and one lookup per word, all in C.
+
+    That is exact because no token spans whitespace (every token character
+    is a letter or a digit, or a dot, comma, apostrophe or percent sign
+    between or after them) and the token rules only look ahead at
+    characters that are not letters or digits, where whitespace and the end
+    of a word look the same; lowercasing and stemming work token by token.
+    A word seen for the first time is run through the tokenizer and the
+    analyzer's own filters. Build one with :func:`word_terms`, which only
+    accepts the analyzers this holds for.
+
+    At most ``limit`` words are kept (the cache starts over past that), so
+    memory does not grow with the size of a collection.
+    """
+
+    def __init__(self, stemmer: "SnowballFilter | None", limit: int = 250_000) -> None:
+        super().__init__()
+        self._tokenizer = NewsTokenizer()
+        self._stemmer = stemmer
+        self.limit = limit
+
+    def __missing__(self, word: str) -> tuple[str, ...]:
+        if word.isalnum():  # one token, the word itself (the common case)
+            texts = [word.lower()]
+        else:
+            # Characters that are never part of a token separate tokens just as whitespace
+            # does; a piece that is letters and digits once stripped of the dots, commas and
+            # apostrophes around it (said, -> said) is one token; the rest is tokenized.
+            texts = []
+            for piece in _SEPARATORS.split(word):
+                core = piece.lstrip(_NEVER_FIRST).rstrip(_NEVER_LAST)
+                if core.isalnum():
+                    texts.append(core.lower())
+                elif core:
+                    texts.extend(token.text.lower() for token in self._tokenizer(piece))
+        if self._stemmer is not None:
+            stem = self._stemmer.stem
+            texts = [stem(text) for text in texts]
+        terms = self[word] = tuple(texts)
+        return terms
+
+    def terms(self, text: str) -> list[str]:
+        """The terms of ``text`` in order: ``[t.text for t in analyzer(text)]``, position = index."""
+        if len(self) > self.limit:
+            self.clear()
+            if self._stemmer is not None:
+                self._stemmer.clear_cache()
+        return list(chain.from_iterable(map(self.__getitem__, text.split())))
+
+
+def word_terms(analyzer: object, limit: int = 250_000) -> WordTerms | None:
+    """A :class:`WordTerms` for ``analyzer`` if it is one of newsindex's text or name analyzers, else None.
+
+    It gets its own copy of the stemmer (and its cache), so it can outlive the
+    schema it came from: a writer keeps it from batch to batch.
+    """
+    items = getattr(analyzer, "items", None)
+    if not items or type(items[0]) is not NewsTokenizer or len(items) > 3:
+        return None
+    if len(items) < 2 or type(items[1]) is not LowercaseFilter:
+        return None
+    stemmer = None
+    if len(items) == 3:
+        if type(items[2]) is not SnowballFilter:
+            return None
+        stemmer = SnowballFilter(items[2].language)
+    return WordTerms(stemmer, limit)
 
 
 def text_analyzer(language: str = "english") -> Composable:

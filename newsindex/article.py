@@ -6,6 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any, Mapping
 
 
@@ -39,9 +40,12 @@ class Article:
         if self.published is not None and self.published.tzinfo is None:
             raise ValueError(f"article {self.id!r}: published must be timezone-aware")
 
-    @property
+    @cached_property
     def content_hash(self) -> str:
-        """A digest of everything the article says, to skip re-indexing unchanged articles."""
+        """A digest of everything the article says, to skip re-indexing unchanged articles.
+
+        Worked out once per article (indexing asks twice: to compare, and to store it).
+        """
         payload = {
             "id": self.id,
             "title": self.title,

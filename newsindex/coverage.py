@@ -62,11 +62,6 @@ class Term:
         return {"term": self.text, "score": self.score, "in_results": self.in_results, "in_index": self.in_index}
 
 
-def matching_docnums(searcher: Any, q: wq.Query) -> list[int]:
-    """Document numbers of every article the query matches (deleted ones excluded)."""
-    return sorted(searcher.docs_for_query(q))
-
-
 def period_start(moment: datetime, by: Granularity) -> datetime:
     """The start of the period of ``moment`` (weeks start on Monday, as ISO 8601 says)."""
     day = datetime(moment.year, moment.month, moment.day, tzinfo=timezone.utc)

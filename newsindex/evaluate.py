@@ -6,8 +6,10 @@ a scorer call and a collector call per document), several Python calls per
 posting per query. Here a term's postings in a segment are decoded once into
 a dict ``docnum -> weight`` (kept in a bounded LRU cache), and a query is
 answered with set operations, which run in C, plus one arithmetic pass over
-the documents that actually match. Term positions are decoded only for the
-documents a phrase has to check, and kept too.
+the documents that actually match. Positions are read only for the documents
+a phrase has to check (the blocks holding none of them are not even
+decompressed), kept as bit masks so that a phrase check is a shift and an AND;
+a very common word of a phrase ("of") is only looked up in those documents.
 
 The answer is Whoosh's, exactly: the same matches, the same total, the same
 scores to the last bit and the same order. That is why the code follows
@@ -55,13 +57,21 @@ from .schema import UNDATED
 Sort = Literal["relevance", "date", "date-asc"]
 
 #: Memory the postings cache may hold (estimated), in MiB: decoded postings of
-#: the terms searched most recently, and positions of the phrases' terms.
+#: the terms searched most recently, and positions of the phrases' terms. The
+#: benchmark's 68 queries take about 10 MiB on Reuters-21578 and 190 MiB on 25
+#: times as many articles; per segment there are also norm arrays (8 bytes per
+#: document and field searched), outside this budget.
 CACHE_MB = 256
 
 #: Bytes one cached posting takes (dict slot, docnum object; weights are shared floats).
 _POSTING_BYTES = 70
 #: Bytes a posting's positions take once loaded (raw value, its bit mask or tuple, dict slots).
 _POSITIONS_BYTES = 200
+
+#: A phrase word with more documents in a segment than both of these (the second times
+#: the rarest word's) is looked up only in the candidates the other words leave.
+_SPARSE_DF = 2048
+_SPARSE_RATIO = 4
 
 #: Whoosh's ``Or`` chooses its matcher by these (``whoosh.query.compound.Or._matcher``).
 _OR_TOO_MANY_CLAUSES = wq.Or.TOO_MANY_CLAUSES
@@ -112,53 +122,34 @@ class PostingsCache:
 
 
 class _Postings:
-    """One term's postings in one segment: ``docnum -> weight``, and positions on demand."""
+    """One term's postings in one segment: ``docnum -> weight``."""
 
-    __slots__ = ("tf", "keys", "_load_values", "_raw", "_positions", "_masks", "normed")
+    __slots__ = ("tf", "keys", "normed")
 
-    def __init__(self, tf: dict[int, float], load_values: Callable[[], dict[int, Any]] | None) -> None:
+    def __init__(self, tf: dict[int, float]) -> None:
         self.tf = tf
         self.keys = tf.keys()
-        self._load_values = load_values
-        self._raw: dict[int, Any] | None = None
-        self._positions: dict[int, tuple[int, ...]] = {}
-        self._masks: dict[int, int] = {}
         #: Which norm arrays already hold a value for every document of this term.
         self.normed: set[Any] = set()
 
-    def _decoded(self, docnum: int, decode: Callable[[Any], list[int]]) -> tuple[int, ...]:
-        found = self._positions.get(docnum)
-        if found is None:
-            if self._raw is None:
-                assert self._load_values is not None
-                self._raw = self._load_values()
-            found = self._positions[docnum] = tuple(decode(self._raw[docnum]))
-        return found
 
-    def positions(self, docs: AbstractSet[int], decode: Callable[[Any], list[int]]) -> dict[int, tuple[int, ...]]:
-        """Positions (ascending) in each of ``docs``, decoded once per document."""
-        positions = self._positions
-        for d in docs:
-            if d not in positions:
-                self._decoded(d, decode)
-        return positions
+class _Positions:
+    """A term's positions in one segment, for the documents phrases have asked about.
 
-    def masks(self, docs: AbstractSet[int], decode: Callable[[Any], list[int]]) -> dict[int, int]:
-        """Positions in each of ``docs`` as the bits of an int: bit ``p`` is set if the word is at ``p``.
+    Read block by block for those documents only (a phrase checks the few
+    documents its words share, and a word like "of" has postings in most
+    documents), and kept: ``masks[d]`` is the positions as the bits of an int
+    (bit ``p`` set if the word is at ``p``; 0 if the word is not in ``d``),
+    ``lists[d]`` the ascending positions (for proximity), ``weights[d]`` the
+    posting's weight where the word is in ``d``.
+    """
 
-        A phrase check is then a few shifts and ANDs on ints, done in C.
-        """
-        masks = self._masks
-        for d in docs:
-            if d not in masks:
-                if self._raw is None:
-                    assert self._load_values is not None
-                    self._raw = self._load_values()
-                mask = 0
-                for p in decode(self._raw[d]):
-                    mask |= 1 << p
-                masks[d] = mask
-        return masks
+    __slots__ = ("masks", "lists", "weights")
+
+    def __init__(self) -> None:
+        self.masks: dict[int, int] = {}
+        self.lists: dict[int, tuple[int, ...]] = {}
+        self.weights: dict[int, float] = {}
 
 
 # -- reading postings through Whoosh ----------------------------------------------
@@ -174,40 +165,72 @@ def _leaf(matcher: Any, reader: Any) -> tuple[Any, AbstractSet[int] | None]:
     return matcher, None
 
 
-def _read(reader: Any, fieldname: str, btext: bytes, values: bool, intern: dict[float, float]) -> tuple[list, list]:
-    """(docnums, weights or values) of a term in a segment, deleted documents left out.
+def _read(reader: Any, fieldname: str, btext: bytes, intern: dict[float, float]) -> tuple[list, list]:
+    """(docnums, weights) of a term in a segment, deleted documents left out.
 
     Whoosh's W3 codec stores postings in blocks of up to 128; its matcher
-    decodes a block at once (``_read_ids``/``_read_weights``/``_read_values``),
-    so reading block by block avoids a Python call per posting. Any other
-    matcher (inlined postings, other codecs) is read posting by posting.
+    decodes a block at once (``_read_ids``/``_read_weights``), so reading
+    block by block avoids a Python call per posting. Any other matcher
+    (inlined postings, other codecs) is read posting by posting. Equal
+    weights become one float object (``intern``): postings hold few values.
     """
     matcher, deleted = _leaf(reader.postings(fieldname, btext), reader)
     ids: list[int] = []
-    out: list[Any] = []
-    if all(hasattr(matcher, a) for a in ("_read_ids", "_read_weights", "_read_values", "_next_block")):
+    weights: list[float] = []
+    if all(hasattr(matcher, a) for a in ("_read_ids", "_read_weights", "_next_block")):
         while matcher.is_active():
             matcher._read_ids()
+            matcher._read_weights()
             ids.extend(matcher._ids)
-            if values:
-                matcher._read_values()
-                out.extend(matcher._values)
-            else:
-                matcher._read_weights()
-                out.extend(matcher._weights)
+            weights.extend(matcher._weights)
             matcher._next_block()
     else:
         while matcher.is_active():
             ids.append(matcher.id())
-            out.append(matcher.value() if values else matcher.weight())
+            weights.append(matcher.weight())
             matcher.next()
-    if not values:
-        out = [intern.setdefault(w, w) for w in out]
+    weights = [intern.setdefault(w, w) for w in weights]
     if deleted:
         kept = [i for i, d in enumerate(ids) if d not in deleted]
         ids = [ids[i] for i in kept]
-        out = [out[i] for i in kept]
-    return ids, out
+        weights = [weights[i] for i in kept]
+    return ids, weights
+
+
+def _read_some(reader: Any, fieldname: str, btext: bytes, docs: list[int]) -> Iterator[tuple[int, float, Any]]:
+    """(docnum, weight, value) of a term for those of ``docs`` (ascending) that have it.
+
+    Blocks holding none of ``docs`` are passed over on their header (the
+    block's last document number), without being decompressed.
+    """
+    matcher, deleted = _leaf(reader.postings(fieldname, btext), reader)
+    wanted = [d for d in docs if not deleted or d not in deleted]
+    if all(hasattr(matcher, a) for a in ("_read_ids", "_read_weights", "_read_values", "_next_block")):
+        i, n = 0, len(wanted)
+        while i < n and matcher.is_active():
+            last = matcher.block_max_id()
+            if wanted[i] <= last:
+                j = i
+                while j < n and wanted[j] <= last:
+                    j += 1
+                matcher._read_ids()
+                where = {d: k for k, d in enumerate(matcher._ids)}
+                found = [(d, where[d]) for d in wanted[i:j] if d in where]
+                if found:
+                    matcher._read_weights()
+                    matcher._read_values()
+                    weights, values = matcher._weights, matcher._values
+                    for d, k in found:
+                        yield d, weights[k], values[k]
+                i = j
+            matcher._next_block()
+    else:
+        for d in wanted:
+            if not matcher.is_active():
+                break
+            matcher.skip_to(d)
+            if matcher.is_active() and matcher.id() == d:
+                yield d, matcher.weight(), matcher.value()
 
 
 # -- per segment state ------------------------------------------------------------
@@ -270,16 +293,50 @@ class _Segment:
         key = (self.number, fieldname, btext)
         found = cache.get(key)
         if found is None:
-            ids, weights = _read(self.reader, fieldname, btext, False, self.ev.intern)
+            ids, weights = _read(self.reader, fieldname, btext, self.ev.intern)
             tf = dict(zip(ids, weights))
-            found = _Postings(tf, lambda: self._values(fieldname, btext, key))
+            found = _Postings(tf)
             cache.put(key, found, 200 + _POSTING_BYTES * len(tf))
         return found
 
-    def _values(self, fieldname: str, btext: bytes, key: Any) -> dict[int, Any]:
-        ids, values = _read(self.reader, fieldname, btext, True, self.ev.intern)
-        self.ev.cache.grow(key, _POSITIONS_BYTES * len(ids))
-        return dict(zip(ids, values))
+    def positions(self, fieldname: str, btext: bytes, docs: AbstractSet[int]) -> _Positions:
+        """The term's positions entry, with every one of ``docs`` looked up."""
+        cache = self.ev.cache
+        key = (self.number, "@", fieldname, btext)
+        found = cache.get(key)
+        if found is None:
+            found = _Positions()
+            cache.put(key, found, 200)
+        masks = found.masks
+        missing = sorted(d for d in docs if d not in masks)
+        if missing:
+            decode = self.schema[fieldname].format.decode_positions
+            intern = self.ev.intern
+            for d, weight, value in _read_some(self.reader, fieldname, btext, missing):
+                mask = 0
+                for p in decode(value):
+                    mask |= 1 << p
+                masks[d] = mask
+                found.weights[d] = intern.setdefault(weight, weight)
+            for d in missing:
+                if d not in masks:
+                    masks[d] = 0
+            cache.grow(key, _POSITIONS_BYTES * len(missing))
+        return found
+
+    def position_lists(self, fieldname: str, btext: bytes, docs: AbstractSet[int]) -> dict[int, tuple[int, ...]]:
+        """Ascending positions of the term in each of ``docs`` (empty where it is not)."""
+        entry = self.positions(fieldname, btext, docs)
+        lists, masks = entry.lists, entry.masks
+        for d in docs:
+            if d not in lists:
+                mask, found_at = masks[d], []
+                while mask:
+                    low = mask & -mask
+                    found_at.append(low.bit_length() - 1)
+                    mask ^= low
+                lists[d] = tuple(found_at)
+        return lists
 
     def combined(self, terms: list[tuple[str, bytes]]) -> _Postings:
         """The union of a word's postings in several fields, weights added as ``UnionMatcher`` adds them."""
@@ -291,13 +348,13 @@ class _Segment:
             tf: dict[int, float] = {}
             for fieldname, btext in terms:
                 cached = cache.get((self.number, fieldname, btext))
-                part = cached.tf.items() if cached else zip(*_read(self.reader, fieldname, btext, False, self.ev.intern))
+                part = cached.tf.items() if cached else zip(*_read(self.reader, fieldname, btext, self.ev.intern))
                 if not tf:
                     tf = dict(part)
                     continue
                 for d, w in part:
                     tf[d] = tf[d] + w if d in tf else w
-            found = _Postings(tf, None)
+            found = _Postings(tf)
             cache.put(key, found, 200 + _POSTING_BYTES * len(tf))
         return found
 
@@ -311,6 +368,16 @@ class _Segment:
                 if norms[d] < 0:
                     norms[d] = compute(d)
             postings.normed.add(key)
+        return norms
+
+    def norms_for(self, key: Any, docs: AbstractSet[int], compute: Callable[[int], float]) -> array:
+        """The norm array ``key``, with a value for every one of ``docs``."""
+        norms = self._norms.get(key)
+        if norms is None:
+            norms = self._norms[key] = array("d", [-1.0]) * self.doc_count_all
+        for d in docs:
+            if norms[d] < 0:
+                norms[d] = compute(d)
         return norms
 
     # documents
@@ -483,9 +550,11 @@ class _Intersection(_Node):
 
     def __init__(self, a: _Node, b: _Node) -> None:
         self._a, self._b = a, b
-        self._docs = a.docs() & b.docs()
+        self._docs: AbstractSet[int] | None = None
 
     def docs(self) -> AbstractSet[int]:
+        if self._docs is None:
+            self._docs = self._a.docs() & self._b.docs()
         return self._docs
 
     def scores(self, docs: AbstractSet[int]) -> dict[int, float]:
@@ -765,9 +834,7 @@ class Evaluator:
         if kind is wq.Phrase:
             return self._phrase(q, seg, scored)
         if kind is SpanNear2 and all(type(t) is wq.Term and not t.minquality for t in q.qs):
-            return self._near(
-                [(t.fieldname, t.text, t.boost) for t in q.qs], q.slop, q.ordered, q.mindist, 1.0, seg, scored
-            )
+            return self._near([(t.fieldname, t.text, t.boost) for t in q.qs], q.slop, q.ordered, q.mindist, seg, scored)
         if kind in (wq.Prefix, wq.Wildcard) and q.text not in ("", "*"):
             return self._multiterm(q, seg, ctx, scored)
         return self._whoosh(q, seg, ctx, scored)
@@ -897,7 +964,7 @@ class Evaluator:
         if not fmt or not fmt.supports("positions") or fmt.supports("characters"):
             return self._whoosh(q, seg, _TOP, scored)
         # Phrase.matcher: a SpanNear2 of the words' terms, ordered, each next to the one before.
-        node = self._near([(fieldname, w, 1.0) for w in q.words], q.slop, True, 1, 1.0, seg, scored)
+        node = self._near([(fieldname, w, 1.0) for w in q.words], q.slop, True, 1, seg, scored)
         return _Boost(node, q.boost) if q.boost != 1.0 and scored else node
 
     def _near(
@@ -906,43 +973,74 @@ class Evaluator:
         slop: int,
         ordered: bool,
         mindist: int,
-        boost: float,
         seg: _Segment,
         scored: bool,
     ) -> _Node:
-        """SpanNear2 of terms: their intersection, kept where the positions fit; scores added as a halving tree."""
-        terms: list[_Node] = []
-        postings: list[_Postings] = []
-        for fieldname, text, term_boost in words:
+        """SpanNear2 of terms: their common documents where the positions fit; scores added as a halving tree.
+
+        The candidates are the documents of the rarer words; a word with many
+        more documents than the rarest (``of`` in "bank of england") is only
+        looked up in those candidates, with its positions, never read whole.
+        """
+        terms = []
+        for fieldname, text, boost in words:
             fmt = seg.schema[fieldname].format if fieldname in seg.schema else None
-            if not fmt or not fmt.supports("positions") or fmt.supports("characters"):
-                return self._whoosh(
-                    SpanNear2([wq.Term(f, t, boost=tb) for f, t, tb in words], slop=slop, ordered=ordered,
-                              mindist=mindist), seg, _TOP, scored)
-            node = self._term(seg, fieldname, text, term_boost)
-            if node is _EMPTY:
-                return _EMPTY
-            terms.append(node)
             btext = self._btext(seg, fieldname, text)
-            assert btext is not None
-            postings.append(seg.postings(fieldname, btext))
-        tree = _binary_tree(terms, _Intersection)
-        candidates = tree.docs()
-        if not candidates:
-            return _EMPTY
-        decoders = [seg.schema[f].format.decode_positions for f, _, _ in words]
+            how = seg.scorer(fieldname, btext) if btext is not None and seg.has_term(fieldname, btext) else None
+            if not fmt or not fmt.supports("positions") or fmt.supports("characters") or (
+                how is None and btext is not None and seg.has_term(fieldname, btext)
+            ):
+                spans = SpanNear2([wq.Term(f, t, boost=b) for f, t, b in words], slop=slop, ordered=ordered,
+                                  mindist=mindist)
+                return self._whoosh(spans, seg, _TOP, scored)
+            if how is None:  # a word the segment does not have
+                return _EMPTY
+            terms.append((fieldname, btext, boost, how, seg.doc_frequency(fieldname, btext)))
+        rarest = min(df for *_, df in terms)
+        whole = [t for t in terms if t[4] <= max(_SPARSE_DF, _SPARSE_RATIO * rarest)]
+        candidates: AbstractSet[int] | None = None
+        for fieldname, btext, *_ in sorted(whole, key=lambda t: t[4]):
+            docs = seg.postings(fieldname, btext).keys
+            candidates = docs if candidates is None else candidates & docs
+            if not candidates:
+                return _EMPTY
+        assert candidates is not None
+        found = [seg.positions(fieldname, btext, candidates) for fieldname, btext, *_ in terms]
         if ordered and slop == 1 and mindist == 1:
-            # A phrase: word i at p + i for some p. With positions as bit masks, m0 & (m1 >> 1) & ... != 0.
-            masks = [p.masks(candidates, dec) for p, dec in zip(postings, decoders)]
+            # A phrase: word i at p + i for some p; with positions as bit masks, m0 & (m1 >> 1) & ... != 0.
+            masks = [entry.masks for entry in found]
             if len(masks) == 2:
                 first, second = masks
                 kept = {d for d in candidates if first[d] & (second[d] >> 1)}
             else:
                 kept = {d for d in candidates if _adjacent([m[d] for m in masks])}
         else:
-            lists = [p.positions(candidates, dec) for p, dec in zip(postings, decoders)]
+            lists = [seg.position_lists(fieldname, btext, candidates) for fieldname, btext, *_ in terms]
             kept = {d for d in candidates if _spans_fit([pos[d] for pos in lists], slop, ordered, mindist)}
-        return _Filtered(tree, kept)
+        if not kept:
+            return _EMPTY
+        nodes: list[_Node] = []
+        for (fieldname, btext, boost, how, _), entry in zip(terms, found):
+            if any(t[0] == fieldname and t[1] == btext for t in whole):
+                nodes.append(self._term(seg, fieldname, btext, boost))
+            else:
+                nodes.append(self._sparse_term(seg, fieldname, how, entry.weights, kept, boost))
+        return _Filtered(_binary_tree(nodes, _Intersection), kept)
+
+    def _sparse_term(
+        self, seg: _Segment, fieldname: str, how: tuple, weights: dict[int, float], docs: AbstractSet[int],
+        boost: float,
+    ) -> _Node:
+        """A term scored only in ``docs`` (all of which have it), from the weights its positions came with."""
+        postings = _Postings(weights)
+        if how[0] == "weight":
+            return _WeightTerm(postings, boost)
+        _, idf, k1, b, avgfl = how
+
+        def norm(d: int) -> float:
+            return k1 * ((1 - b) + b * seg.reader.doc_field_length(d, fieldname, 1) / avgfl)
+
+        return _BM25Term(postings, idf, k1, seg.norms_for((fieldname, k1, b, avgfl), docs, norm), boost)
 
     def _multiterm(self, q: wq.Query, seg: _Segment, ctx: _Context, scored: bool) -> _Node:
         """Prefix/Wildcard: ``MultiTerm.matcher``, an Or of the expanded terms (unweighted if constantscore)."""

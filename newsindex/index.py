@@ -55,7 +55,8 @@ META_FILE = "newsindex.json"
 #: each commit costs a Whoosh segment (merged later), so not too few either.
 COMMIT_EVERY = 10_000
 
-#: Memory for Whoosh's posting pool while indexing: bigger pools spill and merge less.
+#: Memory for Whoosh's posting pool when Whoosh's own writer indexes (a schema that
+#: newsindex.writing cannot write): bigger pools spill and merge less.
 WRITER_LIMIT_MB = 256
 
 
@@ -93,16 +94,28 @@ class IndexingInterrupted(NewsIndexError):
 
 
 class _Batch:
-    """The Whoosh writer of the batch being written, opened on the first write."""
+    """The writer of the batch being written, opened on the first write.
+
+    The writer (:class:`~newsindex.writing.BatchWriter`) buffers the batch and
+    writes it as one segment at commit. What the batches of one run share (word
+    caches, a helper process indexing the body on a second core) is an
+    :class:`~newsindex.writing.IndexingSession`, ended with the run.
+    """
 
     def __init__(self, open_writer) -> None:  # type: ignore[no-untyped-def]
+        import weakref
+
+        from .writing import IndexingSession
+
         self._open = open_writer
         self._writer = None
+        self._session = IndexingSession()
+        weakref.finalize(self, self._session.close)  # the run is over when add() lets go of its batch
         self.pending = 0
 
     def write(self, doc: dict, replace: bool) -> None:  # type: ignore[type-arg]
         if self._writer is None:
-            self._writer = self._open()
+            self._writer = self._open(self._session)
         if replace:
             self._writer.update_document(**doc)
         else:
@@ -122,11 +135,12 @@ class _Batch:
         return done
 
     def cancel(self) -> int:
-        """Roll back what is pending; return how many articles that was."""
+        """Roll back what is pending; return how many articles that was (the run ends)."""
         lost, self.pending = self.pending, 0
         writer, self._writer = self._writer, None
         if writer is not None:
             _cancel(writer)
+        self._session.close()
         return lost
 
 
@@ -191,6 +205,8 @@ class NewsIndex:
         self._stories: StoryStore | None = None
         #: Answers searches from cached postings (see :mod:`newsindex.evaluate`), for the current searcher.
         self._evaluator: Evaluator | None = None
+        #: The ``id`` column of the current searcher (opening it reads every document's offset).
+        self._ids = None
         #: Articles per period of the whole index (for timelines), until the index changes.
         self._period_totals: dict[str, Counter] = {}
 
@@ -432,8 +448,14 @@ class NewsIndex:
         self._refresh()
         return count
 
-    def _writer(self):  # type: ignore[no-untyped-def]
+    def _writer(self, session=None):  # type: ignore[no-untyped-def]
+        """A writer holding the index's write lock: newsindex's batch writer (``session``: what the
+        batches of one run share), or Whoosh's own for a schema it cannot write (see :mod:`newsindex.writing`)."""
+        from .writing import BatchWriter, supports
+
         try:
+            if supports(self._ix.schema):
+                return BatchWriter(self._ix, session)
             return self._ix.writer(limitmb=WRITER_LIMIT_MB)
         except LockError:
             raise IndexLockedError(
@@ -466,6 +488,7 @@ class NewsIndex:
     def _refresh(self) -> None:
         self._period_totals.clear()
         self._evaluator = None
+        self._ids = None
         if self._searcher is not None:
             # Not ``Searcher.refresh()``: it reuses the reader of every segment whose id is
             # unchanged, deletions included, so deleted and replaced articles kept matching.
@@ -560,8 +583,15 @@ class NewsIndex:
         store = self._reading_stories()
         if store is None or not docnums:
             return {}
-        ids = self.searcher.reader().column_reader("id")
+        ids = self._id_column()
         return store.stories_of([ids[d] for d in docnums])
+
+    def _id_column(self):  # type: ignore[no-untyped-def]
+        """The ``id`` column, opened once per searcher: opening it reads every document's offset
+        (about 1 ms at 21,578 articles, several at half a million), too much for every search."""
+        if self._ids is None:
+            self._ids = self.searcher.reader().column_reader("id")
+        return self._ids
 
     def _one_per_story(self, q: wq.Query, sort: Sort, page: int, limit: int) -> tuple[TopDocs, list]:  # type: ignore[type-arg]
         """All matches, and the page of hits with one article per story: the best-placed of its tellings.
@@ -575,7 +605,7 @@ class NewsIndex:
             found = self._top(q, sort, depth)
             candidates = found[:depth]
             stories = self._stories_of([hit.docnum for hit in candidates])
-            ids = self.searcher.reader().column_reader("id")
+            ids = self._id_column()
             seen: set[str] = set()
             firsts = []
             for hit in candidates:
@@ -596,7 +626,7 @@ class NewsIndex:
         """
         q = self.parse(query, operator)
         ranked = ranking.expand(self.searcher, q, self._parser.stop_words) if feedback else q
-        ids = self.searcher.reader().column_reader("id")
+        ids = self._id_column()
         return [ids[hit.docnum] for hit in self._top(ranked, "relevance", limit)]
 
     def _top(self, q: wq.Query, sort: Sort, limit: int) -> TopDocs:
@@ -605,10 +635,18 @@ class NewsIndex:
         Answered by :class:`~newsindex.evaluate.Evaluator` from cached postings: the
         answer of :meth:`_whoosh_top` (Whoosh's own matchers), many times faster.
         """
+        return self._evaluate().top(q, sort, limit)
+
+    def _evaluate(self) -> Evaluator:
+        """The evaluator of the current searcher (a new one, with an empty cache, after a write)."""
         searcher = self.searcher
         if self._evaluator is None or self._evaluator.searcher is not searcher:
             self._evaluator = Evaluator(searcher)
-        return self._evaluator.top(q, sort, limit)
+        return self._evaluator
+
+    def count(self, query: str, operator: Operator = "and", since: str | None = None, until: str | None = None) -> int:
+        """How many articles match, exactly, without ranking them (the total :meth:`search` reports)."""
+        return len(self._evaluate().matches(self._filtered(query, operator, since, until)))
 
     def _whoosh_top(self, q: wq.Query, sort: Sort, limit: int):  # type: ignore[no-untyped-def]
         """:meth:`_top` through Whoosh's matchers and collectors (the reference the tests compare with)."""
@@ -641,7 +679,7 @@ class NewsIndex:
         unknown = [n for n in names if n not in FACETS]
         if unknown:
             raise NewsIndexError(f"unknown facet {unknown[0]!r}; choose from {', '.join(FACETS)}")
-        return coverage.facet_counts(self.searcher.reader(), coverage.matching_docnums(self.searcher, q), names, top)
+        return coverage.facet_counts(self.searcher.reader(), self._evaluate().matches(q), names, top)
 
     def facets(
         self, query: str, names: Iterable[str] = tuple(FACETS), top: int = 10, operator: Operator = "and",
@@ -657,7 +695,7 @@ class NewsIndex:
         """Matching articles per day, week, month or year, empty periods included, with period totals."""
         if by not in coverage.GRANULARITIES:
             raise NewsIndexError(f"by must be one of {', '.join(coverage.GRANULARITIES)}, not {by!r}")
-        docnums = coverage.matching_docnums(self.searcher, self._filtered(query, operator, since, until))
+        docnums = self._evaluate().matches(self._filtered(query, operator, since, until))
         if by not in self._period_totals:
             self._period_totals[by] = coverage.period_totals(self.searcher.reader(), by)
         return coverage.timeline(self.searcher.reader(), docnums, by, self._period_totals[by])
@@ -667,7 +705,7 @@ class NewsIndex:
         since: str | None = None, until: str | None = None,
     ) -> list[coverage.Term]:
         """Words and two-word phrases much more frequent among the matching articles than in the index."""
-        docnums = coverage.matching_docnums(self.searcher, self._filtered(query, operator, since, until))
+        docnums = self._evaluate().matches(self._filtered(query, operator, since, until))
         return coverage.significant_terms(
             self.searcher, self._analyzer, self._parser.stop_words, docnums, top
         )

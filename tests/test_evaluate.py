@@ -38,6 +38,8 @@ HAND_WRITTEN = [
     '"interest rates"~3',
     '"rates interest"~2',
     '"oil prices opec"~5',
+    '"bank of"~2',
+    '"of the bank"~4',
     'title:"oil prices"~4',
     '"crude oil" OR "bank of england"',
     '"crude oil" OR title:"bank of england" OR "money supply"',
@@ -215,3 +217,12 @@ def test_matches_are_every_document_of_the_query(reuters_index: NewsIndex) -> No
     for text in ["oil", "(yen OR mark) dollar", '"interest rates" -cut', "-opec", "date:1987-03", "compu*"]:
         q = reuters_index.parse(text)
         assert evaluator.matches(q) == sorted(reuters_index.searcher.docs_for_query(q)), text
+
+
+@pytest.mark.parametrize("text", ["oil", "title:dividend NOT split", '"bank of england"', "coffee date:1987-03"])
+def test_count_and_facets_agree_with_the_search_total(reuters_index: NewsIndex, text: str) -> None:
+    total = reuters_index.search(text).total
+    assert reuters_index.count(text) == total > 0
+    (_, top), *_ = reuters_index.facets(text, ["source"], top=1).items()
+    assert top[0][1] <= total
+    assert sum(p.count for p in reuters_index.timeline(text, by="month")) == total
