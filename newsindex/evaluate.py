@@ -495,20 +495,15 @@ class _WeightTerm(_Node):
         return {d: tf[d] for d in docs}
 
 
-class _Combined(_Node):
-    """A word in several fields scored once by BM25F (:class:`newsindex.ranking.CombinedFields`)."""
+class _Combined(_BM25Term):
+    """A word in several fields scored once by BM25F (:class:`newsindex.ranking.CombinedFields`).
 
-    __slots__ = ("_p", "_idf", "_k1p1", "_norms", "_boost")
+    The same parts as a single-field term; only the order of the float operations
+    differs, as it does between ``CombinedFields`` and Whoosh's scorer, so that
+    scores stay equal to the last bit.
+    """
 
-    def __init__(self, postings: _Postings, idf: float, k1: float, norms: array, boost: float) -> None:
-        self._p = postings
-        self._idf = idf
-        self._k1p1 = k1 + 1
-        self._norms = norms
-        self._boost = boost
-
-    def docs(self) -> AbstractSet[int]:
-        return self._p.keys
+    __slots__ = ()
 
     def scores(self, docs: AbstractSet[int]) -> dict[int, float]:
         # CombinedFields: idf * freq * (k1 + 1) / (freq + k1 * (1 - b + b * length / average)) * boost
