@@ -50,6 +50,7 @@ from whoosh.query.spans import SpanNear2
 from whoosh.scoring import BM25F, BM25FScorer, WeightScorer
 from whoosh.searching import Searcher
 
+from .postings import read_postings
 from .query import DateFilter, DayRange, published_micros
 from .ranking import CombinedFields
 from .schema import UNDATED
@@ -168,27 +169,11 @@ def _leaf(matcher: Any, reader: Any) -> tuple[Any, AbstractSet[int] | None]:
 def _read(reader: Any, fieldname: str, btext: bytes, intern: dict[float, float]) -> tuple[list, list]:
     """(docnums, weights) of a term in a segment, deleted documents left out.
 
-    Whoosh's W3 codec stores postings in blocks of up to 128; its matcher
-    decodes a block at once (``_read_ids``/``_read_weights``), so reading
-    block by block avoids a Python call per posting. Any other matcher
-    (inlined postings, other codecs) is read posting by posting. Equal
+    Read a block at a time (:func:`~newsindex.postings.read_postings`). Equal
     weights become one float object (``intern``): postings hold few values.
     """
     matcher, deleted = _leaf(reader.postings(fieldname, btext), reader)
-    ids: list[int] = []
-    weights: list[float] = []
-    if all(hasattr(matcher, a) for a in ("_read_ids", "_read_weights", "_next_block")):
-        while matcher.is_active():
-            matcher._read_ids()
-            matcher._read_weights()
-            ids.extend(matcher._ids)
-            weights.extend(matcher._weights)
-            matcher._next_block()
-    else:
-        while matcher.is_active():
-            ids.append(matcher.id())
-            weights.append(matcher.weight())
-            matcher.next()
+    ids, weights, _ = read_postings(matcher)
     weights = [intern.setdefault(w, w) for w in weights]
     if deleted:
         kept = [i for i, d in enumerate(ids) if d not in deleted]

@@ -507,9 +507,13 @@ class NewsIndex:
         matches the same articles, ranked differently.
         """
         q = ranking.combine_fields(self._parser.parse(query, operator))
-        if feedback:
-            q = ranking.expand(self.searcher, q, self._parser.stop_words)
-        return q
+        return self._expand(q) if feedback else q
+
+    def _expand(self, q: wq.Query) -> wq.Query:
+        """``q`` re-weighted by pseudo-relevance feedback, its first search answered by the evaluator."""
+        return ranking.expand(
+            self.searcher, q, self._parser.stop_words, top=lambda query, n: self._top(query, "relevance", n)
+        )
 
     def search(
         self,
@@ -544,7 +548,7 @@ class NewsIndex:
         if sort not in SORTS:
             raise NewsIndexError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
         q = self._filtered(query, operator, since, until)
-        ranked = ranking.expand(self.searcher, q, self._parser.stop_words) if feedback and sort == "relevance" else q
+        ranked = self._expand(q) if feedback and sort == "relevance" else q
         if collapse:
             found, shown = self._one_per_story(ranked, sort, page, limit)
         else:
@@ -624,8 +628,7 @@ class NewsIndex:
         The ranking is exactly :meth:`search`'s; this is for evaluation and
         pipelines that want a deep ranking (say 1,000 ids) without snippets.
         """
-        q = self.parse(query, operator)
-        ranked = ranking.expand(self.searcher, q, self._parser.stop_words) if feedback else q
+        ranked = self.parse(query, operator, feedback=feedback)
         ids = self._id_column()
         return [ids[hit.docnum] for hit in self._top(ranked, "relevance", limit)]
 

@@ -209,6 +209,7 @@ def expand(
     docs: int = FEEDBACK_DOCS,
     terms: int = FEEDBACK_TERMS,
     weight: float = FEEDBACK_WEIGHT,
+    top: Callable[[wq.Query, int], Iterable] | None = None,  # type: ignore[type-arg]
 ) -> wq.Query:
     """``query`` re-weighted by pseudo-relevance feedback (RM3) from its top ``docs`` hits.
 
@@ -221,18 +222,23 @@ def expand(
     from the stored article, analysed as it was indexed (stemmed), so they
     are index terms. The result is ``AndMaybe(query, expansion)``: it matches
     exactly what ``query`` matches. With no hits, ``query`` is returned as it is.
+    ``top(query, n)`` finds the first search's hits (with ``docnum`` and
+    ``score``); by default Whoosh's matchers under :func:`exact_top`.
     """
-    collector = exact_top(docs)
-    searcher.search_with_collector(query, collector)
-    first = collector.results()
-    top = [(hit.docnum, hit.score or 0.0) for hit in first]
-    total = sum(score for _, score in top)
-    if not top or total <= 0:
+    if top is None:
+        collector = exact_top(docs)
+        searcher.search_with_collector(query, collector)
+        first = collector.results()
+    else:
+        first = top(query, docs)
+    best = [(hit.docnum, hit.score or 0.0) for hit in first]
+    total = sum(score for _, score in best)
+    if not best or total <= 0:
         return query
     analyzer = searcher.schema[TEXT_FIELDS[-1]].analyzer
     stopped = {token.text for word in stop_words for token in analyzer(word)}
     relevance: dict[str, float] = defaultdict(float)
-    for docnum, score in top:
+    for docnum, score in best:
         article = searcher.stored_fields(docnum)["article"]
         text = "\n".join(article.get(f) or "" for f in TEXT_FIELDS)
         counts = Counter(token.text for token in analyzer(text))

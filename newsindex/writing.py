@@ -63,7 +63,6 @@ from whoosh.codec.whoosh3 import (
     STORED_COLUMN,
     WHOOSH3_HEADER_MAGIC,
     W3Codec,
-    W3LeafMatcher,
 )
 from whoosh.columns import VarBytesColumn
 from whoosh.fields import KEYWORD, NUMERIC, UnknownFieldError
@@ -76,6 +75,7 @@ from whoosh.util.numlists import GrowableArray
 from whoosh.writing import IndexingError, SegmentWriter
 
 from .analysis import WordTerms, analysis_signature, word_terms
+from .postings import read_postings
 
 #: Batches smaller than this are written by one process: starting the second
 #: costs more than it saves.
@@ -783,29 +783,6 @@ class _SegmentFiles:
 # -- merging small segments ---------------------------------------------------------
 
 
-def _read_postings(matcher) -> tuple[list, list, list]:  # type: ignore[no-untyped-def]
-    """(ids, weights, values) of a posting list, a block at a time where the matcher is W3's."""
-    ids: list = []
-    weights: list = []
-    values: list = []
-    if isinstance(matcher, W3LeafMatcher):  # whoosh3 3.54's block reader (pinned in pyproject.toml)
-        while matcher.is_active():
-            matcher._read_ids()
-            matcher._read_weights()
-            matcher._read_values()
-            ids.extend(matcher._ids)
-            weights.extend(matcher._weights)
-            values.extend(matcher._values)
-            matcher._next_block()
-    else:
-        while matcher.is_active():
-            ids.append(matcher.id())
-            weights.append(matcher.weight())
-            values.append(matcher.value())
-            matcher.next()
-    return ids, weights, [value or b"" for value in values]
-
-
 def _merged_part(storage, schema, plans: list[_FieldPlan], segments: list) -> tuple[_Part, int]:  # type: ignore[no-untyped-def]
     """The documents still live in ``segments``, renumbered in order, as one part (postings re-encoded)."""
     from whoosh.reading import SegmentReader
@@ -860,7 +837,8 @@ def _merged_part(storage, schema, plans: list[_FieldPlan], segments: list) -> tu
                     plan = by_name.get(name)
                     if plan is None or plan.kind == _NONE:
                         continue
-                    ids, weights, values = _read_postings(terms.matcher(name, tbytes, plan.field.format))
+                    ids, weights, values = read_postings(terms.matcher(name, tbytes, plan.field.format), values=True)
+                    values = [value or b"" for value in values]
                     keep = [(newnum[i], w, v) for i, w, v in zip(ids, weights, values) if newnum[i] is not None]
                     if not keep:
                         continue
