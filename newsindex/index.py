@@ -43,6 +43,7 @@ from .snippets import make_snippet, query_words, searched_terms
 from .schema import FACETS, FORMAT_VERSION, UNDATED, build_schema, from_stored, schema_fingerprint, to_document
 from .similarity import SimilarArticle, similar
 from .stats import IndexStats, collect_stats
+from .grouping import StoryGrouping
 from .stories import FILE_NAME as STORIES_FILE, StoryRef, StoryStats, StoryStore
 
 Sort = Literal["relevance", "date", "date-asc"]
@@ -113,6 +114,11 @@ class _Batch:
         weakref.finalize(self, self._session.close)  # the run is over when add() lets go of its batch
         self.pending = 0
 
+    @property
+    def parallel(self) -> bool:
+        """Whether this run may use more than one process."""
+        return self._session.procs > 1
+
     def write(self, doc: dict, replace: bool) -> None:  # type: ignore[type-arg]
         if self._writer is None:
             self._writer = self._open(self._session)
@@ -144,7 +150,7 @@ class _Batch:
         return lost
 
 
-def _rollback(stories: StoryStore | None) -> None:
+def _rollback(stories: StoryGrouping | None) -> None:
     """Roll back the stories of a cancelled batch; a failing store must not hide the error that led here."""
     if stories is not None:
         try:
@@ -334,10 +340,12 @@ class NewsIndex:
         lock.acquire(wait)
         summary = IndexSummary(stale_lock=lock.stale_owner)
         batch = _Batch(self._writer)
-        stories: StoryStore | None = None
+        stories: StoryGrouping | None = None
         try:
             known = self._content_hashes()
-            stories = self._synced_stories(known) if group else None
+            if group:
+                stories = StoryGrouping(self._synced_stories(known), parallel=batch.parallel)
+                self._stories = None  # the run's grouping has the store until it ends
             seen: dict[str, tuple[str, str]] = {}  # id -> (where it was read, content hash)
             for item in items:
                 if isinstance(item, ReadError):
@@ -362,14 +370,16 @@ class NewsIndex:
                     continue
                 batch.write(to_document(item), replace=old is not None)
                 if stories is not None:
-                    stories.assign([item])
+                    stories.assign(item)
                 if old is None:
                     summary.added += 1
                 else:
                     summary.updated += 1
                 if commit_every and batch.pending >= commit_every:
-                    summary.committed += self._commit(batch, stories)
-            summary.committed += self._commit(batch, stories)
+                    self._commit(batch, stories, summary)
+            self._commit(batch, stories, summary)
+            if stories is not None:
+                stories.finish()
         except KeyboardInterrupt:
             rolled_back = batch.cancel()
             _rollback(stories)
@@ -386,16 +396,24 @@ class NewsIndex:
             _rollback(stories)
             raise
         finally:
+            if stories is not None:
+                stories.close()
             lock.release()
             self._refresh()
         return summary
 
-    def _commit(self, batch: _Batch, stories: StoryStore | None) -> int:
-        """Commit the batch, then the stories of its articles, marked with the index's new generation."""
-        done = batch.commit()
+    def _commit(self, batch: _Batch, stories: StoryGrouping | None, summary: IndexSummary) -> None:
+        """Commit the batch, then the stories of its articles, marked with the index's new generation.
+
+        The batch is counted as soon as the index has it, so that an interruption
+        while the stories commit still reports it as kept (the stories catch up
+        on the next run).
+        """
+        if stories is not None:
+            stories.catch_up()
+        summary.committed += batch.commit()
         if stories is not None:
             stories.commit(self._generation())
-        return done
 
     def _generation(self) -> str:
         return str(self._ix.latest_generation())

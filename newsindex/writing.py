@@ -41,10 +41,6 @@ fields) make :func:`supports` false, and a stock Whoosh writer is used.
 from __future__ import annotations
 
 import gc
-import multiprocessing
-import os
-import signal
-import stat
 import struct
 import time
 import zlib
@@ -74,8 +70,10 @@ from whoosh.util.numeric import length_to_byte
 from whoosh.util.numlists import GrowableArray
 from whoosh.writing import IndexingError, SegmentWriter
 
+from . import processes
 from .analysis import WordTerms, analysis_signature, word_terms
 from .postings import read_postings
+from .processes import can_fork, cpu_count
 
 #: Batches smaller than this are written by one process: starting the second
 #: costs more than it saves.
@@ -99,18 +97,6 @@ def supports(schema) -> bool:  # type: ignore[no-untyped-def]
         if field.indexed and not isinstance(field.format, formats.Format):
             return False
     return True
-
-
-def cpu_count() -> int:
-    """Cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
-
-
-def can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
 
 
 class AnalysisCaches:
@@ -898,13 +884,7 @@ def _merge_small(storage, indexname, schema, plans: list[_FieldPlan], segments: 
 
 def _helper_main(inbox, outbox, parent_ends, plans, codec, fields) -> None:  # type: ignore[no-untyped-def]
     """The helper's loop: index the documents' ``fields`` as they come; at each end of batch, send the part."""
-    # Ctrl-C reaches the whole process group: the parent decides, and kills this process.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-    for end in parent_ends:
-        end.close()  # so that the parent's death is an end of file here
-    _close_inherited_files()
+    processes.enter(parent_ends)
     (name,) = fields
     builder = _Builder(plans, codec, fields, per_document=False)
     failure: BaseException | None = None
@@ -934,35 +914,7 @@ def _helper_main(inbox, outbox, parent_ends, plans, codec, fields) -> None:  # t
                 builder = _Builder(plans, codec, fields, per_document=False)
                 failure = None
         except Exception as exc:  # noqa: BLE001 - reported to the parent at the end of the batch
-            failure = exc if _picklable(exc) else RuntimeError(f"{type(exc).__name__}: {exc}")
-
-
-def _close_inherited_files() -> None:
-    """Close the forked helper's copies of the parent's open files (it needs none of them).
-
-    Above all the lock files: an ``flock`` lasts while any descriptor of it is
-    open, so a helper outliving a killed parent (by the second it takes to see
-    its pipe close) would keep the index locked against the next run.
-    """
-    try:
-        fds = [int(name) for name in os.listdir("/proc/self/fd")]
-    except OSError:  # no /proc: the locks are held a moment longer
-        return
-    for fd in fds:
-        if fd > 2:
-            try:
-                if stat.S_ISREG(os.fstat(fd).st_mode):
-                    os.close(fd)
-            except OSError:
-                pass
-
-
-def _picklable(exc: BaseException) -> bool:
-    try:
-        dumps(exc)
-    except Exception:  # noqa: BLE001
-        return False
-    return True
+            failure = processes.portable(exc)
 
 
 class _HelperFailed(Exception):
@@ -980,29 +932,10 @@ class _Helper:
     """
 
     def __init__(self, plans: list[_FieldPlan], codec: W3Codec, field: str) -> None:
-        ctx = multiprocessing.get_context("fork")
         self.field = field
-        their_inbox, self._outbox = ctx.Pipe(duplex=False)
-        self._inbox, their_outbox = ctx.Pipe(duplex=False)
-        try:
-            import fcntl
-
-            fcntl.fcntl(self._outbox.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
-        except (ImportError, OSError):
-            pass  # a smaller pipe only means more waiting
-        # Blocked until the helper ignores it: a Ctrl-C at that moment must not print a traceback.
-        old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-        try:
-            self._process = ctx.Process(
-                target=_helper_main,
-                args=(their_inbox, their_outbox, (self._outbox, self._inbox), plans, codec, {field}),
-                daemon=True, name="newsindex-indexer",
-            )
-            self._process.start()
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, old)
-            their_inbox.close()
-            their_outbox.close()
+        self._process, self._outbox, self._inbox = processes.start(
+            _helper_main, (plans, codec, {field}), "newsindex-indexer"
+        )
 
     def send(self, values: list) -> None:
         try:
@@ -1030,13 +963,7 @@ class _Helper:
         return message
 
     def stop(self) -> None:
-        try:
-            self._outbox.close()
-            self._inbox.close()
-        finally:
-            if self._process.is_alive():
-                self._process.kill()
-            self._process.join()
+        processes.stop(self._process, self._outbox, self._inbox)
 
 
 class IndexingSession:
