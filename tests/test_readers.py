@@ -17,6 +17,7 @@ import pytest
 from newsindex.article import Article
 from newsindex.errors import NewsIndexError, ReadError
 from newsindex.readers import SUPPORTED_FORMATS, parse_field_map, read_paths
+from newsindex.readers import reuters as reuters_reader
 
 from conftest import REUTERS, SEEDS, need_shared as _need
 
@@ -163,6 +164,15 @@ def test_reuters_broken_story_is_reported_and_reading_goes_on(tmp_path):
     assert "NEWID" in no_newid.reason
     assert (unclosed.position, "TITLE" in unclosed.reason) == ("line 11", True)
     assert (last.id, last.title, last.published) == ("reuters-13", "LAST", None)
+
+
+def test_reuters_reads_the_same_whatever_the_chunks_cut(monkeypatch):
+    """The file is read in chunks: a chunk ending inside a tag, a story or a line changes nothing."""
+    path = _need(REUTERS) / "reut2-000.sgm"
+    whole = [repr(item) for item in read_paths([path])]
+    monkeypatch.setattr(reuters_reader, "CHUNK_BYTES", 7)  # cuts tags, "<REUTERS" and "</REUTERS>" alike
+    assert [repr(item) for item in read_paths([path])] == whole
+    assert len(whole) == 1000 and whole[-1].endswith(f"origin='{path}:32691')")  # its last story's first line
 
 
 # --- plain text with a header -------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Reuters-21578 SGML (``reut2-NNN.sgm``): many ``<REUTERS>`` stories per file.
 
-The file is read line by line and cut into stories, so memory holds one
-story at a time. Files are decoded as Latin-1, which accepts every byte
+The file is read a megabyte at a time and cut into stories, so memory holds
+one chunk and one story at a time. Files are decoded as Latin-1, which accepts every byte
 (``reut2-017.sgm`` has one byte that is not valid UTF-8, and the rest is
 ASCII). The collection is real wire copy: some stories have no title or no
 body, some dates carry junk, so the reader is lenient about content and
@@ -20,6 +20,9 @@ from ..dates import parse_date
 from ..errors import DateError, ReadError
 from ._fields import squeeze
 from .compressed import open_input
+
+#: Bytes read at a time (Latin-1 is one byte a character, so a chunk never cuts one).
+CHUNK_BYTES = 1 << 20
 
 _BOUNDARY = re.compile(r"<REUTERS\b|</REUTERS>", re.IGNORECASE)
 _OPEN_TAG = re.compile(r"<REUTERS\b([^>]*)>", re.IGNORECASE)
@@ -40,32 +43,54 @@ _LEADING_STARS = re.compile(r"^\*+\s*")
 _BYLINE = re.compile(r"^by\s+|,\s*reuters?$", re.IGNORECASE)
 
 
-def _stories(lines: Iterable[str]) -> Iterator[tuple[int, str, str | None]]:
+def _whole_tags(chunks: Iterable[str]) -> Iterator[str]:
+    """The text in pieces that never cut a tag: a ``<`` left open at a piece's end goes to the next."""
+    carry = ""
+    for chunk in chunks:
+        text = carry + chunk
+        cut = text.rfind("<")
+        if cut >= 0 and text.find(">", cut) < 0:
+            text, carry = text[:cut], text[cut:]
+        else:
+            carry = ""
+        yield text
+    if carry:
+        yield carry
+
+
+def _stories(chunks: Iterable[str]) -> Iterator[tuple[int, str, str | None]]:
     """Cut the file into ``(first line number, story text, problem)``; ``problem`` is None if well formed.
 
-    A ``<REUTERS`` before the previous story's ``</REUTERS>`` ends that story
-    as unclosed, so one broken story does not swallow the rest of the file.
+    The file comes in large chunks, scanned for story boundaries only (line
+    numbers are counted, not split): reading it line by line was a third of
+    the time of reading Reuters. A ``<REUTERS`` before the previous story's
+    ``</REUTERS>`` ends that story as unclosed, so one broken story does not
+    swallow the rest of the file.
     """
     start: int | None = None
     parts: list[str] = []
-    for number, line in enumerate(lines, 1):
-        position = 0
-        for match in _BOUNDARY.finditer(line):
+    line = 1  # the line at ``counted`` in the current piece
+    for text in _whole_tags(chunks):
+        position = counted = 0
+        for match in _BOUNDARY.finditer(text):
+            line += text.count("\n", counted, match.start())
+            counted = match.start()
             if match.group().startswith("</"):
                 if start is None:
-                    yield number, "", "</REUTERS> without an opening <REUTERS>"
+                    yield line, "", "</REUTERS> without an opening <REUTERS>"
                 else:
-                    parts.append(line[position:match.end()])
+                    parts.append(text[position:match.end()])
                     yield start, "".join(parts), None
                     start = None
                 position = match.end()
             else:
                 if start is not None:
-                    parts.append(line[position:match.start()])
+                    parts.append(text[position:match.start()])
                     yield start, "".join(parts), "unclosed <REUTERS> (no </REUTERS> before the next story)"
-                start, parts, position = number, [], match.start()
+                start, parts, position = line, [], match.start()
         if start is not None:
-            parts.append(line[position:])
+            parts.append(text[position:])
+        line += text.count("\n", counted)
     if start is not None:
         yield start, "".join(parts), "unclosed <REUTERS> at end of file"
 
@@ -187,7 +212,8 @@ def read_reuters(path: str, stream: BinaryIO | None = None) -> Iterator[Article 
     """
     stories = 0
     with open_input(path, stream) as handle:
-        for line, story, problem in _stories(raw.decode("latin-1") for raw in handle):
+        chunks = iter(lambda: handle.read(CHUNK_BYTES), b"")
+        for line, story, problem in _stories(chunk.decode("latin-1") for chunk in chunks):
             stories += 1
             if problem:
                 yield ReadError(problem, path, f"line {line}")
