@@ -29,7 +29,7 @@ from .errors import DateError, NewsIndexError, QueryError, ReadError
 from .compare import render_text
 from .index import COMMIT_EVERY, SORTS, IndexingInterrupted, NewsIndex, default_index_dir
 from .readers import SUPPORTED_FORMATS, input_files, parse_field_map, read_inputs
-from .schema import FACETS, to_stored
+from .schema import FACETS, article_fields
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 
@@ -173,7 +173,7 @@ def _print_dry_run(items: Iterable[Article | ReadError]) -> None:
             failed.append(item)
         else:
             articles += 1
-            click.echo(json.dumps(to_stored(item), ensure_ascii=False))
+            click.echo(json.dumps(article_fields(item), ensure_ascii=False))
     click.echo(f"{articles:,} articles read, {len(failed):,} failed (dry run: no index was opened)", err=True)
     for failure in failed:
         click.echo(f"  failed: {failure}", err=True)
@@ -358,7 +358,7 @@ def show(article_id: str, index_dir: Path, as_json: bool) -> None:
     with NewsIndex.open(index_dir) as ix:
         article = ix.get(article_id)
     if as_json:
-        click.echo(json.dumps(to_stored(article), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(article_fields(article), ensure_ascii=False, indent=2))
         return
     click.echo(click.style(article.title or "(no title)", bold=sys.stdout.isatty()))
     for label, value in (
@@ -422,7 +422,7 @@ def story(article_id: str, index_dir: Path, as_json: bool) -> None:
     with NewsIndex.open(index_dir) as ix:
         story_id, members = ix.story(article_id)
     if as_json:
-        click.echo(json.dumps({"story": story_id, "articles": [to_stored(a) for a in members]}, ensure_ascii=False))
+        click.echo(json.dumps({"story": story_id, "articles": [article_fields(a) for a in members]}, ensure_ascii=False))
         return
     click.echo(f"story {story_id}: {len(members)} article{'s' if len(members) != 1 else ''}")
     for article in members:

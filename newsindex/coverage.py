@@ -16,7 +16,7 @@ from typing import Any, Iterable, Literal, Sequence
 
 from whoosh import query as wq
 
-from .schema import FACETS, UNDATED, facet_values, from_micros
+from .schema import FACETS, UNDATED, facet_values, from_micros, from_stored
 
 Granularity = Literal["day", "week", "month", "year"]
 GRANULARITIES: tuple[str, ...] = ("day", "week", "month", "year")
@@ -169,11 +169,11 @@ def significant_terms(
     pairs: Counter[tuple[str, str]] = Counter()
     surface: dict[str, Counter[str]] = {}
     for docnum in chosen:
-        stored = searcher.stored_fields(docnum)["article"]
+        article = from_stored(searcher.stored_fields(docnum)["article"])
         seen_words: set[str] = set()
         seen_pairs: set[tuple[str, str]] = set()
         previous = None
-        for token in analyzer(f"{stored['title']}\n{stored['body']}", keeporiginal=True):
+        for token in analyzer(f"{article.title}\n{article.body}", keeporiginal=True):
             stem, original = token.text, token.original.lower()
             if original in stop_words or not stem.isalpha() or len(stem) < 2:
                 previous = None

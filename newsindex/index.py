@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from collections import Counter
 from contextlib import contextmanager
@@ -577,18 +576,17 @@ class NewsIndex:
         stories = self._stories_of([hit.docnum for hit in shown])
         hits = []
         for rank, hit in enumerate(shown, start=(page - 1) * limit + 1):
-            stored = hit["article"]
-            story = stories.get(stored["id"])
-            published = stored.get("published")
-            text = stored.get("body") or stored.get("title", "")
+            article = from_stored(hit["article"])
+            story = stories.get(article.id)
+            text = article.body or article.title
             hits.append(
                 Hit(
                     rank=rank,
-                    id=stored["id"],
-                    title=stored.get("title", ""),
-                    published=datetime.fromisoformat(published) if published else None,
-                    source=stored.get("source", ""),
-                    url=stored.get("url", ""),
+                    id=article.id,
+                    title=article.title,
+                    published=article.published,
+                    source=article.source,
+                    url=article.url,
                     score=hit.score if sort == "relevance" else None,
                     make_snippet=lambda text=text: make_snippet(text, analyzer, words(), highlight),
                     story=story.story if story else None,

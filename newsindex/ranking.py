@@ -46,6 +46,8 @@ from whoosh import query as wq
 from whoosh.scoring import BM25F
 from whoosh.searching import SearchContext, Searcher
 
+from .schema import from_stored
+
 #: BM25's term-frequency saturation: the standard value (see the module docstring).
 K1 = 1.2
 
@@ -239,8 +241,8 @@ def expand(
     stopped = {token.text for word in stop_words for token in analyzer(word)}
     relevance: dict[str, float] = defaultdict(float)
     for docnum, score in best:
-        article = searcher.stored_fields(docnum)["article"]
-        text = "\n".join(article.get(f) or "" for f in TEXT_FIELDS)
+        article = from_stored(searcher.stored_fields(docnum)["article"])
+        text = "\n".join(getattr(article, f) for f in TEXT_FIELDS)
         counts = Counter(token.text for token in analyzer(text))
         length = sum(counts.values()) or 1
         for word, count in counts.items():

@@ -28,6 +28,7 @@ from benchmarks.engines.newsindex_engine import to_newsindex
 from benchmarks.querymix import load_queries
 from newsindex import Article, NewsIndex, ranking
 from newsindex.evaluate import Evaluator
+from newsindex.schema import from_stored
 
 MIX = [to_newsindex(q) for q in load_queries()]
 
@@ -165,8 +166,8 @@ def test_not_excludes_the_first_document_whoosh_keeps(reuters_index: NewsIndex) 
     slow = {hit.docnum for hit in reuters_index._whoosh_top(q, "relevance", 1000)}
     extra = slow - (positive - negative)
     assert len(slow) == 350 and len(extra) == 1 and extra <= negative
-    article = searcher.stored_fields(extra.pop())["article"]
-    assert "split" in article["body"].lower()
+    article = from_stored(searcher.stored_fields(extra.pop())["article"])
+    assert "split" in article.body.lower()
 
 
 @pytest.mark.usefixtures("fixed_andnot")

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+import pickle
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from whoosh import index as windex
 from whoosh.fields import TEXT, Schema
 from whoosh.qparser import QueryParser
 
 from newsindex import Article, IndexingInterrupted, IndexLockedError, IndexNotFoundError, IndexVersionError, NewsIndex, NewsIndexError
 from newsindex.readers import read_paths
+from newsindex.schema import FORMAT_VERSION, from_stored, to_stored
 
 from conftest import CORPUS
 
@@ -32,6 +36,28 @@ def test_get_returns_the_article_as_read(sample_index: NewsIndex) -> None:
     assert sample_index.get("reuters-5") == read
 
 
+_TEXT = st.text(st.characters(exclude_categories=()))  # lone surrogates too
+_WORDS = st.lists(_TEXT, max_size=3).map(tuple)
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | _TEXT,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_TEXT, inner, max_size=3),
+    max_leaves=8,
+)
+_OFFSETS = st.integers(-23 * 60, 23 * 60).map(lambda minutes: timezone(timedelta(minutes=minutes)))
+
+
+@given(st.builds(
+    Article, id=_TEXT, title=_TEXT, body=_TEXT, published=st.none() | st.datetimes(timezones=_OFFSETS),
+    source=_TEXT, url=_TEXT, authors=_WORDS, language=_TEXT, topics=_WORDS, places=_WORDS,
+    extra=st.dictionaries(_TEXT, _JSON, max_size=4), origin=_TEXT,
+))
+def test_the_stored_form_reads_back_every_field(article: Article) -> None:
+    """Through Whoosh's own pickling of stored fields (protocol 2), as an index keeps it."""
+    back = from_stored(pickle.loads(pickle.dumps(to_stored(article), 2)))
+    assert back == article
+    assert back.published is None or back.published.utcoffset() == article.published.utcoffset()
+
+
 def test_ids_are_stable_across_builds(tmp_path: Path) -> None:
     first = [a.id for a in read_paths([CORPUS])]
     second = [a.id for a in read_paths([CORPUS])]
@@ -43,6 +69,7 @@ def test_plain_whoosh_opens_and_searches_the_index(sample_index: NewsIndex) -> N
     with ix.searcher() as searcher:
         hits = searcher.search(QueryParser("title", ix.schema).parse("cocoa"), limit=None)
         assert {hit["id"] for hit in hits} == {"reuters-1", "reuters-275"}
+        assert {json.loads(hit["article"])[0] for hit in hits} == {"reuters-1", "reuters-275"}
 
 
 def _article(id_: str, body: str, published: datetime | None) -> Article:
@@ -108,9 +135,10 @@ def test_missing_and_foreign_and_newer_indexes_are_recognised(tmp_path: Path) ->
     NewsIndex.create(tmp_path / "ix").close()
     meta = tmp_path / "ix" / "newsindex.json"
     original = json.loads(meta.read_text())
-    meta.write_text(json.dumps({**original, "format": 999}))
-    with pytest.raises(IndexVersionError, match="index format 999 but this newsindex reads format 1; rebuild"):
-        NewsIndex.open(tmp_path / "ix")
+    for other in (FORMAT_VERSION - 1, 999):  # an older stored article, or a newer newsindex's index
+        meta.write_text(json.dumps({**original, "format": other}))
+        with pytest.raises(IndexVersionError, match=f"index format {other} but this newsindex reads format {FORMAT_VERSION}; rebuild"):
+            NewsIndex.open(tmp_path / "ix")
     meta.write_text(json.dumps({**original, "fingerprint": "0123456789abcdef", "created_by": "newsindex 0.0.1"}))
     with pytest.raises(IndexVersionError, match="built by newsindex 0.0.1 with other fields or text analysis"):
         NewsIndex.open(tmp_path / "ix")
