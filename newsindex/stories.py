@@ -8,10 +8,11 @@ is incremental and never compares an article with every other one:
    of its content words (:func:`newsindex.similarity.weighted_sample`: a
    bottom-k MinHash in which a word is drawn in proportion to its TF-IDF
    weight), drawn among words no more frequent than 1% of the articles, plus
-   one key for its exact bag of words. The keys go into an SQL table indexed
-   by (key, date): the candidates of a new article are the stored articles
+   one key for its exact bag of words. The keys go into an SQL table of one
+   row per key and 24-day period, which lists the articles (date and number)
+   that have the key: the candidates of a new article are the stored articles
    sharing a key with it *and published within two days of it*, so a lookup
-   reads a handful of short index ranges however large the collection is.
+   reads one or two short rows per key however large the collection is.
    The 8 candidates sharing most keys (at least two, unless the article is
    too short to have 8 keys) are verified.
 2. **Verification.** TF-IDF cosine of the content words (the same score as
@@ -37,15 +38,22 @@ this makes 2,028 stories of two or more articles (4,372 articles; the
 largest has 6), about four in five of them right by eye; what still goes
 wrong is mostly templates differing on one side only (two fund payouts, one
 naming its fund "High-Yield") and the same morning's reports of neighbouring
-markets. Grouping costs about 0.7 ms an article (half of it the text
-analysis) and the store about 0.8 KB an article plus the 4 MB sketch; both
-stay flat up to Reuters x25 (539,450 articles).
+markets. Grouping costs about 0.47 ms an article (a third of it the text
+analysis; 0.46 ms on average over Reuters x25, 539,450 articles) and the
+store about 0.37 KB an article, the sketch included (4 MB in memory, 0.3 MB
+on disk), the same at x25.
 
 Document frequencies come from a fixed-size counting sketch (2^20 counters,
-4 MB, persisted with the store), updated article by article, so memory does
-not grow with the vocabulary and **the stories depend only on the order in
-which articles arrive, not on where the batches are cut**: assigning in one
+4 MB, persisted with the store), updated article by article, so their memory
+does not grow with the vocabulary, and **the stories depend only on the order
+in which articles arrive, not on where the batches are cut**: assigning in one
 batch or in many gives the same stories.
+
+An article's words are stored as numbers in the store's vocabulary (a word
+is numbered when it is first seen), about 1.6 bytes a word (a 32-bit hash and
+a count would take 5); the vocabulary takes 4 bytes a word on disk and about
+100 in the writer's memory (58,541 words for Reuters-21578). The words of the
+last 8,192 stored articles used are kept decoded, since candidates are recent.
 
 The store is one SQLite file in the index directory (:data:`FILE_NAME`),
 written in transactions that follow the index's: call :meth:`StoryStore.commit`
@@ -67,18 +75,22 @@ counter, which is what the replay amounts to).
 from __future__ import annotations
 
 import functools
+import hashlib
 import math
 import re
 import sqlite3
+import struct
 import sys
 import zlib
 from array import array
-from collections import Counter
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import filterfalse, islice
+from operator import itemgetter, mul
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Callable, Iterable, Iterator, Mapping, TypeVar
+from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence, TypeVar
 
 from .article import Article
 from .errors import NewsIndexError
@@ -87,7 +99,7 @@ from .similarity import MIN_COLLECTION, ContentWords, term_hash, tf_weight, weig
 #: The store's file in the index directory.
 FILE_NAME = "stories.sqlite"
 #: Bumped when the tables or the grouping change so that old stores must be rebuilt.
-FORMAT = 1
+FORMAT = 2
 
 #: Cosine an article needs with an earlier one to join its story.
 THRESHOLD = 0.5
@@ -112,13 +124,16 @@ KEY_MIN = 4
 #: story an article joins is that of its first candidate 92% of the time and of one
 #: of its first eight 99.5% of the time.
 VERIFY = 8
-#: Rows read per key for an undated article (no date range to narrow the lookup).
+#: Articles read per key for an undated article (no date range to narrow the lookup).
 UNDATED_CAP = 200
-#: Rows read at most per candidate lookup (a guard; never reached on Reuters).
+#: Articles counted at most per date range of a candidate lookup (a guard; never reached on Reuters).
 LOOKUP_CAP = 20_000
 
 #: Words whose hash is kept between articles (the cache is emptied when it is full).
 HASH_CACHE = 1_000_000
+#: Stored articles whose words are kept decoded between articles. Candidates are recent
+#: articles: on Reuters-21578, 99.99% of them are among the last 4,096 assigned.
+STORED_CACHE = 8192
 
 #: The ``t`` of an undated article (seconds since 1970 otherwise).
 UNDATED = -(2**62)
@@ -127,6 +142,22 @@ _SKETCH_BITS = 20
 _SKETCH_MASK = (1 << _SKETCH_BITS) - 1
 _PART_BITS = 14
 _PART_SIZE = 1 << _PART_BITS
+_PARTS = 1 << (_SKETCH_BITS - _PART_BITS)
+#: Words per stored part of the vocabulary.
+_WORDS_PART_BITS = 12
+_WORDS_PART_SIZE = 1 << _WORDS_PART_BITS
+
+#: A key's articles are kept per period of 2^21 seconds (24 days): a date range
+#: reads one or two rows per key, and a row holds a few articles, not one.
+_PERIOD_BITS = 21
+_PERIOD_MASK = (1 << _PERIOD_BITS) - 1
+_UNDATED_PERIOD = UNDATED >> _PERIOD_BITS
+#: One article of a key's row: its ``t`` within the period (low 16 bits, high 8 bits) and its num.
+_POSTING = struct.Struct("<HBI")
+_postings = _POSTING.iter_unpack
+#: Keys (unsigned 32-bit hashes) are stored less this, as signed 32-bit integers: SQLite
+#: stores those in 4 bytes (hashes from 2^31 up would take 6), and they sort as the hashes do.
+_KEY_BIAS = 1 << 31
 
 _TABLE = 1
 _CORRECTION = 2
@@ -137,34 +168,54 @@ _DIGIT = re.compile(r"\d").search
 #: that changes a name or a figure may start a story of its own.
 CORRECTION_STEMS: Mapping[str, frozenset[str]] = MappingProxyType({"english": frozenset({"correct"})})
 
+# articles: ``terms`` are its words (:func:`_encode_terms`), ``digest`` 64 bits of its content
+# hash. stories: ``name`` is NULL while it is the id of the story's first article (``num``), as
+# for most; it is written when that article goes and the story lives on, or when that id was
+# taken. A story is its first article and those that joined it (``articles_joined``). keys: a
+# key's articles in one period (:data:`_POSTING` each). sketch, words: the document frequencies
+# and the vocabulary, in parts rewritten when they change.
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (
     num INTEGER PRIMARY KEY AUTOINCREMENT,
     id TEXT NOT NULL UNIQUE,
-    hash TEXT NOT NULL,
+    digest BLOB NOT NULL,
     story INTEGER NOT NULL,
     t INTEGER NOT NULL,
     flags INTEGER NOT NULL,
-    terms BLOB NOT NULL,
-    keys BLOB NOT NULL
+    terms BLOB NOT NULL
 );
-CREATE INDEX IF NOT EXISTS articles_story ON articles (story);
+CREATE INDEX IF NOT EXISTS articles_joined ON articles (story) WHERE story != num;
 CREATE TABLE IF NOT EXISTS stories (
     num INTEGER PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE,
     t INTEGER NOT NULL,
-    size INTEGER NOT NULL
+    size INTEGER NOT NULL,
+    name TEXT
 );
-CREATE INDEX IF NOT EXISTS stories_size ON stories (size);
+CREATE UNIQUE INDEX IF NOT EXISTS stories_name ON stories (name) WHERE name IS NOT NULL;
 CREATE TABLE IF NOT EXISTS keys (
     key INTEGER NOT NULL,
-    t INTEGER NOT NULL,
-    num INTEGER NOT NULL,
-    PRIMARY KEY (key, t, num)
+    period INTEGER NOT NULL,
+    postings BLOB NOT NULL,
+    PRIMARY KEY (key, period)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS sketch (part INTEGER PRIMARY KEY, counts BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS words (part INTEGER PRIMARY KEY, hashes BLOB NOT NULL);
 """
+
+#: The name of story ``s``.
+_NAME = "coalesce(s.name, (SELECT f.id FROM articles f WHERE f.num = s.num))"
+#: The articles of story ?1: its first one, then those that joined it.
+_MEMBERS = (
+    "SELECT {columns} FROM articles WHERE num = ?1 AND story = ?1 "
+    "UNION ALL SELECT {columns} FROM articles WHERE story = ?1 AND story != num"
+)
+_ADD_POSTING = (
+    "INSERT INTO keys (key, period, postings) VALUES (?, ?, ?) "
+    "ON CONFLICT (key, period) DO UPDATE SET postings = CAST(postings || excluded.postings AS BLOB)"
+)
+#: Bound parameters per statement (SQLite's lowest limit is 999).
+_CHUNK = 500
 
 #: 1 + ln(tf) for the term frequencies a store keeps (capped at 255).
 _TF = tuple(tf_weight(count) for count in range(256))
@@ -208,16 +259,18 @@ class StoryRef:
     size: int
 
 
-@dataclass
-class _Stored:
-    """One stored article as verification needs it: TF-IDF vector and its squared norm."""
+class _Stored(NamedTuple):
+    """One stored article as verification needs it: hashed word -> tf weight, in stored order.
+
+    Its TF-IDF vector is worked out anew for each article it is a candidate of,
+    since the document frequencies change with every article.
+    """
 
     num: int
     story: int
     t: int
     flags: int
-    vector: dict[int, float]
-    norm2: float
+    tfs: dict[int, float]
 
 
 def _to_le(values: array) -> bytes:
@@ -241,15 +294,68 @@ def _from_le(typecode: str, blob: bytes) -> array:
     return values
 
 
-def _encode_terms(terms: Mapping[int, int]) -> bytes:
-    hashes = array("I", terms.keys())
-    counts = array("B", (min(c, 255) for c in terms.values()))
-    return _to_le(hashes) + counts.tobytes()
+def _encode_terms(ids: Sequence[int], counts: Iterable[int]) -> bytes:
+    """An article's words as stored: vocabulary ids, ascending, as varints of the gap to the
+    previous id (doubled, plus one when the word occurs more than once), then those counts
+    (one byte each). About 1.6 bytes a word, where a 32-bit hash and its count took 5."""
+    out = bytearray()
+    extra = bytearray()
+    value = len(ids)
+    while value > 127:
+        out.append(value & 127 | 128)
+        value >>= 7
+    out.append(value)
+    previous = 0
+    for word, count in zip(ids, counts):
+        value = (word - previous) << 1
+        previous = word
+        if count > 1:
+            value |= 1
+            extra.append(count)
+        while value > 127:
+            out.append(value & 127 | 128)
+            value >>= 7
+        out.append(value)
+    return bytes(out + extra)
 
 
-def _decode_terms(blob: bytes) -> Iterator[tuple[int, int]]:
-    n = len(blob) // 5
-    return zip(_from_le("I", blob[: 4 * n]), blob[4 * n :])
+def _decode_terms(blob: bytes) -> tuple[list[int], list[int]]:
+    """Vocabulary ids and counts of :func:`_encode_terms`."""
+    values: list[int] = []
+    value = shift = end = 0
+    for end, byte in enumerate(blob, 1):
+        if byte & 128:
+            value |= (byte & 127) << shift
+            shift += 7
+            continue
+        values.append(value | byte << shift)
+        value = shift = 0
+        if len(values) > values[0]:
+            break
+    extra = iter(blob[end:])
+    ids, counts = [], []
+    word = 0
+    for value in values[1:]:
+        word += value >> 1
+        ids.append(word)
+        counts.append(next(extra) if value & 1 else 1)
+    return ids, counts
+
+
+def _exact_key(terms: bytes) -> int:
+    """The key of an article's exact bag of words: a 32-bit hash of its stored ``terms``, which
+    hold each word once, by vocabulary id (the same for a word throughout a store), with its count."""
+    return int.from_bytes(hashlib.blake2b(terms, digest_size=4).digest(), "little")
+
+
+def _digest(content_hash: str) -> bytes:
+    """What is stored of an article's content hash: 64 bits tell a changed article well enough."""
+    return hashlib.blake2b(content_hash.encode("utf-8"), digest_size=8).digest()
+
+
+def _posting(t: int, num: int) -> bytes:
+    offset = t & _PERIOD_MASK
+    return _POSTING.pack(offset & 0xFFFF, offset >> 16, num)
 
 
 def _seconds(moment: datetime | None) -> int:
@@ -262,19 +368,38 @@ def _close_in_time(a: int, b: int) -> bool:
 
 def _conflict(a: dict[int, float], a2: float, b: dict[int, float], b2: float) -> bool:
     """Does each side have a word the other lacks carrying ``CONFLICT`` of its squared weight?"""
-    top_a = max((x * x for term, x in a.items() if term not in b), default=0.0) / a2
-    if top_a < CONFLICT:
+    top = max(map(a.__getitem__, filterfalse(b.__contains__, a)), default=0.0)  # weights are >= 0
+    if top * top / a2 < CONFLICT:
         return False
-    top_b = max((x * x for term, x in b.items() if term not in a), default=0.0) / b2
-    return top_b >= CONFLICT
+    top = max(map(b.__getitem__, filterfalse(a.__contains__, b)), default=0.0)
+    return top * top / b2 >= CONFLICT
 
 
 def _cosine(a: dict[int, float], a2: float, b: dict[int, float], b2: float) -> float:
+    """TF-IDF cosine. The dot product is summed over the shared words only, in the smaller
+    vector's order: the same float as over all its words (the others add 0.0), at C speed."""
     if len(a) > len(b):
         a, b = b, a
-    get = b.get
-    dot = sum(x * get(term, 0.0) for term, x in a.items())
+    shared = list(filter(b.__contains__, a))
+    dot = sum(map(mul, map(a.__getitem__, shared), map(b.__getitem__, shared)))
     return min(1.0, dot / math.sqrt(a2 * b2)) if dot > 0 else 0.0
+
+
+def _surely_below(vector: dict[int, float], norm2: float, terms: Mapping[int, float], needed: float) -> bool:
+    """Is the cosine of ``vector`` with one over ``terms`` (any weights) surely below ``needed``?
+
+    By Cauchy-Schwarz it is at most the root of the share of ``vector``'s squared
+    norm that is in the words they share, which needs none of the other's weights
+    (each an idf to work out). On Reuters this turns away two candidates in three
+    before their vectors are made. The margin is far above the rounding of either
+    side (1e-13 for a thousand words), so what it turns away the cosine would have.
+    """
+    shared = list(map(vector.__getitem__, filter(terms.__contains__, vector)))
+    return sum(map(mul, shared, shared)) < norm2 * (needed * (1 - 1e-9)) ** 2
+
+
+def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    return (values[start : start + _CHUNK] for start in range(0, len(values), _CHUNK))
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -308,14 +433,23 @@ class StoryStore:
         self._db = connection
         self._words = ContentWords(language)
         self._corrections = CORRECTION_STEMS.get(language, frozenset())
-        #: word -> term_hash(word): news vocabularies are Zipfian, so most words repeat.
+        #: word -> term_hash(word): news vocabularies are Zipfian, so most words repeat;
+        #: and which of those words hold a figure.
         self._hashes: dict[str, int] = {}
+        self._figures: set[str] = set()
         self._in_transaction = False
         # Writer state, loaded when a transaction begins.
         self._sketch: array | None = None
         self._saved: dict[int, array] = {}
+        #: The vocabulary: id -> hashed word, hashed word -> id, and how many ids are committed.
+        self._vocabulary: list[int] = []
+        self._ids: dict[int, int] = {}
+        self._committed_words = 0
+        self._stored: OrderedDict[int, _Stored] = OrderedDict()
+        self._collection = float(MIN_COLLECTION)  # N of the idf, for the article being assigned
         self._generation = -1
         self._articles = 0
+        self._undated = 0  # undated articles: lookups read their keys' rows only if there are some
         self._next_num = 1
 
     # -- opening -----------------------------------------------------------
@@ -345,7 +479,8 @@ class StoryStore:
                 db.execute("BEGIN IMMEDIATE")
                 db.executemany(
                     "INSERT OR IGNORE INTO meta (name, value) VALUES (?, ?)",
-                    [("format", str(FORMAT)), ("language", language), ("articles", "0"), ("generation", "0")],
+                    [("format", str(FORMAT)), ("language", language), ("articles", "0"), ("undated", "0"),
+                     ("generation", "0")],
                 )
                 db.execute("COMMIT")
             db.execute("PRAGMA synchronous=NORMAL")
@@ -384,8 +519,11 @@ class StoryStore:
         generation = int(self._meta("generation"))
         if self._sketch is None or generation != self._generation:
             self._load_sketch()
+            self._load_vocabulary()
+            self._stored.clear()
             self._generation = generation
         self._articles = int(self._meta("articles"))
+        self._undated = int(self._meta("undated"))
         row = self._db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'articles'").fetchone()
         self._next_num = (row[0] if row else 0) + 1
         self._saved = {}
@@ -400,6 +538,14 @@ class StoryStore:
             sketch[part * _PART_SIZE : (part + 1) * _PART_SIZE] = _from_le("I", zlib.decompress(blob))
         self._sketch = sketch
 
+    def _load_vocabulary(self) -> None:
+        words: list[int] = []
+        for (blob,) in self._db.execute("SELECT hashes FROM words ORDER BY part"):
+            words.extend(_from_le("I", blob))
+        self._vocabulary = words
+        self._ids = dict(zip(words, range(len(words))))
+        self._committed_words = len(words)
+
     @_reported
     def commit(self, marker: str | None = None) -> None:
         """Make everything assigned or removed since the last commit permanent.
@@ -412,15 +558,27 @@ class StoryStore:
             if marker is None or marker == self.marker:
                 return
             self._begin()
-        assert self._sketch is not None
+        sketch = self._sketch
+        assert sketch is not None
         db = self._db
+        words = self._vocabulary
+        # The parts of the vocabulary that new words went into (words are only ever appended).
+        new_parts = range(0)
+        if len(words) > self._committed_words:
+            new_parts = range(self._committed_words >> _WORDS_PART_BITS, ((len(words) - 1) >> _WORDS_PART_BITS) + 1)
         try:
             db.executemany(
                 "INSERT OR REPLACE INTO sketch (part, counts) VALUES (?, ?)",
-                [(part, _packed(self._sketch[part * _PART_SIZE : (part + 1) * _PART_SIZE])) for part in sorted(self._saved)],
+                [(part, _packed(sketch[part * _PART_SIZE : (part + 1) * _PART_SIZE])) for part in sorted(self._saved)],
+            )
+            db.executemany(
+                "INSERT OR REPLACE INTO words (part, hashes) VALUES (?, ?)",
+                [(part, _to_le(array("I", words[part * _WORDS_PART_SIZE : (part + 1) * _WORDS_PART_SIZE])))
+                 for part in new_parts],
             )
             self._generation += 1
-            rows = [("articles", str(self._articles)), ("generation", str(self._generation))]
+            rows = [("articles", str(self._articles)), ("undated", str(self._undated)),
+                    ("generation", str(self._generation))]
             if marker is not None:
                 rows.append(("marker", marker))
             db.executemany("INSERT OR REPLACE INTO meta (name, value) VALUES (?, ?)", rows)
@@ -433,6 +591,7 @@ class StoryStore:
             raise
         self._in_transaction = False
         self._saved = {}
+        self._committed_words = len(words)
 
     @_reported
     def rollback(self) -> None:
@@ -447,6 +606,10 @@ class StoryStore:
                 for part, counts in self._saved.items():
                     self._sketch[part * _PART_SIZE : (part + 1) * _PART_SIZE] = counts
             self._saved = {}
+            for word in self._vocabulary[self._committed_words :]:
+                del self._ids[word]
+            del self._vocabulary[self._committed_words :]
+            self._stored.clear()  # the batch's articles are gone, and their nums will be given again
 
     @property
     @_reported
@@ -468,7 +631,21 @@ class StoryStore:
         it may be written into the index with the article.
         """
         self._begin()
-        return {article.id: self._assign(article) for article in articles}
+        db = self._db
+        assigned: dict[str, str] = {}
+        iterator = iter(articles)
+        while chunk := list(islice(iterator, _CHUNK)):
+            # Which ids are stored, and which are names of stories, asked for the chunk at
+            # once: most articles are new, and new stories are named by their ids.
+            ids = list(dict.fromkeys(article.id for article in chunk))
+            marks = ",".join("?" * len(ids))
+            stored = {row[0] for row in db.execute(f"SELECT id FROM articles WHERE id IN ({marks})", ids)}
+            named = {row[0] for row in db.execute(f"SELECT name FROM stories WHERE name IN ({marks})", ids)}
+            for article in chunk:
+                story = assigned[article.id] = self._assign(article, article.id in stored, article.id in named)
+                stored.add(article.id)
+                named.add(story)
+        return assigned
 
     @_reported
     def remove(self, ids: Iterable[str]) -> int:
@@ -496,13 +673,13 @@ class StoryStore:
         ``NewsIndex._content_hashes()`` reads from columns); ``load`` returns
         the indexed article of an id. Ids the index no longer has are removed,
         ids it has with other content or not at all are assigned, then all is
-        committed with ``marker``. It reads every stored id and hash, so call
+        committed with ``marker``. It reads every stored id and digest, so call
         it when :attr:`marker` says the store lags (after a crash between the
         two commits), not on every run.
         """
-        stored = dict(self._db.execute("SELECT id, hash FROM articles"))
+        stored = dict(self._db.execute("SELECT id, digest FROM articles"))
         gone = [article_id for article_id in stored if article_id not in index]
-        missing = [article_id for article_id, digest in index.items() if stored.get(article_id) != digest]
+        missing = [article_id for article_id, digest in index.items() if stored.get(article_id) != _digest(digest)]
         del stored
         if gone:
             self.remove(gone)
@@ -511,89 +688,127 @@ class StoryStore:
         self.commit(marker)
         return len(gone), len(missing)
 
-    def _count(self, terms: Iterable[int], delta: int) -> None:
+    def _count(self, terms: Sequence[int], delta: int) -> None:
         """Add ``delta`` to the document frequency of each hashed word (saving parts for rollback)."""
         sketch, saved = self._sketch, self._saved
         assert sketch is not None
-        for term in terms:
-            slot = term & _SKETCH_MASK
-            part = slot >> _PART_BITS
-            if part not in saved:
+        if len(saved) < _PARTS:
+            for part in {(term & _SKETCH_MASK) >> _PART_BITS for term in terms}.difference(saved):
                 saved[part] = sketch[part * _PART_SIZE : (part + 1) * _PART_SIZE]
-            value = sketch[slot] + delta
-            sketch[slot] = value if value > 0 else 0
+        if delta > 0:
+            for term in terms:
+                sketch[term & _SKETCH_MASK] += delta
+        else:
+            for term in terms:
+                slot = term & _SKETCH_MASK
+                value = sketch[slot] + delta
+                sketch[slot] = value if value > 0 else 0
 
-    def _vector(self, terms: Iterable[tuple[int, int]]) -> tuple[dict[int, float], float]:
-        """TF-IDF vector (current document frequencies) and its squared norm."""
+    def _vector(self, tfs: dict[int, float]) -> tuple[dict[int, float], float]:
+        """TF-IDF vector (current document frequencies) and its squared norm, summed in stored order."""
         sketch = self._sketch
         assert sketch is not None
-        # idf() inlined: this runs for every word of every candidate.
-        articles = float(max(self._articles, MIN_COLLECTION))
-        log, mask, tf = math.log, _SKETCH_MASK, _TF
-        vector = {term: tf[count] * log(1.0 + articles / (sketch[term & mask] or 1)) for term, count in terms}
-        return vector, sum(x * x for x in vector.values())
+        # idf() inlined: this runs for every word of the article and of candidates that may pass.
+        articles, log = self._collection, math.log
+        weights = [tf * log(1.0 + articles / (sketch[term & _SKETCH_MASK] or 1)) for term, tf in tfs.items()]
+        return dict(zip(tfs, weights)), sum(map(mul, weights, weights))
 
-    def _assign(self, article: Article) -> str:
-        """Group one article; return its story id."""
-        db = self._db
-        digest = article.content_hash
-        row = db.execute(
-            "SELECT a.num, a.hash, s.id FROM articles a JOIN stories s ON s.num = a.story WHERE a.id = ?",
-            (article.id,),
-        ).fetchone()
-        if row is not None:
-            if row[1] == digest:
-                return row[2]
-            self._remove(row[0])
-        words = self._words(article)
-        terms: dict[int, int] = {}
-        figures = total = 0
-        flags = 0
-        hashes = self._hashes
+    def _terms(self, words: Mapping[str, int]) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], int]:
+        """An article's hashed words, their counts (capped at 255) and vocabulary ids (new words
+        get the next ones), in vocabulary order, and its flags.
+
+        Vocabulary order is the order they are stored in, so that a vector's
+        floats are summed in the same order when it is worked out again as a candidate's.
+        """
+        hashes, figures = self._hashes, self._figures
         if len(hashes) > HASH_CACHE:
             hashes.clear()
-        for word, count in words.items():
-            term = hashes.get(word)
-            if term is None:
-                term = hashes[word] = term_hash(word)
-            terms[term] = min(terms.get(term, 0) + count, 255)
-            total += count
+            figures.clear()
+        for word in [word for word in words if word not in hashes]:
+            hashes[word] = term_hash(word)
             if _DIGIT(word):
-                figures += count
-            if word in self._corrections:
-                flags |= _CORRECTION
-        if total and figures >= TABLE_SHARE * total:
+                figures.add(word)
+        terms = list(map(hashes.__getitem__, words))
+        counts = list(words.values())
+        flags = 0
+        total = sum(counts)
+        if total and sum(map(words.__getitem__, figures.intersection(words))) >= TABLE_SHARE * total:
             flags |= _TABLE
+        if not self._corrections.isdisjoint(words):
+            flags |= _CORRECTION
+        if len(set(terms)) < len(terms) or max(counts, default=0) > 255:  # two words, one hash; or a count to cap
+            merged: dict[int, int] = {}
+            for term, count in zip(terms, counts):
+                merged[term] = min(merged.get(term, 0) + count, 255)
+            terms, counts = list(merged), list(merged.values())
+        ids, vocabulary = self._ids, self._vocabulary
+        for term in [term for term in terms if term not in ids]:
+            ids[term] = len(vocabulary)
+            vocabulary.append(term)
+        numbers = list(map(ids.__getitem__, terms))
+        count_of = dict(zip(numbers, counts))
+        numbers.sort()
+        in_order = tuple(map(vocabulary.__getitem__, numbers))
+        return in_order, tuple(map(count_of.__getitem__, numbers)), tuple(numbers), flags
+
+    def _assign(self, article: Article, stored: bool, named: bool) -> str:
+        """Group one article; return its story id.
+
+        ``stored``: whether the store may hold its id; ``named``: whether a story
+        already goes by its id (one it founded that outlived it). :meth:`assign`
+        asks both for many articles at once.
+        """
+        db = self._db
+        digest = _digest(article.content_hash)
+        if stored:
+            row = db.execute(
+                f"SELECT a.num, a.digest, {_NAME} FROM articles a JOIN stories s ON s.num = a.story WHERE a.id = ?",
+                (article.id,),
+            ).fetchone()
+            if row is not None:
+                if row[1] == digest:
+                    return row[2]
+                self._remove(row[0])
+                named = db.execute("SELECT 1 FROM stories WHERE name = ?", (article.id,)).fetchone() is not None
+        terms, counts, ids, flags = self._terms(self._words(article))
         t = _seconds(article.published)
         self._count(terms, +1)
         self._articles += 1
-        vector, norm2 = self._vector(terms.items())
-        story = None
-        all_keys = array("I")
+        self._undated += t == UNDATED
+        self._collection = float(max(self._articles, MIN_COLLECTION))
+        tfs = dict(zip(terms, map(_TF.__getitem__, counts)))
+        vector, norm2 = self._vector(tfs)
+        blob = _encode_terms(ids, counts)
+        found = None
+        all_keys: list[int] = []
         if vector:  # an article without words is a story of its own, found by no other
-            keys = self._keys(terms, vector)
-            exact = term_hash(repr(sorted(terms.items())))
-            story = self._match(vector, norm2, t, flags, keys, exact)
-            all_keys = array("I", dict.fromkeys([*keys, exact]))
+            keys = self._keys(vector)
+            exact = _exact_key(blob)
+            found = self._match(vector, norm2, t, flags, keys, exact)
+            all_keys = list(dict.fromkeys([*keys, exact]))
         num = self._next_num
         self._next_num += 1
-        if story is None:
-            story = num
-            name = article.id
-            if db.execute("SELECT 1 FROM stories WHERE id = ?", (name,)).fetchone():
+        if found is None:
+            story, name = num, article.id
+            if named:
                 name = f"{article.id}#{num}"  # a story this id founded lives on without it
-            db.execute("INSERT INTO stories (num, id, t, size) VALUES (?, ?, ?, 1)", (story, name, t))
+            db.execute(
+                "INSERT INTO stories (num, t, size, name) VALUES (?, ?, 1, ?)",
+                (story, t, None if name == article.id else name),
+            )
         else:
+            story, name = found
             db.execute("UPDATE stories SET size = size + 1 WHERE num = ?", (story,))
-            name = db.execute("SELECT id FROM stories WHERE num = ?", (story,)).fetchone()[0]
         db.execute(
-            "INSERT INTO articles (num, id, hash, story, t, flags, terms, keys) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (num, article.id, digest, story, t, flags, _encode_terms(terms), _to_le(all_keys)),
+            "INSERT INTO articles (num, id, digest, story, t, flags, terms) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (num, article.id, digest, story, t, flags, blob),
         )
-        db.executemany("INSERT OR IGNORE INTO keys (key, t, num) VALUES (?, ?, ?)", [(k, t, num) for k in all_keys])
+        period, posting = t >> _PERIOD_BITS, _posting(t, num)
+        db.executemany(_ADD_POSTING, [(key - _KEY_BIAS, period, posting) for key in all_keys])
+        self._remember(_Stored(num, story, t, flags, tfs))
         return name
 
-    def _keys(self, terms: Mapping[int, int], vector: dict[int, float]) -> list[int]:
+    def _keys(self, vector: dict[int, float]) -> list[int]:
         """The weighted sample of an article's words that are rare enough to meet on."""
         sketch = self._sketch
         assert sketch is not None
@@ -606,77 +821,170 @@ class StoryStore:
 
     def _candidates(self, keys: list[int], exact: int, t: int) -> list[int]:
         """Stored articles sharing keys with these (within the date window), most shared first."""
-        db = self._db
-        shared: Counter[int] = Counter()
+        shared: dict[int, int] = {}
         every = [*keys, exact]
         if t == UNDATED:
             for key in every:
-                rows = db.execute("SELECT num FROM keys WHERE key = ? ORDER BY t DESC LIMIT ?", (key, UNDATED_CAP))
-                for (num,) in rows:
-                    shared[num] += SAMPLE_SIZE if key == exact else 1
+                weight = SAMPLE_SIZE if key == exact else 1
+                for num in self._latest(key, UNDATED_CAP):
+                    shared[num] = shared.get(num, 0) + weight
         else:
-            marks = ",".join("?" * len(every))
-            for low, high in ((t - WINDOW, t + WINDOW), (UNDATED, UNDATED)):
-                rows = db.execute(
-                    f"SELECT key, num FROM keys WHERE key IN ({marks}) AND t BETWEEN ? AND ? LIMIT ?",
-                    (*every, low, high, LOOKUP_CAP),
-                )
-                for key, num in rows:
-                    shared[num] += SAMPLE_SIZE if key == exact else 1
+            low, high = t - WINDOW, t + WINDOW
+            periods = {low >> _PERIOD_BITS, high >> _PERIOD_BITS}
+            if self._undated:
+                periods.add(_UNDATED_PERIOD)
+            distinct = [key - _KEY_BIAS for key in dict.fromkeys(every)]
+            rows = self._db.execute(
+                f"SELECT key, period, postings FROM keys WHERE key IN ({','.join('?' * len(distinct))}) "
+                f"AND period IN ({','.join('?' * len(periods))})",
+                (*distinct, *periods),
+            )
+            dated: list[tuple[int, int, int]] = []
+            undated: list[tuple[int, int, int]] = []
+            for key, period, postings in rows:
+                if period == _UNDATED_PERIOD:
+                    undated.extend((key, UNDATED, num) for _, _, num in _postings(postings))
+                    continue
+                start = period << _PERIOD_BITS
+                for offset, high_offset, num in _postings(postings):
+                    moment = start + (offset | high_offset << 16)
+                    if low <= moment <= high:
+                        dated.append((key, moment, num))
+            exact -= _KEY_BIAS
+            for found in (dated, undated):
+                if len(found) > LOOKUP_CAP:
+                    found = sorted(found)[:LOOKUP_CAP]  # the first ones in (key, date, num) order
+                for key, _, num in found:
+                    shared[num] = shared.get(num, 0) + (SAMPLE_SIZE if key == exact else 1)
         # One shared word in a sample of 16 is chance (3 in 4 candidates on Reuters, of which
         # 1 in 2,000 is a match); texts too short to have 8 keys may share no more.
         floor = 2 if len(keys) >= SAMPLE_SIZE // 2 else 1
-        best = sorted(shared.items(), key=lambda item: (-item[1], -item[0]))[:VERIFY]
+        best = sorted(shared.items(), key=itemgetter(1, 0), reverse=True)[:VERIFY]  # ties: the latest first
         return [num for num, count in best if count >= floor]
 
+    def _latest(self, key: int, cap: int) -> list[int]:
+        """The ``cap`` latest articles with this key (by date, then by num; undated last)."""
+        latest: list[int] = []
+        rows = self._db.execute(
+            "SELECT period, postings FROM keys WHERE key = ? ORDER BY period DESC", (key - _KEY_BIAS,)
+        )
+        for period, postings in rows:
+            start = period << _PERIOD_BITS
+            found = sorted(((start + (offset | high << 16), num) for offset, high, num in _postings(postings)))
+            latest.extend(num for _, num in reversed(found))
+            if len(latest) >= cap:
+                break
+        return latest[:cap]
+
+    def _remember(self, stored: _Stored) -> None:
+        """Keep a stored article decoded (the least recently used goes when the cache is full)."""
+        cache = self._stored
+        cache[stored.num] = stored
+        cache.move_to_end(stored.num)
+        if len(cache) > STORED_CACHE:
+            cache.popitem(last=False)
+
     def _load(self, nums: list[int]) -> list[_Stored]:
-        if not nums:
-            return []
-        marks = ",".join("?" * len(nums))
-        rows = self._db.execute(f"SELECT num, story, t, flags, terms FROM articles WHERE num IN ({marks})", nums)
-        loaded = []
-        for num, story, t, flags, blob in rows:
-            vector, norm2 = self._vector(_decode_terms(blob))
-            loaded.append(_Stored(num, story, t, flags, vector, norm2))
-        return loaded
+        """The stored articles of these nums (in no particular order), most from memory."""
+        cache = self._stored
+        found = {}
+        for num in nums:
+            if num in cache:
+                cache.move_to_end(num)
+                found[num] = cache[num]
+        missing = [num for num in nums if num not in found]
+        if missing:
+            rows = self._db.execute(
+                f"SELECT num, story, t, flags, terms FROM articles WHERE num IN ({','.join('?' * len(missing))})",
+                missing,
+            ).fetchall()
+            for num, story, t, flags, blob in rows:
+                terms, counts = self._decoded(blob)
+                stored = found[num] = _Stored(num, story, t, flags, dict(zip(terms, map(_TF.__getitem__, counts))))
+                self._remember(stored)
+        return list(found.values())
 
     def _match(
         self, vector: dict[int, float], norm2: float, t: int, flags: int, keys: list[int], exact: int
-    ) -> int | None:
-        """The story of the best verified candidate, or None."""
+    ) -> tuple[int, str] | None:
+        """The story (num and name) of the best verified candidate, or None."""
         scored = []
         for other in self._load(self._candidates(keys, exact, t)):
-            score = _cosine(vector, norm2, other.vector, other.norm2)
             needed = TABLE_THRESHOLD if (flags | other.flags) & _TABLE else THRESHOLD
-            if score >= needed and _close_in_time(t, other.t):
-                scored.append((score, other))
-        scored.sort(key=lambda item: (-item[0], -item[1].num))
-        for _, other in scored:
-            if not (flags | other.flags) & _CORRECTION and _conflict(vector, norm2, other.vector, other.norm2):
+            if _surely_below(vector, norm2, other.tfs, needed):
                 continue
-            start = self._db.execute("SELECT t FROM stories WHERE num = ?", (other.story,)).fetchone()
+            other_vector, other_norm2 = self._vector(other.tfs)
+            score = _cosine(vector, norm2, other_vector, other_norm2)
+            if score >= needed and _close_in_time(t, other.t):
+                scored.append((score, other, other_vector, other_norm2))
+        scored.sort(key=lambda item: (-item[0], -item[1].num))
+        for _, other, other_vector, other_norm2 in scored:
+            if not (flags | other.flags) & _CORRECTION and _conflict(vector, norm2, other_vector, other_norm2):
+                continue
+            start = self._db.execute(
+                f"SELECT s.t, {_NAME} FROM stories s WHERE s.num = ?", (other.story,)
+            ).fetchone()
             if start is None or not _close_in_time(t, start[0]):
                 continue
             if other.story != other.num:
                 founder = self._load([other.story])
                 if founder:
                     first = founder[0]
-                    if _cosine(vector, norm2, first.vector, first.norm2) < FOUNDER_THRESHOLD:
+                    if _surely_below(vector, norm2, first.tfs, FOUNDER_THRESHOLD):
                         continue
-                    if not (flags | first.flags) & _CORRECTION and _conflict(vector, norm2, first.vector, first.norm2):
+                    first_vector, first_norm2 = self._vector(first.tfs)
+                    if _cosine(vector, norm2, first_vector, first_norm2) < FOUNDER_THRESHOLD:
                         continue
-            return other.story
+                    if not (flags | first.flags) & _CORRECTION and _conflict(vector, norm2, first_vector, first_norm2):
+                        continue
+            return other.story, start[1]
         return None
+
+    def _decoded(self, blob: bytes) -> tuple[list[int], list[int]]:
+        """Hashed words and counts of a stored ``terms`` blob."""
+        ids, counts = _decode_terms(blob)
+        if ids and ids[-1] >= len(self._vocabulary) and not self._in_transaction:
+            self._load_vocabulary()  # a reader's: words were committed since it was read (ids never change)
+        return list(map(self._vocabulary.__getitem__, ids)), counts
+
+    def _own_keys(self, num: int, t: int, terms: list[int], blob: bytes) -> list[tuple[int, bytes]]:
+        """The keys rows (stored key, postings) that hold article ``num``: those of its exact key
+        and of its words that were sampled, found without storing which were."""
+        if not terms:
+            return []
+        every = [term - _KEY_BIAS for term in dict.fromkeys([*terms, _exact_key(blob)])]
+        rows = []
+        for chunk in _chunks(every):
+            rows += self._db.execute(
+                f"SELECT key, postings FROM keys WHERE key IN ({','.join('?' * len(chunk))}) AND period = ?",
+                (*chunk, t >> _PERIOD_BITS),
+            )
+        return [(key, postings) for key, postings in rows if any(p[2] == num for p in _postings(postings))]
 
     def _remove(self, num: int) -> None:
         db = self._db
-        story, t, blob, keys = db.execute("SELECT story, t, terms, keys FROM articles WHERE num = ?", (num,)).fetchone()
-        db.executemany("DELETE FROM keys WHERE key = ? AND t = ? AND num = ?", [(k, t, num) for k in _from_le("I", keys)])
+        article_id, story, t, blob = db.execute(
+            "SELECT id, story, t, terms FROM articles WHERE num = ?", (num,)
+        ).fetchone()
+        terms = self._decoded(blob)[0]
+        period = t >> _PERIOD_BITS
+        for key, postings in self._own_keys(num, t, terms, blob):
+            kept = b"".join(_POSTING.pack(*p) for p in _postings(postings) if p[2] != num)
+            if kept:
+                db.execute("UPDATE keys SET postings = ? WHERE key = ? AND period = ?", (kept, key, period))
+            else:
+                db.execute("DELETE FROM keys WHERE key = ? AND period = ?", (key, period))
         db.execute("DELETE FROM articles WHERE num = ?", (num,))
-        db.execute("UPDATE stories SET size = size - 1 WHERE num = ?", (story,))
+        # The story's name is written when its first article goes (it lives on under that name).
+        db.execute(
+            "UPDATE stories SET size = size - 1, name = coalesce(name, ?) WHERE num = ?",
+            (article_id if story == num else None, story),
+        )
         db.execute("DELETE FROM stories WHERE num = ? AND size <= 0", (story,))
-        self._count((term for term, _ in _decode_terms(blob)), -1)
+        self._count(terms, -1)
         self._articles -= 1
+        self._undated -= t == UNDATED
+        self._stored.pop(num, None)
 
     # -- reading -------------------------------------------------------------
 
@@ -688,7 +996,7 @@ class StoryStore:
     def story_of(self, article_id: str) -> str | None:
         """The id of the article's story (None if the store does not have the article)."""
         row = self._db.execute(
-            "SELECT s.id FROM articles a JOIN stories s ON s.num = a.story WHERE a.id = ?", (article_id,)
+            f"SELECT {_NAME} FROM articles a JOIN stories s ON s.num = a.story WHERE a.id = ?", (article_id,)
         ).fetchone()
         return row[0] if row else None
 
@@ -697,31 +1005,39 @@ class StoryStore:
         """Story and story size of each stored id (for collapsing a page of hits)."""
         ids = list(dict.fromkeys(ids))
         found: dict[str, StoryRef] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk in _chunks(ids):
             rows = self._db.execute(
-                f"SELECT a.id, s.id, s.size FROM articles a JOIN stories s ON s.num = a.story WHERE a.id IN ({marks})",
+                f"SELECT a.id, {_NAME}, s.size FROM articles a JOIN stories s ON s.num = a.story "
+                f"WHERE a.id IN ({','.join('?' * len(chunk))})",
                 chunk,
             )
             found.update((article_id, StoryRef(story, size)) for article_id, story, size in rows)
         return found
 
+    def _story(self, story_id: str) -> tuple[int, int] | None:
+        """Num and size of the story of this id (None if unknown)."""
+        return self._db.execute(
+            "SELECT num, size FROM stories WHERE name = ?1 UNION ALL "
+            "SELECT s.num, s.size FROM articles a JOIN stories s ON s.num = a.num WHERE a.id = ?1 AND s.name IS NULL",
+            (story_id,),
+        ).fetchone()
+
     @_reported
     def members(self, story_id: str) -> list[str]:
         """The ids of a story's articles, oldest first (undated last, then by id); [] if unknown."""
+        story = self._story(story_id)
+        if story is None:
+            return []
         rows = self._db.execute(
-            "SELECT a.id FROM articles a JOIN stories s ON s.num = a.story WHERE s.id = ? "
-            "ORDER BY a.t = ?, a.t, a.id",
-            (story_id, UNDATED),
+            f"SELECT id FROM ({_MEMBERS.format(columns='id, t')}) ORDER BY t = ?2, t, id", (story[0], UNDATED)
         )
         return [row[0] for row in rows]
 
     @_reported
     def size(self, story_id: str) -> int:
         """How many articles a story has (0 if unknown)."""
-        row = self._db.execute("SELECT size FROM stories WHERE id = ?", (story_id,)).fetchone()
-        return row[0] if row else 0
+        story = self._story(story_id)
+        return story[1] if story else 0
 
     @_reported
     def neighbours(self, article_id: str, limit: int = 50) -> list[str]:
@@ -731,21 +1047,21 @@ class StoryStore:
         from any time); the ids come unscored, most shared keys first.
         """
         db = self._db
-        row = db.execute("SELECT num, story, keys FROM articles WHERE id = ?", (article_id,)).fetchone()
+        row = db.execute("SELECT num, story, t, terms FROM articles WHERE id = ?", (article_id,)).fetchone()
         if row is None:
             return []
-        num, story, keys = row
-        mates = [n for (n,) in db.execute("SELECT num FROM articles WHERE story = ? LIMIT ?", (story, limit + 1))]
-        shared: Counter[int] = Counter()
-        for key in _from_le("I", keys):
-            for (other,) in db.execute("SELECT num FROM keys WHERE key = ? ORDER BY t DESC LIMIT ?", (key, UNDATED_CAP)):
-                shared[other] += 1
+        num, story, t, blob = row
+        rows = db.execute(f"{_MEMBERS.format(columns='num')} ORDER BY num LIMIT ?2", (story, limit + 1))
+        mates = [n for (n,) in rows]
+        shared: dict[int, int] = {}
+        for key, _ in self._own_keys(num, t, self._decoded(blob)[0], blob):
+            for other in self._latest(key + _KEY_BIAS, UNDATED_CAP):
+                shared[other] = shared.get(other, 0) + 1
         ranked = [n for n, _ in sorted(shared.items(), key=lambda item: (-item[1], -item[0]))]
         nums = [n for n in dict.fromkeys([*mates, *ranked]) if n != num][:limit]
         if not nums:
             return []
-        marks = ",".join("?" * len(nums))
-        names = dict(db.execute(f"SELECT num, id FROM articles WHERE num IN ({marks})", nums))
+        names = dict(db.execute(f"SELECT num, id FROM articles WHERE num IN ({','.join('?' * len(nums))})", nums))
         return [names[n] for n in nums if n in names]
 
     @_reported
@@ -753,7 +1069,8 @@ class StoryStore:
         """Articles, stories, stories of two or more, the articles in them, the largest story."""
         db = self._db
         articles = db.execute("SELECT count(*) FROM articles").fetchone()[0]
-        stories = db.execute("SELECT count(*) FROM stories").fetchone()[0]
-        multi, grouped = db.execute("SELECT count(*), coalesce(sum(size), 0) FROM stories WHERE size >= 2").fetchone()
-        largest = db.execute("SELECT coalesce(max(size), 0) FROM stories").fetchone()[0]
+        stories, multi, grouped, largest = db.execute(
+            "SELECT count(*), coalesce(sum(size >= 2), 0), coalesce(sum(CASE WHEN size >= 2 THEN size END), 0), "
+            "coalesce(max(size), 0) FROM stories"
+        ).fetchone()
         return StoryStats(articles=articles, stories=stories, multi=multi, grouped=grouped, largest=largest)

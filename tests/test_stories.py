@@ -8,6 +8,7 @@ thousands of templated notices of different companies that must stay apart.
 from __future__ import annotations
 
 import dataclasses
+import random
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ import pytest
 from newsindex import NewsIndex
 from newsindex.readers import read_paths
 from newsindex.similarity import ContentWords, cosine, idf, jaccard, shingles, similar, tfidf
-from newsindex.stories import FILE_NAME, StoryStore
+from newsindex.stories import FILE_NAME, StoryStore, _cosine, _decode_terms, _encode_terms, _surely_below
 
 from conftest import SEEDS, need_shared
 
@@ -268,6 +269,49 @@ def test_remove_and_replace(tmp_path: Path, seeds: list, reuters_articles: list)
         store.remove([second.id, cocoa.id])
         store.commit()
         assert len(store) == 0 and store.stats().stories == 0
+
+
+def test_an_id_that_comes_back_does_not_take_over_the_story_it_founded(
+    tmp_path: Path, seeds: list, reuters_articles: list
+) -> None:
+    first, second = seeds
+    with StoryStore.open(tmp_path) as store:
+        store.assign([first, second])
+        store.commit()
+        store.remove([first.id])
+        store.commit()
+        # The story lives on under the first article's id; the id, back with other content, starts another.
+        story = store.assign([dataclasses.replace(reuters_articles[0], id=first.id)])[first.id]
+        assert story.startswith(f"{first.id}#")
+        assert store.story_of(first.id) == story and store.members(story) == [first.id]
+        assert store.members(first.id) == [second.id] and store.size(first.id) == 1
+        store.commit()
+    with StoryStore.open(tmp_path) as store:
+        assert store.story_of(second.id) == first.id and store.story_of(first.id) == story
+        assert store.stats().stories == 2
+
+
+def test_stored_words_decode_as_they_were_encoded() -> None:
+    rng = random.Random(3)
+    for size in (0, 1, 2, 60, 300):
+        ids = sorted(rng.sample(range(3_000_000), size))
+        counts = [rng.choice((1, 1, 1, 2, 3, 255)) for _ in ids]
+        assert _decode_terms(_encode_terms(ids, counts)) == (ids, counts)
+
+
+def test_the_bound_that_skips_candidates_never_skips_a_match() -> None:
+    """The cosine is at most the root of one side's share of its squared norm in the words both have
+    (reached when the other is proportional to it there and has no other word)."""
+    rng = random.Random(5)
+    for _ in range(2000):
+        a = {rng.randrange(10**6): rng.uniform(0.1, 20.0) for _ in range(rng.randrange(1, 80))}
+        shared = rng.sample(list(a), rng.randrange(1, len(a) + 1))
+        b = {term: a[term] * rng.choice((1.0, rng.uniform(0.5, 2.0))) for term in shared}
+        b.update((rng.randrange(10**6, 2 * 10**6), rng.uniform(0.1, 20.0)) for _ in range(rng.choice((0, 0, 5, 40))))
+        a2, b2 = sum(x * x for x in a.values()), sum(x * x for x in b.values())
+        score = _cosine(a, a2, b, b2)
+        for needed in (score, score * (1 - 1e-12), 0.4, 0.5, 0.9):
+            assert not _surely_below(a, a2, b, needed) or score < needed
 
 
 def test_sync_repairs_a_store_that_missed_a_commit(tmp_path: Path, seeds: list, reuters_articles: list) -> None:
