@@ -232,18 +232,20 @@ def _worker_main(inbox: Connection, outbox: Connection, parent_ends: tuple[Conne
                 receive()
 
     try:
-        store = StoryStore.open(directory, language)
-        while True:
-            if not backlog:
-                receive()
-            message = backlog.popleft()
-            if message[0] == "stop":
-                return
-            if message[0] == "assign":
-                store.assign(taking_in(message[1]))
-            else:
-                store.commit(message[1])
-                outbox.send(("ok",))
+        # Closed at the end (an open transaction is then rolled back): the last connection to close
+        # folds SQLite's write-ahead log into the store, which a process that just exits leaves behind.
+        with StoryStore.open(directory, language) as store:
+            while True:
+                if not backlog:
+                    receive()
+                message = backlog.popleft()
+                if message[0] == "stop":
+                    return
+                if message[0] == "assign":
+                    store.assign(taking_in(message[1]))
+                else:
+                    store.commit(message[1])
+                    outbox.send(("ok",))
     except Exception as exc:  # noqa: BLE001 - the indexer reports it; what is not committed is discarded
         try:
             outbox.send(("error", processes.portable(exc)))

@@ -62,6 +62,7 @@ def test_a_worker_groups_exactly_as_the_indexing_process(tmp_path, articles, wor
         generation = str(ix._ix.latest_generation())
         assert multiprocessing.active_children() == []  # the worker ends with the run
     assert len(workers) == 1
+    assert not (tmp_path / "ix" / "stories.sqlite-wal").exists()  # the worker's log folded into the store
     stories, stats, marker = _stories(tmp_path / "ix")
     assert marker == generation  # the stories of the index's last commit
     assert (stories, stats) == in_process[:2]
