@@ -38,6 +38,7 @@ from .evaluate import Evaluator, TopDocs
 from .locking import WriteLock
 from .query import Operator, QueryParser, date_range, restrict
 from .results import Hit, Results
+from .writing import committed
 from .snippets import make_snippet, query_words, searched_terms
 from .schema import FACETS, FORMAT_VERSION, UNDATED, build_schema, from_stored, schema_fingerprint, to_document
 from .similarity import SimilarArticle, similar
@@ -112,6 +113,8 @@ class _Batch:
         self._session = IndexingSession()
         weakref.finalize(self, self._session.close)  # the run is over when add() lets go of its batch
         self.pending = 0
+        #: Articles committed by this run.
+        self.kept = 0
 
     @property
     def parallel(self) -> bool:
@@ -127,17 +130,25 @@ class _Batch:
             self._writer.add_document(**doc)
         self.pending += 1
 
-    def commit(self) -> int:
-        """Commit what is pending; return how many articles that was."""
+    def commit(self) -> None:
+        """Commit what is pending, adding it to :attr:`kept`.
+
+        It is kept as soon as the commit point is passed, even if an
+        interruption lands before the writer returns: so what the run reports
+        as kept is what the index holds.
+        """
         done, self.pending = self.pending, 0
         writer, self._writer = self._writer, None
         if writer is not None:
             try:
                 writer.commit()
             except BaseException:
-                _cancel(writer)
+                if committed(writer):
+                    self.kept += done
+                else:
+                    _cancel(writer)
                 raise
-        return done
+        self.kept += done
 
     def cancel(self) -> int:
         """Roll back what is pending; return how many articles that was (the run ends)."""
@@ -410,7 +421,10 @@ class NewsIndex:
         """
         if stories is not None:
             stories.catch_up()
-        summary.committed += batch.commit()
+        try:
+            batch.commit()
+        finally:
+            summary.committed = batch.kept
         if stories is not None:
             stories.commit(self._generation())
 

@@ -63,7 +63,7 @@ from whoosh.codec.whoosh3 import (
 from whoosh.columns import VarBytesColumn
 from whoosh.fields import KEYWORD, NUMERIC, UnknownFieldError
 from whoosh.filedb.filetables import HashWriter, OrderedHashWriter, _pointer
-from whoosh.index import LockError
+from whoosh.index import TOC, LockError
 from whoosh.system import pack_int, pack_uint, pack_ushort
 from whoosh.util.filelock import try_for
 from whoosh.util.numeric import length_to_byte
@@ -1025,6 +1025,16 @@ class IndexingSession:
 # -- the writer -------------------------------------------------------------------------
 
 
+def committed(writer: SegmentWriter) -> bool:
+    """Whether the writer's commit has reached its commit point: its TOC renamed into place.
+
+    An interruption (Ctrl-C) can land after that and before ``commit`` returns;
+    the batch is then in the index, and cancelling must not remove its files.
+    """
+    return writer.storage.file_exists(TOC._filename(writer.indexname, writer.generation))
+
+
+
 class BatchWriter(SegmentWriter):
     """A Whoosh writer that buffers the documents of a batch and writes them as one segment at commit.
 
@@ -1208,7 +1218,7 @@ class BatchWriter(SegmentWriter):
                 # Its state for this batch is of no use: end it (a run being abandoned ends it).
                 self._drop_helper()
             segment = self.newsegment
-            if segment is not None:
+            if segment is not None and not committed(self):
                 for name in segment.list_files(self.storage):
                     try:
                         self.storage.delete_file(name)

@@ -102,7 +102,7 @@ def test_ctrl_c_rolls_back_the_open_batch_and_says_so(tmp_path: Path, files, exp
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=60)
     if proc.returncode == 0:
-        pytest.fail("the run finished before it could be interrupted; give it more work")
+        pytest.fail(f"the run finished before it could be interrupted; give it more work ({out.strip()} {err.strip()})")
     assert proc.returncode == 130
     assert err.startswith("newsindex: interrupted: kept the ")
     assert "run the same command again to resume" in err
