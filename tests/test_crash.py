@@ -34,6 +34,8 @@ def _start(files: list[Path], index: Path) -> subprocess.Popen:
         [sys.executable, "-m", "newsindex.cli", "index", *map(str, files), "--index", str(index),
          "--commit-every", str(BATCH), "-q"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        # As from a terminal: a test run started in the background (`cmd &`) ignores SIGINT, and so would the child.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
 
