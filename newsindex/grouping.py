@@ -52,15 +52,15 @@ class StoryGrouping:
 
     It takes over ``store`` for the run (and closes it at the end): with a
     worker, only the worker writes the store, through its own connection.
-    ``parallel`` says whether a worker may be started.
+    ``parallel`` says whether a worker may be started (the run's indexing
+    session decides: two cores and ``fork``).
     """
 
-    def __init__(self, store: StoryStore, parallel: bool, parallel_min: int | None = None) -> None:
+    def __init__(self, store: StoryStore, parallel: bool) -> None:
         self._store: StoryStore | None = store
         self._directory = store.path.parent
         self._language = store.language
-        self._parallel = parallel and processes.can_fork()
-        self._parallel_min = PARALLEL_MIN if parallel_min is None else parallel_min
+        self._parallel = parallel
         self._pending: list[Article] = []
         self._assigned = 0  # in this run
         self._worker: _Worker | None = None
@@ -72,7 +72,7 @@ class StoryGrouping:
         if self._worker is not None:
             if len(self._pending) >= CHUNK:
                 self._send()
-        elif self._parallel and self._assigned >= self._parallel_min:
+        elif self._parallel and self._assigned >= PARALLEL_MIN:
             self._start_worker()
 
     def catch_up(self) -> None:
@@ -80,7 +80,7 @@ class StoryGrouping:
 
         In the indexing process this is where the work is done, so that a
         failure still cancels the batch before the index commits it; a worker
-        is only sent what is left (the commit waits for it).
+        is only sent what is left (it catches up while indexing goes on).
         """
         if self._worker is not None:
             self._send()

@@ -35,16 +35,16 @@ from .errors import (
     ReadError,
 )
 from .evaluate import Evaluator, TopDocs
+from .grouping import StoryGrouping
 from .locking import WriteLock
 from .query import Operator, QueryParser, date_range, restrict
 from .results import Hit, Results
-from .writing import committed
 from .snippets import make_snippet, query_words, searched_terms
 from .schema import FACETS, FORMAT_VERSION, UNDATED, build_schema, from_stored, schema_fingerprint, to_document
 from .similarity import SimilarArticle, similar
 from .stats import IndexStats, collect_stats
-from .grouping import StoryGrouping
 from .stories import FILE_NAME as STORIES_FILE, StoryRef, StoryStats, StoryStore
+from .writing import BatchWriter, IndexingSession, committed, supports
 
 Sort = Literal["relevance", "date", "date-asc"]
 SORTS: tuple[str, ...] = ("relevance", "date", "date-asc")
@@ -105,8 +105,6 @@ class _Batch:
 
     def __init__(self, open_writer) -> None:  # type: ignore[no-untyped-def]
         import weakref
-
-        from .writing import IndexingSession
 
         self._open = open_writer
         self._writer = None
@@ -482,7 +480,6 @@ class NewsIndex:
     def _writer(self, session=None):  # type: ignore[no-untyped-def]
         """A writer holding the index's write lock: newsindex's batch writer (``session``: what the
         batches of one run share), or Whoosh's own for a schema it cannot write (see :mod:`newsindex.writing`)."""
-        from .writing import BatchWriter, supports
 
         try:
             if supports(self._ix.schema):
