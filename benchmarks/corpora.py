@@ -1,7 +1,7 @@
 """The benchmark corpora: Reuters-21578 (read by newsindex's own reader) and its scaled copies.
 
 Every engine receives the very same Article objects, read with
-:func:`newsindex.readers.read_paths`, so no engine gets differently cleaned
+:func:`newsindex.ingest.readers.read_paths`, so no engine gets differently cleaned
 text. Scaled corpora (x5, x25) are generated in memory from the SGML on every
 run (:mod:`benchmarks.variants`); nothing is written to disk.
 """
@@ -14,7 +14,7 @@ from typing import Iterator
 
 from newsindex import Article
 from newsindex.errors import ReadError
-from newsindex.readers import read_paths
+from newsindex.ingest.readers import read_paths
 
 from .variants import variant
 

@@ -1,6 +1,6 @@
 """newsindex: full-text search for collections of news articles.
 
-Read articles (:mod:`newsindex.readers`), index them and search them::
+Read articles (:mod:`newsindex.ingest.readers`), index them and search them::
 
     from newsindex import NewsIndex
     with NewsIndex.open("index") as ix:
@@ -10,10 +10,8 @@ Read articles (:mod:`newsindex.readers`), index them and search them::
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
-from .article import Article  # noqa: E402
-from .errors import (  # noqa: E402
+from .coverage.stats import IndexStats
+from .errors import (
     ArticleNotFoundError,
     DateError,
     IndexLockedError,
@@ -23,9 +21,10 @@ from .errors import (  # noqa: E402
     QueryError,
     ReadError,
 )
-from .index import IndexingInterrupted, IndexSummary, NewsIndex  # noqa: E402
-from .results import Hit, Results  # noqa: E402
-from .stats import IndexStats  # noqa: E402
+from .index import IndexingInterrupted, IndexSummary, NewsIndex
+from .ingest.article import Article
+from .search.results import Hit, Results
+from .version import __version__
 
 __all__ = [
     "Article", "ArticleNotFoundError", "DateError", "Hit", "IndexLockedError", "IndexNotFoundError",

@@ -20,16 +20,16 @@ from typing import Any, Callable, Iterable, Iterator
 
 import click
 
-from . import __version__
-from .article import Article
-from .charts import draw_timeline, text_bars
-from .coverage import GRANULARITIES
-from .dates import parse_period
+from .version import __version__
+from .ingest.article import Article
+from .coverage.charts import draw_timeline, text_bars
+from .coverage.timeline import GRANULARITIES
+from .ingest.dates import parse_period
 from .errors import DateError, NewsIndexError, QueryError, ReadError
-from .compare import render_text
+from .stories.compare import render_text
 from .index import COMMIT_EVERY, SORTS, IndexingInterrupted, NewsIndex, default_index_dir
-from .readers import SUPPORTED_FORMATS, input_files, parse_field_map, read_inputs
-from .schema import FACETS, article_fields
+from .ingest.readers import SUPPORTED_FORMATS, input_files, parse_field_map, read_inputs
+from .store.schema import FACETS, article_fields
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 
@@ -151,7 +151,7 @@ def index_cmd(
 @contextmanager
 def _reader_notes(quiet: bool) -> Iterator[None]:
     """Show what readers note about a file on stderr (e.g. how many WARC records were not pages)."""
-    logger = logging.getLogger("newsindex.readers")
+    logger = logging.getLogger("newsindex.ingest.readers")
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("newsindex: %(message)s"))
     level = logger.level

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from newsindex import NewsIndex
-from newsindex.readers import read_paths
+from newsindex.ingest.readers import read_paths
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"

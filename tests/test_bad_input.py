@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from newsindex import Article, NewsIndex, ReadError
 from newsindex.cli import main
-from newsindex.readers import read_paths
+from newsindex.ingest.readers import read_paths
 
 from conftest import CORPUS
 

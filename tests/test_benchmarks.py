@@ -35,7 +35,7 @@ from benchmarks.metrics import average_precision, dcg, ndcg_at, percentile  # no
 from benchmarks.querymix import bag_of_words, load_queries, query_from_dict  # noqa: E402
 from benchmarks.variants import shift_years, variant  # noqa: E402
 from newsindex import Article  # noqa: E402
-from newsindex.coverage import period_start  # noqa: E402
+from newsindex.coverage.timeline import period_start  # noqa: E402
 from whoosh.util.times import datetime_to_long  # noqa: E402
 
 

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 from conftest import CORPUS, REUTERS, SEEDS, need_shared
 from newsindex import Article
-from newsindex.compare import Comparison, Side, SentenceMatch, compare, render_text, split_sentences
-from newsindex.readers import read_paths
+from newsindex.stories.compare import Comparison, Side, SentenceMatch, compare, render_text, split_sentences
+from newsindex.ingest.readers import read_paths
 
 ORIGINAL = "000_7887337d1080e0d6"
 RETELLING = "001_d111d31f41ebd35a"

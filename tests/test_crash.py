@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 
 from newsindex import NewsIndex
-from newsindex.readers import read_paths
+from newsindex.ingest.readers import read_paths
+from newsindex.store.directory import content_hashes
 
 from conftest import reuters_files
 
@@ -42,7 +43,7 @@ def _start(files: list[Path], index: Path) -> subprocess.Popen:
 def _state(index: Path) -> dict[str, str]:
     """id -> content hash of what the index holds."""
     with NewsIndex.open(index) as ix:
-        return ix._content_hashes()
+        return content_hashes(ix._ix)
 
 
 @pytest.fixture(scope="module")

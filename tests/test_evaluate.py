@@ -26,9 +26,10 @@ from whoosh.matching import binary
 
 from benchmarks.engines.newsindex_engine import to_newsindex
 from benchmarks.querymix import load_queries
-from newsindex import Article, NewsIndex, ranking
-from newsindex.evaluate import Evaluator
-from newsindex.schema import from_stored
+from newsindex import Article, NewsIndex
+from newsindex.search import ranking
+from newsindex.search.evaluate import Evaluator
+from newsindex.store.schema import from_stored
 
 MIX = [to_newsindex(q) for q in load_queries()]
 
@@ -95,8 +96,8 @@ def fixed_andnot(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 def answers(ix: NewsIndex, q: wq.Query, sort: str, limit: int | None) -> tuple:
     """(total, docnums, scores) both ways."""
-    fast = ix._top(q, sort, limit)  # type: ignore[arg-type]
-    slow = ix._whoosh_top(q, sort, limit)  # type: ignore[arg-type]
+    fast = ix._search.top(q, sort, limit)  # type: ignore[arg-type]
+    slow = ix._search.whoosh_top(q, sort, limit)  # type: ignore[arg-type]
     fast_scores = [hit.score for hit in fast] if sort == "relevance" else []
     slow_scores = [hit.score for hit in slow] if sort == "relevance" else []
     return (
@@ -106,9 +107,9 @@ def answers(ix: NewsIndex, q: wq.Query, sort: str, limit: int | None) -> tuple:
 
 
 def check(ix: NewsIndex, text: str, operator: str, sort: str, limit: int | None = 10, feedback: bool = False) -> int:
-    q = ix._filtered(text, operator, None, None)  # type: ignore[arg-type]
+    q = ix._search.filtered(text, operator, None, None)  # type: ignore[arg-type]
     if feedback:
-        q = ranking.expand(ix.searcher, q, ix._parser.stop_words)
+        q = ranking.expand(ix.searcher, q, ix._search.parser.stop_words)
     fast, slow = answers(ix, q, sort, limit)
     assert fast == slow, (text, sort, limit)
     return fast[0]
@@ -143,13 +144,13 @@ def test_feedback_queries_give_whooshs_answer(reuters_index: NewsIndex, text: st
 def test_search_pages_and_ids_are_the_reference_ranking(reuters_index: NewsIndex) -> None:
     ids = reuters_index.searcher.reader().column_reader("id")
     for text, sort in [("oil prices", "relevance"), ('"interest rates" -cut', "date"), ("coffee", "date-asc")]:
-        q = reuters_index._filtered(text, "and", None, None)
-        reference = [ids[hit.docnum] for hit in reuters_index._whoosh_top(q, sort, 20)]  # type: ignore[arg-type]
+        q = reuters_index._search.filtered(text, "and", None, None)
+        reference = [ids[hit.docnum] for hit in reuters_index._search.whoosh_top(q, sort, 20)]  # type: ignore[arg-type]
         page2 = reuters_index.search(text, limit=10, page=2, sort=sort)  # type: ignore[arg-type]
         assert [hit.id for hit in page2] == reference[10:20]
-        assert page2.total == len(reuters_index._whoosh_top(q, sort, 1))  # type: ignore[arg-type]
+        assert page2.total == len(reuters_index._search.whoosh_top(q, sort, 1))  # type: ignore[arg-type]
         assert [hit.rank for hit in page2] == list(range(11, 21))
-    ranked = reuters_index._whoosh_top(reuters_index.parse("wheat export"), "relevance", 300)
+    ranked = reuters_index._search.whoosh_top(reuters_index.parse("wheat export"), "relevance", 300)
     assert reuters_index.ids("wheat export", 300) == [ids[hit.docnum] for hit in ranked]
     with_dates = reuters_index.search("oil", since="1987-03", until="1987-03")
     assert with_dates.total == 827 and all(hit.published.month == 3 for hit in with_dates)
@@ -161,9 +162,9 @@ def test_not_excludes_the_first_document_whoosh_keeps(reuters_index: NewsIndex) 
     q = reuters_index.parse("title:dividend NOT split")
     positive = set(searcher.docs_for_query(q.a))
     negative = set(searcher.docs_for_query(q.b))
-    fast = reuters_index._top(q, "relevance", 1000)
+    fast = reuters_index._search.top(q, "relevance", 1000)
     assert {hit.docnum for hit in fast} == positive - negative and len(fast) == 349
-    slow = {hit.docnum for hit in reuters_index._whoosh_top(q, "relevance", 1000)}
+    slow = {hit.docnum for hit in reuters_index._search.whoosh_top(q, "relevance", 1000)}
     extra = slow - (positive - negative)
     assert len(slow) == 350 and len(extra) == 1 and extra <= negative
     article = from_stored(searcher.stored_fields(extra.pop())["article"])
@@ -174,9 +175,9 @@ def test_not_excludes_the_first_document_whoosh_keeps(reuters_index: NewsIndex) 
 def test_a_tiny_cache_evicts_and_still_answers_the_same(reuters_index: NewsIndex) -> None:
     evaluator = Evaluator(reuters_index.searcher, cache_mb=0.05)
     for q in MIX[::3]:
-        parsed = reuters_index._filtered(q.text, q.operator, None, None)  # type: ignore[arg-type]
+        parsed = reuters_index._search.filtered(q.text, q.operator, None, None)  # type: ignore[arg-type]
         fast = evaluator.top(parsed, q.sort, 10)  # type: ignore[arg-type]
-        slow = reuters_index._whoosh_top(parsed, q.sort, 10)  # type: ignore[arg-type]
+        slow = reuters_index._search.whoosh_top(parsed, q.sort, 10)  # type: ignore[arg-type]
         assert (len(fast), [h.docnum for h in fast]) == (len(slow), [h.docnum for h in slow]), q.text
     assert evaluator.cache.bytes <= evaluator.cache.max_bytes or len(evaluator.cache) == 1
 
@@ -194,7 +195,7 @@ def test_writes_are_seen_and_deleted_articles_never_match(tmp_path) -> None:  # 
         assert ix.delete(["a0", "a3"]) == 2
         for text in ("oil", "prices", "oil OR gas", '"oil output"', "-coffee", "rise"):
             for sort in ("relevance", "date"):
-                q = ix._filtered(text, "and", None, None)
+                q = ix._search.filtered(text, "and", None, None)
                 fast, slow = answers(ix, q, sort, 10)
                 assert fast == slow, text
         assert [hit.id for hit in ix.search("oil")] == ["a1"]

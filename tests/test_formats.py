@@ -35,12 +35,12 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from newsindex import NewsIndex
-from newsindex.article import Article
+from newsindex.ingest.article import Article
 from newsindex.cli import main
 from newsindex.errors import ReadError
-from newsindex.readers import SUPPORTED_FORMATS, read_paths
-from newsindex.readers import html as html_reader
-from newsindex.readers._fields import hashed_id, squeeze
+from newsindex.ingest.readers import SUPPORTED_FORMATS, read_paths
+from newsindex.ingest.readers import html as html_reader
+from newsindex.ingest.readers._fields import hashed_id, squeeze
 
 from conftest import REUTERS, SHARED, need_shared
 
@@ -217,10 +217,10 @@ def test_html_bodies_are_the_article_without_the_page_around_it(pages):
 def test_html_rules_do_not_fail_on_the_real_pages(caplog):
     # The rules on top of trafilatura fall back to its result when they fail (a page must never be
     # lost to them); on these pages none may fail.
-    with caplog.at_level(logging.DEBUG, logger="newsindex.readers.html"):
+    with caplog.at_level(logging.DEBUG, logger="newsindex.ingest.readers.html"):
         articles, errors = _split(read_paths([need_shared(HTML_NEWS)]))
     assert (len(articles), errors) == (17, [])
-    assert [r.getMessage() for r in caplog.records if r.name == "newsindex.readers.html"] == []
+    assert [r.getMessage() for r in caplog.records if r.name == "newsindex.ingest.readers.html"] == []
 
 
 def test_html_metadata(pages):
@@ -442,10 +442,10 @@ def test_html_a_failing_rule_keeps_trafilaturas_result(tmp_path, monkeypatch, ca
     path.write_text(_page('<meta name="author" content="Jane Doe">'), encoding="utf-8")
     monkeypatch.setattr(html_reader, "_refine", broken)
     monkeypatch.setattr(html_reader, "_authors", broken)
-    with caplog.at_level(logging.DEBUG, logger="newsindex.readers.html"):
+    with caplog.at_level(logging.DEBUG, logger="newsindex.ingest.readers.html"):
         [article] = read_paths([path])
     assert all(p in article.body for p in _PARAGRAPHS) and article.authors == ("Jane Doe",)
-    assert [r.getMessage() for r in caplog.records if r.name == "newsindex.readers.html"] == [
+    assert [r.getMessage() for r in caplog.records if r.name == "newsindex.ingest.readers.html"] == [
         f"{path}:1: text rules failed", f"{path}:1: metadata rules failed"]
 
 
@@ -615,7 +615,7 @@ def test_warc_of_the_html_pages_gives_the_same_articles(tmp_path, caplog):
         writer.write_record(_response(writer, "https://archive.example/logo.png", b"\x89PNG\r\n", "image/png"))
         writer.write_record(_response(writer, "https://archive.example/gone", b"<html>Not found</html>", status="404 Not Found"))
         writer.write_record(_response(writer, "https://archive.example/blank", b"<html><body></body></html>"))
-    with caplog.at_level(logging.INFO, logger="newsindex.readers"):
+    with caplog.at_level(logging.INFO, logger="newsindex.ingest.readers"):
         articles, errors = _split(read_paths([archive]))
     assert len(articles) == 17
     for original, article, uri in zip(originals, articles, uris):

@@ -1,4 +1,4 @@
-"""Story grouping in its own process (newsindex.grouping): the same stories as in the indexing process,
+"""Story grouping in its own process (newsindex.stories.grouping): the same stories as in the indexing process,
 and a store that is always that of the index's commits, however the run ends."""
 
 from __future__ import annotations
@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 from conftest import reuters_files
 
-from newsindex import IndexingInterrupted, NewsIndex, NewsIndexError, grouping  # noqa: F401
-from newsindex.readers import read_paths
-from newsindex.stories import StoryStore
+from newsindex import IndexingInterrupted, NewsIndex, NewsIndexError  # noqa: F401
+from newsindex.ingest.readers import read_paths
+from newsindex.store.directory import content_hashes
+from newsindex.stories import grouping
+from newsindex.stories.store import StoryStore
 
 BATCH = 500
 
@@ -83,7 +85,7 @@ def test_an_interrupted_run_with_a_worker_keeps_the_stories_of_its_commits(tmp_p
         assert len(ix) == 1_000
         stories, _, marker = _stories(tmp_path / "ix")
         assert marker == str(ix._ix.latest_generation())
-        assert set(stories) == set(ix._content_hashes())  # what the index committed, nothing after it
+        assert set(stories) == set(content_hashes(ix._ix))  # what the index committed, nothing after it
         assert ix.add(articles, commit_every=BATCH).added == len(articles) - 1_000  # resumes
     assert _stories(tmp_path / "ix")[:2] == in_process[:2]
 
@@ -114,7 +116,7 @@ def test_a_failing_worker_is_reported_and_the_next_run_groups_what_it_missed(
 
 
 def test_one_process_groups_in_the_indexing_process(tmp_path, articles, workers, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from newsindex import writing
+    from newsindex.store import writing
 
     monkeypatch.setattr(writing, "cpu_count", lambda: 1)
     with NewsIndex.create(tmp_path / "ix") as ix:

@@ -15,8 +15,8 @@ from whoosh.fields import TEXT, Schema
 from whoosh.qparser import QueryParser
 
 from newsindex import Article, IndexingInterrupted, IndexLockedError, IndexNotFoundError, IndexVersionError, NewsIndex, NewsIndexError
-from newsindex.readers import read_paths
-from newsindex.schema import FORMAT_VERSION, from_stored, to_stored
+from newsindex.ingest.readers import read_paths
+from newsindex.store.schema import FORMAT_VERSION, from_stored, to_stored
 
 from conftest import CORPUS
 
@@ -148,7 +148,7 @@ def test_fingerprint_follows_the_analysis(monkeypatch) -> None:
     """A change of stemmer version or token rules changes what an index must record."""
     import nltk
 
-    from newsindex.schema import build_schema, schema_fingerprint
+    from newsindex.store.schema import build_schema, schema_fingerprint
 
     before = schema_fingerprint(build_schema("english"))
     assert before == schema_fingerprint(build_schema("english"))

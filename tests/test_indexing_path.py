@@ -1,6 +1,6 @@
-"""The fast indexing path (newsindex.writing) makes the index Whoosh's own writer makes.
+"""The fast indexing path (newsindex.store.writing) makes the index Whoosh's own writer makes.
 
-``NewsIndex.add`` writes each batch with :class:`newsindex.writing.BatchWriter`
+``NewsIndex.add`` writes each batch with :class:`newsindex.store.writing.BatchWriter`
 (bulk encoding, word caches, a helper process for the body). These tests build
 the same articles with Whoosh's stock ``SegmentWriter`` through the same
 schema (the path newsindex used before) and check that nothing a reader can
@@ -27,11 +27,11 @@ from whoosh import index as windex
 from whoosh.formats import Positions
 
 from newsindex import NewsIndex
-from newsindex import writing
-from newsindex.analysis import name_analyzer, text_analyzer, word_terms
+from newsindex.store import writing
+from newsindex.text.analysis import name_analyzer, text_analyzer, word_terms
 from newsindex.index import COMMIT_EVERY
-from newsindex.readers import read_paths
-from newsindex.schema import to_document
+from newsindex.ingest.readers import read_paths
+from newsindex.store.schema import to_document
 
 from conftest import CORPUS, reuters_files
 

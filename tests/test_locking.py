@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 HOLD = """
 import sys, time
 from pathlib import Path
-from newsindex.locking import WriteLock
+from newsindex.store.locking import WriteLock
 lock = WriteLock(Path(sys.argv[1]))
 lock.acquire()
 print("locked", flush=True)

@@ -16,8 +16,8 @@ from benchmarks.engines.newsindex_engine import to_newsindex
 from benchmarks.metrics import mean, ndcg_at
 from benchmarks.querymix import bag_of_words
 from newsindex import NewsIndex
-from newsindex.ranking import B, K1, CombinedFields
-from newsindex.schema import TITLE_BOOST
+from newsindex.search.ranking import B, K1, CombinedFields
+from newsindex.store.schema import TITLE_BOOST
 
 from conftest import SHARED, need_shared
 
@@ -40,7 +40,7 @@ def all_ids(ix: NewsIndex, q: wq.Query) -> set[str]:
 @pytest.mark.parametrize("text", QUERIES)
 def test_combined_fields_match_exactly_what_the_plain_or_matches(reuters_index: NewsIndex, text: str) -> None:
     combined = reuters_index.parse(text)
-    plain = reuters_index._parser.parse(text, "and")
+    plain = reuters_index._search.parser.parse(text, "and")
     assert any(isinstance(q, CombinedFields) for q in walk(combined))
     ids = all_ids(reuters_index, combined)
     assert ids and ids == all_ids(reuters_index, plain)

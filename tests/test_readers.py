@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from newsindex.article import Article
+from newsindex.ingest.article import Article
 from newsindex.errors import NewsIndexError, ReadError
-from newsindex.readers import SUPPORTED_FORMATS, parse_field_map, read_paths
-from newsindex.readers import reuters as reuters_reader
+from newsindex.ingest.readers import SUPPORTED_FORMATS, parse_field_map, read_paths
+from newsindex.ingest.readers import reuters as reuters_reader
 
 from conftest import REUTERS, SEEDS, need_shared as _need
 

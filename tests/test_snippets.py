@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from newsindex import NewsIndex
-from newsindex.analysis import text_analyzer
-from newsindex.snippets import make_snippet
+from newsindex.text.analysis import text_analyzer
+from newsindex.search.snippets import make_snippet
 
 
 def test_phrase_words_are_marked_but_not_every_stop_word(sample_index: NewsIndex) -> None:

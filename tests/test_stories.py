@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 
 from newsindex import NewsIndex
-from newsindex.readers import read_paths
-from newsindex.similarity import ContentWords, cosine, idf, jaccard, shingles, similar, tfidf
-from newsindex.stories import FILE_NAME, StoryStore, _cosine, _decode_terms, _encode_terms, _surely_below
+from newsindex.ingest.readers import read_paths
+from newsindex.stories.similar import similar
+from newsindex.stories.vectors import ContentWords, cosine, idf, jaccard, shingles, tfidf
+from newsindex.stories.store import FILE_NAME, StoryStore, _cosine, _decode_terms, _encode_terms, _surely_below
 
 from conftest import SEEDS, need_shared
 

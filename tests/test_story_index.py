@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from newsindex import NewsIndex
 from newsindex.cli import main
 from newsindex.index import IndexingInterrupted
-from newsindex.readers import read_paths
-from newsindex.stories import FILE_NAME, StoryStore
+from newsindex.ingest.readers import read_paths
+from newsindex.stories.store import FILE_NAME, StoryStore
 
 from conftest import CORPUS, REUTERS, need_shared
 

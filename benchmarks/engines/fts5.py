@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Iterable, Iterator, Sequence
 
 from newsindex import Article
-from newsindex.schema import FACETS
+from newsindex.store.schema import FACETS
 
 from ..querymix import AnyOf, Clause, Not, Phrase, Query, Term
 from .base import Engine, FacetCounts, Weekly

@@ -1,0 +1,125 @@
+"""Significant terms: what the matching articles are about, compared with the whole index.
+
+Words and two-word phrases much more frequent among the matches than in the
+index, ranked by Dunning's log-likelihood (G²), which stays sound for rare
+words where a plain ratio of frequencies would not.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+from whoosh import query as wq
+
+from ..store.schema import from_stored
+
+
+@dataclass(frozen=True)
+class Term:
+    """A word or two-word phrase that is more frequent among matching articles than in the index.
+
+    ``score`` is Dunning's log-likelihood (G²) of the difference; ``in_results``
+    and ``in_index`` are how many articles contain it in each.
+    """
+
+    text: str
+    score: float
+    in_results: int
+    in_index: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"term": self.text, "score": self.score, "in_results": self.in_results, "in_index": self.in_index}
+
+
+def log_likelihood(a: int, n: int, b: int, m: int) -> float:
+    """Dunning's G² for a term in ``a`` of ``n`` result articles and ``b`` of ``m`` index articles.
+
+    Why G² rather than raw counts or chi-squared: it stays reliable for the
+    rare words that characterise a topic (Dunning 1993, "Accurate methods for
+    the statistics of surprise and coincidence").
+    """
+    total = a + b
+    e1 = n * total / (n + m)
+    e2 = m * total / (n + m)
+    g2 = 0.0
+    if a:
+        g2 += a * math.log(a / e1)
+    if b:
+        g2 += b * math.log(b / e2)
+    return 2.0 * g2
+
+
+def significant_terms(
+    searcher: Any,
+    analyzer: Any,
+    stop_words: frozenset[str],
+    docnums: Sequence[int],
+    top: int = 20,
+    sample: int = 2000,
+) -> list[Term]:
+    """Words and two-word phrases over-represented among the matching articles.
+
+    The articles (at most ``sample`` of them, evenly spread over the result
+    set) are analysed again from their stored text; each stem is shown as the
+    word form most often seen. A word's count in the whole index is its
+    document frequency; a phrase's is the number of articles its phrase query
+    matches, computed only for the most promising phrases.
+    """
+    if not docnums:
+        return []
+    step = max(1, len(docnums) // sample)
+    chosen = docnums[::step][:sample]
+    n = len(chosen)
+    words: Counter[str] = Counter()
+    pairs: Counter[tuple[str, str]] = Counter()
+    surface: dict[str, Counter[str]] = {}
+    for docnum in chosen:
+        article = from_stored(searcher.stored_fields(docnum)["article"])
+        seen_words: set[str] = set()
+        seen_pairs: set[tuple[str, str]] = set()
+        previous = None
+        for token in analyzer(f"{article.title}\n{article.body}", keeporiginal=True):
+            stem, original = token.text, token.original.lower()
+            if original in stop_words or not stem.isalpha() or len(stem) < 2:
+                previous = None
+                continue
+            surface.setdefault(stem, Counter())[original] += 1
+            seen_words.add(stem)
+            if previous is not None:
+                seen_pairs.add((previous, stem))
+            previous = stem
+        words.update(seen_words)
+        pairs.update(seen_pairs)
+    reader = searcher.reader()
+    total = reader.doc_count()
+    results_total = len(docnums)
+
+    def scored(text: str, a: int, df: int) -> Term | None:
+        # Scale the sample's count to the whole result set; compare with the rest of the index.
+        a_all = round(a * results_total / n)
+        rest = max(df - a_all, 0)
+        if a_all / results_total <= rest / max(total - results_total, 1):
+            return None
+        return Term(text, log_likelihood(a_all, results_total, rest, max(total - results_total, 1)), a_all, df)
+
+    def shown(stem: str) -> str:
+        return surface[stem].most_common(1)[0][0]
+
+    candidates = []
+    for stem, a in words.items():
+        df = max(reader.doc_frequency("body", stem), reader.doc_frequency("title", stem), a)
+        term = scored(shown(stem), a, df)
+        if term:
+            candidates.append(term)
+    frequent_pairs = [p for p, a in pairs.most_common(top * 5) if a >= 3]
+    for first, second in frequent_pairs:
+        phrase = wq.Or([wq.Phrase(f, [first, second]) for f in ("title", "body")])
+        df = max(sum(1 for _ in searcher.docs_for_query(phrase)), pairs[(first, second)])
+        term = scored(f"{shown(first)} {shown(second)}", pairs[(first, second)], df)
+        if term:
+            candidates.append(term)
+    candidates.sort(key=lambda t: t.score, reverse=True)
+    return candidates[:top]

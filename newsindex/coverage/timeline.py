@@ -1,0 +1,116 @@
+"""Timelines: how many matching articles were published per day, week, month or year.
+
+Counts come from the ``published`` column of *all* matching articles (one
+pass over numbers, not a load of stored articles), and every period also
+carries the number of all articles published in it, so coverage can be shown
+as a share (news volume itself varies from week to week).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any, Iterable, Literal
+
+from ..errors import NewsIndexError
+from ..store.schema import UNDATED, from_micros
+
+Granularity = Literal["day", "week", "month", "year"]
+GRANULARITIES: tuple[str, ...] = ("day", "week", "month", "year")
+
+
+@dataclass(frozen=True)
+class Period:
+    """One bar of a timeline: matching articles, and all articles, published in [start, end)."""
+
+    start: datetime
+    end: datetime
+    count: int
+    total: int
+
+    @property
+    def share(self) -> float:
+        """The matching articles' share of all articles of the period (0 when it has none)."""
+        return self.count / self.total if self.total else 0.0
+
+    @property
+    def label(self) -> str:
+        return self.start.date().isoformat()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"period": self.label, "start": self.start.isoformat(), "end": self.end.isoformat(),
+                "count": self.count, "total": self.total, "share": self.share}
+
+
+def period_start(moment: datetime, by: Granularity) -> datetime:
+    """The start of the period of ``moment`` (weeks start on Monday, as ISO 8601 says)."""
+    day = datetime(moment.year, moment.month, moment.day, tzinfo=timezone.utc)
+    if by == "day":
+        return day
+    if by == "week":
+        return day - timedelta(days=day.weekday())
+    if by == "month":
+        return day.replace(day=1)
+    return day.replace(month=1, day=1)
+
+
+def next_period(start: datetime, by: Granularity) -> datetime:
+    if by == "day":
+        return start + timedelta(days=1)
+    if by == "week":
+        return start + timedelta(days=7)
+    if by == "month":
+        return start.replace(year=start.year + 1, month=1) if start.month == 12 else start.replace(month=start.month + 1)
+    return start.replace(year=start.year + 1)
+
+
+def period_totals(reader: Any, by: Granularity) -> Counter[datetime]:
+    """How many articles were published in each period: one pass over the date column.
+
+    It does not depend on the query, so a caller keeps it until the index changes.
+    """
+    dates = reader.column_reader("published")
+    return Counter(period_start(from_micros(m), by) for m in (dates[d] for d in reader.all_doc_ids()) if m != UNDATED)
+
+
+def timeline(reader: Any, docnums: Iterable[int], by: Granularity, totals: Counter[datetime]) -> list[Period]:
+    """Matching articles per period over the whole matching range, empty periods included.
+
+    Each period also carries the number of all articles published in it
+    (``totals``, from :func:`period_totals`), so a caller can show the share
+    of coverage rather than raw counts (news volume itself varies from week
+    to week).
+    """
+    dates = reader.column_reader("published")
+    matched = Counter(period_start(from_micros(m), by) for m in (dates[d] for d in docnums) if m != UNDATED)
+    if not matched:
+        return []
+    periods = []
+    start, last = min(matched), max(matched)
+    while start <= last:
+        end = next_period(start, by)
+        periods.append(Period(start, end, matched[start], totals[start]))
+        start = end
+    return periods
+
+
+class Timelines:
+    """Timelines of one index state, with the per-period totals of the whole index worked out once.
+
+    The totals do not depend on the query, so they are kept until the index
+    changes (:meth:`reset`).
+    """
+
+    def __init__(self) -> None:
+        self._totals: dict[str, Counter[datetime]] = {}
+
+    def reset(self) -> None:
+        self._totals.clear()
+
+    def timeline(self, reader: Any, docnums: Iterable[int], by: Granularity) -> list[Period]:
+        if by not in GRANULARITIES:
+            raise NewsIndexError(f"by must be one of {', '.join(GRANULARITIES)}, not {by!r}")
+        if by not in self._totals:
+            self._totals[by] = period_totals(reader, by)
+        return timeline(reader, docnums, by, self._totals[by])

@@ -1,0 +1,301 @@
+"""Reading articles from files and directories, whatever their format.
+
+:func:`read_paths` is the one entry point: it walks directories, picks a
+reader per file and yields every article. Failures (a missing path, an
+unreadable file, one bad record) are *yielded* as :class:`ReadError`
+objects, never raised, so that indexing a thousand files goes on past the
+one broken record and can report each failure with its file and line.
+
+The format of a file is chosen by its extension, after removing a
+compression suffix (``feed.jsonl.gz`` is JSON Lines); ``.xml`` files and
+files named explicitly with an unknown extension are recognised by their
+first bytes. Zip archives are read member by member, like directories.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import BinaryIO, Callable, Iterable, Iterator, Mapping
+
+from ..article import Article
+from ...errors import NewsIndexError, ReadError
+from ._fields import ARTICLE_FIELDS
+from .compressed import DECOMPRESSION_ERRORS, archive_members, inner_name, is_archive, open_input
+from .csvfile import read_csv
+from .feed import read_feed
+from .html import read_html
+from .jsonl import read_jsonl
+from .reuters import read_reuters
+from .text import read_text
+from .warc import read_warc
+
+__all__ = [
+    "SUPPORTED_FORMATS", "input_files", "parse_field_map", "read_inputs", "read_paths",
+    "read_csv", "read_feed", "read_html", "read_jsonl", "read_reuters", "read_text", "read_warc",
+]
+
+SUPPORTED_FORMATS: tuple[str, ...] = ("text", "jsonl", "reuters", "html", "feed", "warc", "csv", "tsv")
+_EXTENSIONS = {
+    ".txt": "text",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".sgm": "reuters",
+    ".sgml": "reuters",
+    ".html": "html",
+    ".htm": "html",
+    ".rss": "feed",
+    ".atom": "feed",
+    ".warc": "warc",
+    ".csv": "csv",
+    ".tsv": "tsv",
+}
+# Extensions whose content decides the format: an .xml file may be a feed or Reuters SGML.
+_SNIFFED_EXTENSIONS = frozenset({".xml"})
+# The format of a zip archive listed by input_files: its members are read by their own names.
+ARCHIVE = "zip"
+_SNIFF_BYTES = 4096
+_FEED_ROOTS = (b"<rss", b"<feed", b"<rdf:rdf")
+
+PathArg = str | os.PathLike[str]
+
+
+def _check_field_map(field_map: Mapping[str, str]) -> None:
+    unknown = sorted(set(field_map) - set(ARTICLE_FIELDS))
+    if unknown:
+        raise NewsIndexError(
+            f"unknown article field(s) {', '.join(unknown)} in field map; "
+            f"valid fields: {', '.join(ARTICLE_FIELDS)}"
+        )
+
+
+def parse_field_map(text: str) -> dict[str, str]:
+    """Parse the CLI's ``title=headline,body=short_description`` into ``{"title": "headline", ...}``.
+
+    Raises NewsIndexError on a malformed item, an unknown article field or a
+    field given twice, since a silently ignored mapping would index the wrong text.
+    """
+    result: dict[str, str] = {}
+    for item in text.split(","):
+        field, equals, key = (part.strip() for part in item.partition("="))
+        if not equals or not field or not key:
+            raise NewsIndexError(f"bad field map item {item.strip()!r} in {text!r}: expected FIELD=KEY")
+        if field in result:
+            raise NewsIndexError(f"field {field!r} is mapped twice in {text!r}")
+        result[field] = key
+    _check_field_map(result)
+    return result
+
+
+def _head(path: str) -> bytes:
+    """The first (decompressed) bytes of a file, which say what format it is in."""
+    with open_input(path) as handle:
+        return handle.read(_SNIFF_BYTES)
+
+
+def _sniff_head(data: bytes) -> str | None:
+    """Guess a format from the first bytes of a file: markers that only that format starts with.
+
+    Any other XML is taken for a feed, so that the feed reader can say
+    "not a feed", which tells the user more than "unknown format".
+    """
+    head = data.removeprefix(b"\xef\xbb\xbf").lstrip()
+    lower = head.lower()
+    if lower.startswith((b"<!doctype lewis", b"<reuters")):
+        return "reuters"
+    if head.startswith(b"{"):
+        return "jsonl"
+    if head.startswith(b"WARC/"):
+        return "warc"
+    if lower.startswith((b"<!doctype html", b"<html")):
+        return "html"
+    if any(root in lower for root in _FEED_ROOTS):
+        return "feed"
+    if b"<html" in lower:  # after an XML declaration or a comment
+        return "html"
+    if lower.startswith(b"<?xml"):
+        return "feed"
+    return None
+
+
+def _xml_format(head: bytes) -> str:
+    """An ``.xml`` file is Reuters SGML or, whatever else it is, a feed (the feed reader says if it is not)."""
+    return "reuters" if _sniff_head(head) == "reuters" else "feed"
+
+
+def _read_stream(
+    path: str, fmt: str, stream: BinaryIO | None, field_map: Mapping[str, str]
+) -> Iterator[Article | ReadError]:
+    """Run the reader of ``fmt`` on ``path``, or on ``stream`` when the caller opened it."""
+    if fmt == "jsonl":
+        return read_jsonl(path, field_map, stream)
+    if fmt in ("csv", "tsv"):
+        return read_csv(path, field_map, stream, delimiter="\t" if fmt == "tsv" else ",")
+    readers = {"reuters": read_reuters, "html": read_html, "feed": read_feed, "warc": read_warc}
+    return readers.get(fmt, read_text)(path, stream)
+
+
+def _member_format(name: str, opener: Callable[[], BinaryIO]) -> str | None:
+    """The format of a zip member by its name, as for a file in a directory (``.xml`` by its content)."""
+    extension = os.path.splitext(inner_name(name))[1].lower()
+    if extension in _SNIFFED_EXTENSIONS:
+        with opener() as stream:
+            return _xml_format(stream.read(_SNIFF_BYTES))
+    return _EXTENSIONS.get(extension)
+
+
+def _read_archive(path: str, fmt: str, field_map: Mapping[str, str]) -> Iterator[Article | ReadError]:
+    """Every member of a zip archive, each in ``fmt``, or (for :data:`ARCHIVE`) in the format its name says.
+
+    Members are named ``archive.zip!member`` in ids' origins and in errors.
+    """
+    for name, opener in archive_members(path):
+        member_fmt = _member_format(name, opener) if fmt == ARCHIVE else fmt
+        if member_fmt is not None:
+            member = f"{path}!{name}"
+            yield from _guarded(member, member_fmt, _read_member(member, member_fmt, opener, field_map))
+
+
+def _read_member(
+    member: str, fmt: str, opener: Callable[[], BinaryIO], field_map: Mapping[str, str]
+) -> Iterator[Article | ReadError]:
+    with opener() as stream:
+        yield from _read_stream(member, fmt, stream, field_map)
+
+
+def _read_file(path: str, fmt: str, field_map: Mapping[str, str]) -> Iterator[Article | ReadError]:
+    if is_archive(path):
+        return _guarded(path, fmt, _read_archive(path, fmt, field_map))
+    return _guarded(path, fmt, _read_stream(path, fmt, None, field_map))
+
+
+def _guarded(path: str, fmt: str, items: Iterator[Article | ReadError]) -> Iterator[Article | ReadError]:
+    """Pass a reader's items on, turning an OS failure (permissions, I/O), corrupt compressed data
+    or a reader's bug into a ReadError for the file (or archive member), so the run goes on."""
+    try:
+        yield from items
+    except OSError as exc:
+        yield ReadError(f"cannot read file: {exc.strerror or exc}", path)
+    except DECOMPRESSION_ERRORS as exc:
+        yield ReadError(f"corrupt or truncated compressed data: {exc}", path)
+    except Exception as exc:  # noqa: BLE001 - one file must never end a run of thousands
+        yield ReadError(f"the {fmt} reader failed on this file ({type(exc).__name__}: {exc})", path)
+
+
+def _walk(directory: str) -> Iterator[str | ReadError]:
+    """Every non-hidden file below ``directory``, in sorted order, so runs are reproducible.
+
+    Symbolic links to files are read; links to directories are not followed,
+    as with :func:`os.walk`, so a link cycle cannot make the walk endless.
+    """
+    try:
+        entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
+    except OSError as exc:
+        yield ReadError(f"cannot read directory: {exc.strerror or exc}", directory)
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk(entry.path)
+        elif entry.is_file():
+            yield entry.path
+
+
+def _format_of(path: str, fmt: str | None) -> str | None:
+    """The format ``path`` is read in: ``fmt`` if forced, else by its extension once a ``.gz``,
+    ``.bz2`` or ``.xz`` suffix is removed; :data:`ARCHIVE` for a zip. Raises OSError if an
+    ``.xml`` file must be sniffed and cannot be read.
+    """
+    if fmt:
+        return fmt
+    if is_archive(path):
+        return ARCHIVE
+    extension = os.path.splitext(inner_name(path))[1].lower()
+    if extension in _SNIFFED_EXTENSIONS:
+        return _xml_format(_head(path))
+    return _EXTENSIONS.get(extension)
+
+
+def _listed(path: str, fmt: str | None, explicit: bool) -> tuple[str, str] | ReadError | None:
+    """``(path, format)`` for a file to read; None for a walked file no reader handles; else why not.
+
+    A file named explicitly is always tried: by extension, else by content.
+    """
+    try:
+        found = _format_of(path, fmt) or (_sniff_head(_head(path)) if explicit else None)
+    except OSError as exc:
+        return ReadError(f"cannot read file: {exc.strerror or exc}", path)
+    except DECOMPRESSION_ERRORS as exc:
+        return ReadError(f"corrupt or truncated compressed data: {exc}", path)
+    if found is not None:
+        return path, found
+    if not explicit:
+        return None
+    return ReadError(
+        f"unknown format: no reader for {os.path.splitext(path)[1] or 'extensionless'} files "
+        f"and the content is not recognised (formats: {', '.join(SUPPORTED_FORMATS)})",
+        path,
+    )
+
+
+def input_files(paths: Iterable[PathArg], fmt: str | None = None) -> Iterator[tuple[str, str] | ReadError]:
+    """Every file that :func:`read_paths` would read, with the format it would read it in.
+
+    Listing the inputs first lets a caller show progress over a known total
+    (the CLI's progress bar) before anything is parsed.
+    """
+    if fmt is not None and fmt not in SUPPORTED_FORMATS:
+        raise NewsIndexError(f"unknown format {fmt!r}; supported: {', '.join(SUPPORTED_FORMATS)}")
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    return _list_inputs([os.fspath(p) for p in paths], fmt)
+
+
+def _list_inputs(paths: list[str], fmt: str | None) -> Iterator[tuple[str, str] | ReadError]:
+    for path in paths:
+        if os.path.isdir(path):
+            for found in _walk(path):
+                listed = found if isinstance(found, ReadError) else _listed(found, fmt, explicit=False)
+                if listed is not None:
+                    yield listed
+        elif not os.path.exists(path):
+            yield ReadError("no such file or directory", path)
+        else:
+            listed = _listed(path, fmt, explicit=True)
+            if listed is not None:
+                yield listed
+
+
+def read_paths(
+    paths: Iterable[PathArg], *, field_map: Mapping[str, str] | None = None, fmt: str | None = None
+) -> Iterator[Article | ReadError]:
+    """Yield the articles of the given files and directories, and a ReadError for each failure.
+
+    Directories are walked recursively in sorted order, skipping hidden
+    entries and files with an extension no reader handles; a file named
+    explicitly is always tried (by extension, else by sniffing its content).
+    ``fmt`` forces one reader for every file, including every non-hidden file
+    of a walked directory and every member of a zip archive; compressed files
+    are decompressed whatever the format. ``field_map`` (Article field -> key)
+    applies to JSON Lines and CSV/TSV. A bad ``fmt`` or ``field_map`` is the
+    caller's mistake and raises NewsIndexError at once, before anything is read.
+    """
+    return read_inputs(input_files(paths, fmt), field_map)
+
+
+def read_inputs(
+    inputs: Iterable[tuple[str, str] | ReadError], field_map: Mapping[str, str] | None = None
+) -> Iterator[Article | ReadError]:
+    """Read the ``(path, format)`` pairs that :func:`input_files` lists, passing its errors through."""
+    _check_field_map(field_map or {})
+    return _read_listed(inputs, dict(field_map or {}))
+
+
+def _read_listed(
+    inputs: Iterable[tuple[str, str] | ReadError], field_map: Mapping[str, str]
+) -> Iterator[Article | ReadError]:
+    for found in inputs:
+        if isinstance(found, ReadError):
+            yield found
+        else:
+            yield from _read_file(found[0], found[1], field_map)

@@ -1,0 +1,501 @@
+"""The query language: a small recursive-descent parser that builds Whoosh queries.
+
+Why our own parser rather than Whoosh's ``QueryParser``: Whoosh's parser is
+lenient by design (an unbalanced quote or an unknown field silently becomes a
+plain word), while a fact-checker must be told that ``"refused to extradite``
+lacks its closing quote, and where. The grammar is small enough to own::
+
+    query    := or_expr
+    or_expr  := and_expr ( "OR" and_expr )*
+    and_expr := unary ( ["AND"] unary )*          # juxtaposition = AND (or OR, see operator)
+    unary    := ( "NOT" | "-" ) unary | "+"? primary
+    primary  := "(" or_expr ")" | FIELD ":" value | phrase | word
+    value    := "(" or_expr ")" | phrase | word    # date: takes a period or a range
+    phrase   := '"' text '"' [ "~" N ]
+    word     := a run of characters, optionally ending in "*" (prefix)
+
+Stop words are indexed (so phrases are exact) but dropped from bag-of-words
+groups that have other words, because requiring ``the`` adds work and no
+meaning; a query made only of stop words still searches for them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable, Literal
+
+from array import array
+
+from whoosh import query as wq
+from whoosh.analysis import Composable
+from whoosh.matching import FilterMatcher, Matcher
+from whoosh.query.spans import SpanNear2
+
+from ..ingest.dates import END_OF_TIME, parse_period
+from ..errors import DateError, QueryError
+from ..store.schema import MICROS_PER_DAY, UNDATED, day_number
+
+Operator = Literal["and", "or"]
+
+#: Query field names (and their aliases) -> index field, and how values are read.
+FIELDS: dict[str, tuple[str, str]] = {
+    "title": ("title", "text"),
+    "body": ("body", "text"),
+    "text": ("body", "text"),
+    "source": ("source", "name"),
+    "author": ("authors", "name"),
+    "authors": ("authors", "name"),
+    "topic": ("topics", "keyword"),
+    "topics": ("topics", "keyword"),
+    "place": ("places", "keyword"),
+    "places": ("places", "keyword"),
+    "language": ("language", "keyword"),
+    "lang": ("language", "keyword"),
+    "url": ("url", "exact"),
+    "id": ("id", "exact"),
+    "date": ("day", "date"),
+    "published": ("day", "date"),
+}
+
+DEFAULT_FIELDS = ("title", "body")
+
+_FIELD = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):")
+_SLOP = re.compile(r"~(\d+)")
+_SPECIAL = set('()"')
+
+
+@dataclass
+class _Tok:
+    kind: str  # WORD, PHRASE, FIELD, LPAREN, RPAREN, AND, OR, NOT, MINUS, PLUS, EOF
+    value: str
+    pos: int
+    slop: int | None = None
+
+
+def _lex(text: str) -> list[_Tok]:
+    """Split a query into tokens, each with its character offset for error messages."""
+    toks: list[_Tok] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch.isspace():
+            i += 1
+        elif ch == "(":
+            toks.append(_Tok("LPAREN", ch, i))
+            i += 1
+        elif ch == ")":
+            toks.append(_Tok("RPAREN", ch, i))
+            i += 1
+        elif ch == '"':
+            end = text.find('"', i + 1)
+            if end < 0:
+                raise QueryError("unbalanced quote: this phrase has no closing \"", text, i)
+            tok = _Tok("PHRASE", text[i + 1 : end], i)
+            i = end + 1
+            slop = _SLOP.match(text, i)
+            if slop:
+                tok.slop = int(slop.group(1))
+                i = slop.end()
+            toks.append(tok)
+        elif ch in "-+" and (not toks or toks[-1].kind != "FIELD") and i + 1 < n and not text[i + 1].isspace():
+            toks.append(_Tok("MINUS" if ch == "-" else "PLUS", ch, i))
+            i += 1
+        else:
+            field = _FIELD.match(text, i)
+            if field and (not toks or toks[-1].kind != "FIELD"):
+                toks.append(_Tok("FIELD", field.group(1), i))
+                i = field.end()
+                if i >= n or text[i].isspace() or text[i] == ")":
+                    raise QueryError(f"field {field.group(1)}: has no value after the colon", text, i - 1)
+                continue
+            start = i
+            while i < n and not text[i].isspace() and text[i] not in _SPECIAL:
+                i += 1
+            word = text[start:i]
+            kind = word if word in ("AND", "OR", "NOT") and (not toks or toks[-1].kind != "FIELD") else "WORD"
+            toks.append(_Tok(kind, word, start))
+    toks.append(_Tok("EOF", "", n))
+    return toks
+
+
+@dataclass
+class _Clause:
+    """A parsed piece: its Whoosh query, whether it is negated, whether it is only a stop word."""
+
+    query: wq.Query
+    negated: bool = False
+    stop: bool = False
+
+
+class QueryParser:
+    """Turns query strings into Whoosh queries for one index's analyzers.
+
+    Holding the analyzers (rather than reading globals) keeps a parser tied to
+    the index it searches, so two indexes in other languages can live in one
+    process.
+    """
+
+    def __init__(
+        self,
+        text_analyzer: Composable,
+        name_analyzer: Composable,
+        stop_words: frozenset[str],
+        stem: Callable[[str], str],
+    ) -> None:
+        self._text = text_analyzer
+        self._name = name_analyzer
+        self.stop_words = stop_words
+        self._stem = stem
+
+    def parse(self, text: str, operator: Operator = "and") -> wq.Query:
+        """Parse ``text``; raise :class:`QueryError` saying what is wrong and where."""
+        if operator not in ("and", "or"):
+            raise QueryError(f"operator must be 'and' or 'or', not {operator!r}")
+        self._src = text
+        self._op = operator
+        self._toks = _lex(text)
+        self._i = 0
+        self._default = (DEFAULT_FIELDS, "text")
+        if self._peek().kind == "EOF":
+            raise QueryError("empty query: give at least one word, phrase or field", text)
+        clause = self._or_expr()
+        tok = self._peek()
+        if tok.kind == "RPAREN":
+            raise QueryError("unbalanced parenthesis: this ) has no matching (", text, tok.pos)
+        if tok.kind != "EOF":  # pragma: no cover - every other token is consumed by _and_expr
+            raise QueryError(f"unexpected {tok.value!r}", text, tok.pos)
+        if clause is None:
+            raise QueryError("nothing to search for: the query has no searchable words", text)
+        return _positive(clause)
+
+    # -- recursive descent -------------------------------------------------
+
+    def _peek(self) -> _Tok:
+        return self._toks[self._i]
+
+    def _next(self) -> _Tok:
+        tok = self._toks[self._i]
+        self._i += 1
+        return tok
+
+    def _error(self, message: str, tok: _Tok) -> QueryError:
+        return QueryError(message, self._src, tok.pos)
+
+    def _or_expr(self) -> _Clause | None:
+        parts = [self._and_expr()]
+        while self._peek().kind == "OR":
+            op = self._next()
+            if self._peek().kind in ("EOF", "RPAREN", "OR"):
+                raise self._error("OR needs a term on each side", op)
+            parts.append(self._and_expr())
+        return _combine(parts, "or")
+
+    def _and_expr(self) -> _Clause | None:
+        first = self._peek()
+        if first.kind in ("AND", "OR"):
+            raise self._error(f"{first.kind} needs a term on each side", first)
+        parts = [self._unary()]
+        while self._peek().kind not in ("EOF", "RPAREN", "OR"):
+            if self._peek().kind == "AND":
+                op = self._next()
+                if self._peek().kind in ("EOF", "RPAREN", "OR", "AND"):
+                    raise self._error("AND needs a term on each side", op)
+            parts.append(self._unary())
+        return _combine(parts, self._op)
+
+    def _unary(self) -> _Clause | None:
+        tok = self._peek()
+        if tok.kind in ("NOT", "MINUS"):
+            self._next()
+            if self._peek().kind in ("EOF", "RPAREN", "OR", "AND"):
+                raise self._error(f"{tok.value} needs a term after it", tok)
+            inner = self._unary()
+            if inner is None:
+                return None
+            return _Clause(inner.query, negated=not inner.negated)
+        if tok.kind == "PLUS":
+            self._next()
+        return self._primary()
+
+    def _primary(self) -> _Clause | None:
+        tok = self._next()
+        if tok.kind == "LPAREN":
+            return self._group(tok)
+        if tok.kind == "FIELD":
+            return self._field(tok)
+        if tok.kind == "PHRASE":
+            return self._phrase(DEFAULT_FIELDS, "text", tok)
+        if tok.kind == "WORD":
+            return self._word(DEFAULT_FIELDS, "text", tok)
+        if tok.kind == "RPAREN":
+            raise self._error("unbalanced parenthesis: this ) has no matching (", tok)
+        raise self._error("the query ends where a term was expected", tok)  # pragma: no cover
+
+    def _group(self, open_tok: _Tok) -> _Clause | None:
+        if self._peek().kind == "RPAREN":
+            raise self._error("empty parentheses", open_tok)
+        if self._peek().kind == "EOF":
+            raise self._error("unbalanced parenthesis: this ( is never closed", open_tok)
+        clause = self._or_expr()
+        if self._peek().kind != "RPAREN":
+            raise self._error("unbalanced parenthesis: this ( is never closed", open_tok)
+        self._next()
+        return clause
+
+    def _field(self, field_tok: _Tok) -> _Clause | None:
+        name = field_tok.value.lower()
+        if name not in FIELDS:
+            known = ", ".join(sorted({k for k in FIELDS}))
+            raise self._error(f"unknown field {field_tok.value!r}; known fields: {known}", field_tok)
+        fieldname, kind = FIELDS[name]
+        tok = self._next()
+        if kind == "date":
+            if tok.kind not in ("WORD", "PHRASE"):
+                raise self._error(f"{name}: needs a date such as 2025-04 or 2025-01-01..2025-04-30", tok)
+            return _Clause(self._date(fieldname, tok))
+        if tok.kind == "LPAREN":
+            return self._field_group(fieldname, kind, tok)
+        if tok.kind == "PHRASE":
+            return self._phrase((fieldname,), kind, tok)
+        if tok.kind == "WORD":
+            return self._word((fieldname,), kind, tok)
+        raise self._error(f"{name}: needs a word, a phrase or a (group)", tok)
+
+    def _field_group(self, fieldname: str, kind: str, open_tok: _Tok) -> _Clause | None:
+        """``title:(a OR b)``: parse the group with that field as the default."""
+        saved = self._default
+        self._default = (fieldname,), kind
+        try:
+            return self._group(open_tok)
+        finally:
+            self._default = saved
+
+    # -- leaves ------------------------------------------------------------
+
+    def _analyze(self, kind: str, text: str) -> list[str]:
+        if kind in ("keyword", "exact"):
+            value = text.strip()
+            return [value.lower() if kind == "keyword" else value] if value else []
+        analyzer = self._text if kind == "text" else self._name
+        return [t.text for t in analyzer(text, mode="query")]
+
+    def _word(self, fields: tuple[str, ...], kind: str, tok: _Tok) -> _Clause | None:
+        if fields == DEFAULT_FIELDS and kind == "text":
+            fields, kind = self._default
+        word = tok.value
+        if "*" in word or "?" in word:
+            return _Clause(self._wildcard(fields, kind, tok))
+        terms = self._analyze(kind, word)
+        if not terms:
+            return None
+        if len(terms) > 1:
+            return _Clause(_any(wq.Phrase(f, terms) for f in fields))
+        stop = kind == "text" and word.lower() in self.stop_words
+        return _Clause(_any(wq.Term(f, terms[0]) for f in fields), stop=stop)
+
+    def _wildcard(self, fields: tuple[str, ...], kind: str, tok: _Tok) -> wq.Query:
+        word = tok.value if kind == "exact" else tok.value.lower()
+        if word[0] in "*?":
+            raise self._error("a word cannot start with a wildcard (* or ?)", tok)
+        prefix = word[:-1]
+        if word.endswith("*") and "*" not in prefix and "?" not in prefix:
+            queries: list[wq.Query] = []
+            for f in fields:
+                queries.append(wq.Prefix(f, prefix))
+                # Indexed words are stems: "extradition*" must also find the stem "extradit".
+                if kind == "text" and prefix.isalpha() and self._stem(prefix) != prefix:
+                    queries.append(wq.Term(f, self._stem(prefix)))
+            return _any(queries)
+        return _any(wq.Wildcard(f, word) for f in fields)
+
+    def _phrase(self, fields: tuple[str, ...], kind: str, tok: _Tok) -> _Clause | None:
+        if fields == DEFAULT_FIELDS and kind == "text":
+            fields, kind = self._default
+        terms = self._analyze(kind, tok.value)
+        if not terms:
+            if tok.value.strip():
+                return None
+            raise self._error("empty phrase", tok)
+        if len(terms) == 1:
+            return _Clause(_any(wq.Term(f, terms[0]) for f in fields))
+        if tok.slop is not None:
+            # "a b"~N: the words within N words of each other, in any order (as FTS5's NEAR).
+            return _Clause(
+                _any(
+                    SpanNear2([wq.Term(f, t) for t in terms], slop=tok.slop + 1, ordered=False)
+                    for f in fields
+                )
+            )
+        return _Clause(_any(wq.Phrase(f, terms) for f in fields))
+
+    def _date(self, fieldname: str, tok: _Tok) -> wq.Query:
+        try:
+            start, end = date_bounds(tok.value)
+        except DateError as exc:
+            raise QueryError(str(exc), self._src, tok.pos) from None
+        return date_range(fieldname, start, end)
+
+
+def date_bounds(text: str) -> tuple[datetime | None, datetime | None]:
+    """Read a date filter value into a half-open UTC interval ``[start, end)``.
+
+    Accepts a period (``2025``, ``2025-04``, ``2025-04-23``), a range of periods
+    (``2025-01..2025-04``, either end may be left open) or a comparison
+    (``>=2025-01``, ``>2025``, ``<2025-04-23``, ``<=1987-03``). Each end
+    takes the whole period it names, so ``..2025-04`` includes April 30.
+    """
+    value = text.strip()
+    for op in (">=", "<=", ">", "<"):
+        if value.startswith(op):
+            start, end = parse_period(value[len(op) :])
+            return {
+                ">=": (start, None), ">": (end, None), "<=": (None, end), "<": (None, start)
+            }[op]
+    if ".." in value:
+        low, _, high = value.partition("..")
+        if not low and not high:
+            raise DateError(f"the range {text!r} has no dates")
+        start = parse_period(low)[0] if low else None
+        end = parse_period(high)[1] if high else None
+        if start and end and start >= end:
+            raise DateError(f"the range {text!r} ends before it starts")
+        return start, end
+    return parse_period(value)
+
+
+def date_range(fieldname: str, start: datetime | None, end: datetime | None) -> "DayRange":
+    """A range of whole UTC days ``[start, end)``; articles without a date never match.
+
+    ``start`` and ``end`` are UTC midnights (every period a query can name is
+    made of whole days), so the day numbers are exact.
+    """
+    first = day_number(start) if start else None
+    last = day_number(end) - 1 if end and end != END_OF_TIME else None
+    return DayRange(fieldname, first, last)
+
+
+class DayRange(wq.NumericRange):
+    """A date filter: the days ``start..end`` (inclusive, either may be open).
+
+    Alone or under OR/NOT it matches like Whoosh's ``NumericRange`` (by the
+    ``day`` field's terms). Next to other clauses of an AND, :func:`restrict`
+    turns it into a :class:`DateFilter`, which is much cheaper.
+    """
+
+    def micros(self) -> tuple[int, int]:
+        """The range as ``[low, high)`` microseconds of the ``published`` column; undated never inside."""
+        low = self.start * MICROS_PER_DAY if self.start is not None else UNDATED + 1
+        high = (self.end + 1) * MICROS_PER_DAY if self.end is not None else 2**63
+        return low, high
+
+
+class DateFilter(wq.WrappingQuery):
+    """``child`` restricted to the articles published within ``days``, read from a column.
+
+    Whoosh answers a ``NumericRange`` by reading and merging the postings of
+    every day term in the range, and the AND then intersects that list with
+    the rest of the query: on Reuters-21578 that was about 30% of all search
+    time. Here only the documents the rest of the query matches are checked,
+    each by one lookup in the ``published`` column (held in memory per
+    segment). Matches and totals are those of ``And([child, days])``; the
+    score is the child's alone (the range added the same constant to every
+    match, so the order is the same).
+    """
+
+    def __init__(self, child: wq.Query, days: DayRange) -> None:
+        super().__init__(child)
+        self.days = days
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, DateFilter) and other.child == self.child and other.days == self.days
+
+    def __hash__(self) -> int:
+        return hash((type(self), self.child, self.days))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.child!r}, {self.days!r})"
+
+    def __str__(self) -> str:
+        return f"({self.child} AND {self.days})"
+
+    def _rewrap(self, child: wq.Query) -> "DateFilter":
+        return DateFilter(child, self.days)
+
+    def matcher(self, searcher, context=None) -> Matcher:  # type: ignore[no-untyped-def]
+        child = self.child.matcher(searcher, context)
+        if not child.is_active():
+            return child
+        low, high = self.days.micros()
+        return FilterMatcher(child, _Published(published_micros(searcher.reader()), low, high))
+
+
+class _Published:
+    """The documents published in ``[low, high)``, as a container of document numbers."""
+
+    __slots__ = ("_micros", "_low", "_high")
+
+    def __init__(self, micros: array, low: int, high: int) -> None:
+        self._micros, self._low, self._high = micros, low, high
+
+    def __contains__(self, docnum: int) -> bool:
+        return self._low <= self._micros[docnum] < self._high
+
+
+def published_micros(reader) -> array:  # type: ignore[no-untyped-def]
+    """The ``published`` column of one segment as an array, read once per segment reader.
+
+    Kept on the reader object itself: a segment never changes, its reader
+    lives as long as the searcher that reuses it, and the array goes with it.
+    """
+    cached = getattr(reader, "_newsindex_published", None)
+    if cached is None:
+        cached = array("q", reader.column_reader("published"))
+        reader._newsindex_published = cached
+    return cached
+
+
+def restrict(query: wq.Query, days: DayRange) -> wq.Query:
+    """``query`` AND ``days``, as a :class:`DateFilter`."""
+    return DateFilter(query, days)
+
+
+def _any(queries) -> wq.Query:  # type: ignore[no-untyped-def]
+    items = list(queries)
+    return items[0] if len(items) == 1 else wq.Or(items)
+
+
+def _positive(clause: _Clause) -> wq.Query:
+    """A negated clause standing alone means "everything except"."""
+    return wq.AndNot(wq.Every(), clause.query) if clause.negated else clause.query
+
+
+def _combine(parts: list[_Clause | None], op: str) -> _Clause | None:
+    """Join sibling clauses with AND or OR, dropping stop words when other words remain."""
+    clauses = [c for c in parts if c is not None]
+    if not clauses:
+        return None
+    if len(clauses) == 1:
+        return clauses[0]
+    if any(not c.stop for c in clauses):
+        clauses = [c for c in clauses if not c.stop] or clauses
+    if len(clauses) == 1:
+        return clauses[0]
+    if op == "or":
+        return _Clause(wq.Or([_positive(c) for c in clauses]))
+    positives = [c.query for c in clauses if not c.negated]
+    negatives = [c.query for c in clauses if c.negated]
+    ranges = [q for q in positives if isinstance(q, DayRange)]
+    if len(ranges) < len(positives):  # the date ranges filter the other clauses' matches
+        positives = [q for q in positives if not isinstance(q, DayRange)]
+    else:
+        ranges = []
+    base: wq.Query = (
+        wq.And(positives) if len(positives) > 1 else positives[0] if positives else wq.Every()
+    )
+    if negatives:
+        base = wq.AndNot(base, _any(negatives))
+    for days in ranges:
+        base = restrict(base, days)
+    return _Clause(base)

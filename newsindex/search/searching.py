@@ -1,0 +1,211 @@
+"""Running a search over one open index: parse, filter, rank, count, page, and make hits.
+
+:class:`Searching` keeps what is worth keeping between queries of one index
+state: the query parser with its analyzer (and stem cache), the evaluator
+with its cached postings, and the ``id`` column. The facade hands it the
+current Whoosh searcher and drops its caches after every write.
+
+Story information is not this stage's business: a caller that wants one hit
+per story passes a ``key_of`` function to :meth:`Searching.collapsed`, and
+the tellings of each hit through ``tellings`` when hits are made.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any, Callable, Literal, Mapping
+
+from whoosh import collectors, sorting
+from whoosh import query as wq
+
+from ..errors import NewsIndexError
+from ..ingest.dates import parse_period
+from ..store.schema import UNDATED, from_stored
+from ..text.analysis import SnowballFilter, stop_words
+from . import ranking
+from .evaluate import Evaluator, TopDocs
+from .query import Operator, QueryParser, date_range, restrict
+from .results import Hit, Results
+from .snippets import make_snippet, query_words, searched_terms
+
+Sort = Literal["relevance", "date", "date-asc"]
+SORTS: tuple[str, ...] = ("relevance", "date", "date-asc")
+
+
+class Searching:
+    """Searches of one index, answered from the searcher that ``searcher()`` gives."""
+
+    def __init__(self, schema: Any, language: str, searcher: Callable[[], Any]) -> None:
+        text = schema["title"].analyzer
+        # Kept: Whoosh's ``Index.schema`` unpickles the schema anew on every access,
+        # which would start every search with an empty stem cache.
+        self.analyzer = text
+        stemmer = next(f for f in text.items if isinstance(f, SnowballFilter))
+        self.parser = QueryParser(
+            text_analyzer=text,
+            name_analyzer=schema["source"].analyzer,
+            stop_words=stop_words(language),
+            stem=stemmer.stem,
+        )
+        self._searcher = searcher
+        #: Answers searches from cached postings (see :mod:`newsindex.search.evaluate`), for the current searcher.
+        self._evaluator: Evaluator | None = None
+        #: The ``id`` column of the current searcher (opening it reads every document's offset).
+        self._ids: Any = None
+
+    def reset(self) -> None:
+        """Forget what was cached for the index state that is gone (after a write)."""
+        self._evaluator = None
+        self._ids = None
+
+    # -- queries -------------------------------------------------------------
+
+    def parse(self, query: str, operator: Operator = "and", feedback: bool = False) -> wq.Query:
+        """The Whoosh query a query string means, words in title and body scored by BM25F."""
+        q = ranking.combine_fields(self.parser.parse(query, operator))
+        return self.expand(q) if feedback else q
+
+    def expand(self, q: wq.Query) -> wq.Query:
+        """``q`` re-weighted by pseudo-relevance feedback, its first search answered by the evaluator."""
+        return ranking.expand(
+            self._searcher(), q, self.parser.stop_words, top=lambda query, n: self.top(query, "relevance", n)
+        )
+
+    def filtered(self, query: str, operator: Operator, since: str | None, until: str | None) -> wq.Query:
+        """The query with the ``since``/``until`` periods as a date filter."""
+        q = self.parse(query, operator)
+        if since or until:
+            start = parse_period(since)[0] if since else None
+            end = parse_period(until)[1] if until else None
+            q = restrict(q, date_range("day", start, end))
+        return q
+
+    # -- matching ------------------------------------------------------------
+
+    def evaluator(self) -> Evaluator:
+        """The evaluator of the current searcher (a new one, with an empty cache, after a write)."""
+        searcher = self._searcher()
+        if self._evaluator is None or self._evaluator.searcher is not searcher:
+            self._evaluator = Evaluator(searcher)
+        return self._evaluator
+
+    def matches(self, q: wq.Query) -> Any:
+        """The document numbers of every match of ``q``."""
+        return self.evaluator().matches(q)
+
+    def top(self, q: wq.Query, sort: Sort, limit: int) -> TopDocs:
+        """The top ``limit`` matches of ``q`` in ``sort`` order, with the exact number of matches.
+
+        Answered by :class:`~newsindex.search.evaluate.Evaluator` from cached postings: the
+        answer of :meth:`whoosh_top` (Whoosh's own matchers), many times faster.
+        """
+        return self.evaluator().top(q, sort, limit)
+
+    def whoosh_top(self, q: wq.Query, sort: Sort, limit: int) -> Any:
+        """:meth:`top` through Whoosh's matchers and collectors (the reference the tests compare with)."""
+        if sort == "relevance":
+            # replace=0 and no block quality: Whoosh's pruning of sub-queries that can no
+            # longer reach the top N makes its count of matches too low (seen: "oil" gave
+            # 479 of 1,544) and, for AND-MAYBE queries, drops top hits; an exact total
+            # needs every match visited anyway.
+            collector: Any = ranking.exact_top(limit)
+        elif sort == "date":
+            collector = collectors.SortingCollector(sorting.FieldFacet("published", reverse=True), limit=limit)
+        else:
+            # Undated articles (the column's smallest value) go last here too, as in Elasticsearch.
+            facet = sorting.TranslateFacet(_undated_last, sorting.FieldFacet("published"))
+            collector = collectors.SortingCollector(facet, limit=limit)
+        self._searcher().search_with_collector(q, collector)
+        return collector.results()
+
+    def id_column(self) -> Any:
+        """The ``id`` column, opened once per searcher: opening it reads every document's offset
+        (about 1 ms at 21,578 articles, several at half a million), too much for every search."""
+        if self._ids is None:
+            self._ids = self._searcher().reader().column_reader("id")
+        return self._ids
+
+    def ids_of(self, docnums: list[int]) -> list[str]:
+        """The article ids of these documents."""
+        ids = self.id_column()
+        return [ids[d] for d in docnums]
+
+    def collapsed(
+        self, q: wq.Query, sort: Sort, page: int, limit: int, key_of: Callable[[list[str]], Mapping[str, str]]
+    ) -> tuple[TopDocs, list[Any]]:
+        """All matches, and the page of hits with one article per key (its story): the best-placed one.
+
+        ``key_of`` maps article ids to their keys (an id without one is its own
+        key). Hits are read in deepening rounds (four times the page, then
+        sixteen ...) until the page is filled with distinct keys or every match
+        has been seen, so a key's first article is always its best-placed one.
+        """
+        want, depth = page * limit, page * limit * 4
+        while True:
+            found = self.top(q, sort, depth)
+            candidates = found[:depth]
+            ids = self.ids_of([hit.docnum for hit in candidates])
+            keys = key_of(ids)
+            seen: set[str] = set()
+            firsts = []
+            for hit, article_id in zip(candidates, ids):
+                key = keys.get(article_id, article_id)
+                if key not in seen:
+                    seen.add(key)
+                    firsts.append(hit)
+            if len(firsts) >= want or depth >= len(found):
+                return found, firsts[(page - 1) * limit : want]
+            depth *= 4
+
+    # -- results -------------------------------------------------------------
+
+    def results(
+        self,
+        query: str,
+        q: wq.Query,
+        found: TopDocs,
+        shown: list[Any],
+        page: int,
+        limit: int,
+        sort: Sort,
+        highlight: tuple[str, str],
+        tellings: Callable[[list[str]], Mapping[str, Any]],
+        facets: dict[str, list[tuple[str, int]]],
+    ) -> Results:
+        """The :class:`Results` of a page of hits; ``tellings`` maps ids to their story (``.story``, ``.size``)."""
+        searcher = self._searcher()
+        reader, analyzer, stop = searcher.reader(), self.analyzer, self.parser.stop_words
+        words = cache(lambda: query_words(searched_terms(q, reader), ranking.TEXT_FIELDS, stop))
+        stories = tellings(self.ids_of([hit.docnum for hit in shown])) if shown else {}
+        hits = []
+        for rank, hit in enumerate(shown, start=(page - 1) * limit + 1):
+            article = from_stored(hit["article"])
+            story = stories.get(article.id)
+            text = article.body or article.title
+            hits.append(
+                Hit(
+                    rank=rank,
+                    id=article.id,
+                    title=article.title,
+                    published=article.published,
+                    source=article.source,
+                    url=article.url,
+                    score=hit.score if sort == "relevance" else None,
+                    make_snippet=lambda text=text: make_snippet(text, analyzer, words(), highlight),
+                    story=story.story if story else None,
+                    other_tellings=story.size - 1 if story else 0,
+                )
+            )
+        return Results(query=query, total=len(found), page=page, limit=limit, hits=hits, facets=facets)
+
+
+def check_page(limit: int, page: int, sort: str) -> None:
+    """Refuse a page or sort that no search can answer."""
+    if limit < 1 or page < 1:
+        raise NewsIndexError("limit and page must be at least 1")
+    if sort not in SORTS:
+        raise NewsIndexError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+
+
+def _undated_last(micros: int) -> tuple[bool, int]:
+    return micros == UNDATED, micros

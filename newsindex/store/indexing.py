@@ -1,0 +1,234 @@
+"""One indexing run: articles in, batches committed, a summary out.
+
+The run reads an iterable of articles (and the readers' :class:`ReadError`
+records, so one bad file is counted rather than ending the run), skips
+articles whose content is already indexed, writes the rest in batches and
+commits each batch, so a crash loses at most one batch and re-running the
+same command resumes. Ctrl-C, a full disk or any error rolls back the open
+batch: the index is then exactly as at its last commit.
+
+Story grouping (a higher stage) rides along through the :class:`Grouping`
+protocol: it is told of each written article and committed right after each
+batch, so this module never imports it.
+"""
+
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Protocol
+
+from ..errors import NewsIndexError, ReadError
+from ..ingest.article import Article
+from .schema import to_document
+from .writing import IndexingSession, committed
+
+#: Articles written between commits: a crash loses at most this many, and
+#: each commit costs a Whoosh segment (merged later), so not too few either.
+COMMIT_EVERY = 10_000
+
+
+@dataclass
+class IndexSummary:
+    """What one :meth:`NewsIndex.add` run did, article by article."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: list[ReadError] = field(default_factory=list)
+    #: Articles read more than once in this run with the same id and content (indexed once).
+    duplicates: int = 0
+    #: Articles of this run that are committed (all of them, unless interrupted).
+    committed: int = 0
+    #: Who held the write lock when a killed writer left it behind (it was cleared).
+    stale_lock: str | None = None
+
+    @property
+    def read(self) -> int:
+        """Articles read successfully (whatever was then done with them)."""
+        return self.added + self.updated + self.unchanged
+
+
+class IndexingInterrupted(NewsIndexError):
+    """Indexing was interrupted; the batch being written was rolled back, earlier batches kept."""
+
+    def __init__(self, summary: IndexSummary, rolled_back: int) -> None:
+        self.summary = summary
+        self.rolled_back = rolled_back
+        super().__init__(
+            f"interrupted: kept the {summary.committed:,} articles committed by this run, "
+            f"rolled back the {rolled_back:,} not yet committed; run the same command again to resume"
+        )
+
+
+class Grouping(Protocol):
+    """What a run tells the story grouping that rides along (see :mod:`newsindex.stories.grouping`)."""
+
+    def assign(self, article: Article) -> None: ...
+    def catch_up(self) -> None: ...
+    def commit(self, marker: str) -> None: ...
+    def finish(self) -> None: ...
+    def rollback(self) -> None: ...
+
+
+class Batch:
+    """The writer of the batch being written, opened on the first write.
+
+    The writer (:class:`~newsindex.store.writing.BatchWriter`) buffers the batch and
+    writes it as one segment at commit. What the batches of one run share (word
+    caches, a helper process indexing the body on a second core) is an
+    :class:`~newsindex.store.writing.IndexingSession`, ended with the run.
+    """
+
+    def __init__(self, open_writer: Callable[[IndexingSession], Any]) -> None:
+        self._open = open_writer
+        self._writer: Any = None
+        self._session = IndexingSession()
+        weakref.finalize(self, self._session.close)  # the run is over when add() lets go of its batch
+        self.pending = 0
+        #: Articles committed by this run.
+        self.kept = 0
+
+    @property
+    def parallel(self) -> bool:
+        """Whether this run may use more than one process."""
+        return self._session.procs > 1
+
+    def write(self, doc: dict[str, Any], replace: bool) -> None:
+        if self._writer is None:
+            self._writer = self._open(self._session)
+        if replace:
+            self._writer.update_document(**doc)
+        else:
+            self._writer.add_document(**doc)
+        self.pending += 1
+
+    def commit(self) -> None:
+        """Commit what is pending, adding it to :attr:`kept`.
+
+        It is kept as soon as the commit point is passed, even if an
+        interruption lands before the writer returns: so what the run reports
+        as kept is what the index holds.
+        """
+        done, self.pending = self.pending, 0
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            try:
+                writer.commit()
+            except BaseException:
+                if committed(writer):
+                    self.kept += done
+                else:
+                    cancel_quietly(writer)
+                raise
+        self.kept += done
+
+    def cancel(self) -> int:
+        """Roll back what is pending; return how many articles that was (the run ends)."""
+        lost, self.pending = self.pending, 0
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            cancel_quietly(writer)
+        self._session.close()
+        return lost
+
+
+def cancel_quietly(writer: Any) -> None:
+    """Cancel a Whoosh writer; a failing disk must not hide the error that led here."""
+    try:
+        writer.cancel()
+    except Exception:  # noqa: BLE001 - the original error is the one to report
+        pass
+
+
+def _rollback(stories: Grouping | None) -> None:
+    """Roll back the stories of a cancelled batch; a failing store must not hide the error that led here."""
+    if stories is not None:
+        try:
+            stories.rollback()
+        except Exception:  # noqa: BLE001 - the original error is the one to report
+            pass
+
+
+def run(
+    items: Iterable[Article | ReadError],
+    batch: Batch,
+    known: dict[str, str],
+    stories: Grouping | None,
+    summary: IndexSummary,
+    commit_every: int | None,
+    generation: Callable[[], str],
+    directory: Path,
+) -> IndexSummary:
+    """Index ``items`` in batches of ``commit_every`` into ``batch``'s index; fill ``summary``.
+
+    ``known`` maps every indexed id to its content hash: an article with the
+    same hash is unchanged and skipped, one with another hash replaces it.
+    After each commit the story grouping (if any) commits too, marked with the
+    index's new ``generation()``.
+    """
+
+    def commit() -> None:
+        # The batch is counted as soon as the index has it, so that an interruption
+        # while the stories commit still reports it as kept (they catch up next run).
+        if stories is not None:
+            stories.catch_up()
+        try:
+            batch.commit()
+        finally:
+            summary.committed = batch.kept
+        if stories is not None:
+            stories.commit(generation())
+
+    try:
+        seen: dict[str, tuple[str, str]] = {}  # id -> (where it was read, content hash)
+        for item in items:
+            if isinstance(item, ReadError):
+                summary.failed.append(item)
+                continue
+            digest = item.content_hash
+            if item.id in seen:
+                first, first_digest = seen[item.id]
+                if first_digest == digest:  # the same article again (a copy, a re-crawl): once is enough
+                    summary.duplicates += 1
+                    continue
+                path, _, position = item.origin.rpartition(":")
+                position = f"line {position}" if position.isdigit() else position
+                summary.failed.append(ReadError(
+                    f"duplicate id {item.id!r} with other content, also read from {first}", path, position
+                ))
+                continue
+            seen[item.id] = (item.origin, digest)
+            old = known.get(item.id)
+            if old == digest:
+                summary.unchanged += 1
+                continue
+            batch.write(to_document(item), replace=old is not None)
+            if stories is not None:
+                stories.assign(item)
+            if old is None:
+                summary.added += 1
+            else:
+                summary.updated += 1
+            if commit_every and batch.pending >= commit_every:
+                commit()
+        commit()
+        if stories is not None:
+            stories.finish()
+    except KeyboardInterrupt:
+        rolled_back = batch.cancel()
+        _rollback(stories)
+        raise IndexingInterrupted(summary, rolled_back) from None
+    except OSError as exc:
+        batch.cancel()
+        _rollback(stories)
+        raise NewsIndexError(
+            f"{directory}: cannot write the index: {exc.strerror or exc}; "
+            f"it is as it was at its last commit ({summary.committed:,} articles of this run committed)"
+        ) from None
+    except BaseException:
+        batch.cancel()
+        _rollback(stories)
+        raise
+    return summary

@@ -1,0 +1,115 @@
+"""The stories of one index: its story store opened when needed and kept in step with the index.
+
+The story store (:mod:`newsindex.stories.store`) sits beside the Whoosh index
+and is committed right after it; this is what the facade asks of it: the
+store for reading (or none, for an index built before stories, or on a
+read-only disk), the store brought up to the index's last commit before a
+write, the grouping that rides along an indexing run, and the story of an
+article or of each hit.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping
+
+from ..errors import NewsIndexError
+from ..store.schema import from_stored
+from .grouping import StoryGrouping
+from .store import FILE_NAME, StoryRef, StoryStats, StoryStore
+
+#: The files of the story store (the SQLite file and its journals): they go with the index they belong to.
+FILES = FILE_NAME + "*"
+
+
+class Tellings:
+    """The story store of the Whoosh index ``ix`` in ``directory``, opened on first use."""
+
+    def __init__(self, directory: Path, language: str, ix: Any) -> None:
+        self.directory = directory
+        self.language = language
+        self._ix = ix
+        self._store: StoryStore | None = None
+
+    def generation(self) -> str:
+        """The index's last commit, as the store records it."""
+        return str(self._ix.latest_generation())
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def reading(self) -> StoryStore | None:
+        """The store for reading, or None when there is none (an index built before stories)
+        or it cannot be opened (a read-only disk: SQLite needs to write beside it); searches then go
+        on without story information, as for an index that has none."""
+        if self._store is None and (self.directory / FILE_NAME).is_file():
+            try:
+                self._store = StoryStore.open(self.directory, self.language, create=False)
+            except NewsIndexError:
+                return None
+        return self._store
+
+    def store(self) -> StoryStore:
+        """The store, created if the index has none yet."""
+        if self._store is None:
+            self._store = StoryStore.open(self.directory, self.language)
+        return self._store
+
+    def synced(self, known: Mapping[str, str]) -> StoryStore:
+        """The story store, brought up to the index's last commit.
+
+        The two are committed one after the other, so a crash can fall
+        between them; the store records the index generation it matches,
+        and a mismatch (or an index built before stories existed) is
+        repaired here from the stored articles. ``known`` maps every indexed
+        id to its content hash.
+        """
+        store = self.store()
+        generation = self.generation()
+        if store.marker != generation:
+            with self._ix.searcher() as searcher:
+                store.sync(known, lambda i: from_stored(searcher.document(id=i)["article"]), generation)
+        return store
+
+    def grouping(self, known: Mapping[str, str], parallel: bool) -> StoryGrouping:
+        """The grouping that rides along an indexing run; it has the store until the run ends."""
+        grouping = StoryGrouping(self.synced(known), parallel=parallel)
+        self._store = None
+        return grouping
+
+    def remove(self, ids: Iterable[str], known: Mapping[str, str], delete: Callable[[], int]) -> int:
+        """Delete articles from the index (``delete``), then from their stories, as every write is ordered."""
+        ids = list(ids)
+        store = self.synced(known)
+        count = delete()
+        store.remove(ids)
+        store.commit(self.generation())
+        return count
+
+    def refs(self, ids: list[str]) -> dict[str, StoryRef]:
+        """Article id -> its story and the story's size (none when the index has no story store)."""
+        store = self.reading()
+        if store is None or not ids:
+            return {}
+        return store.stories_of(ids)
+
+    def keys(self, ids: list[str]) -> dict[str, str]:
+        """Article id -> its story id, for one hit per story."""
+        return {article_id: ref.story for article_id, ref in self.refs(ids).items()}
+
+    def story(self, article_or_story_id: str) -> tuple[str, list[str]] | None:
+        """The story of an article (or a story by its id) and its members, oldest first; None if in none."""
+        store = self.store()
+        story = store.story_of(article_or_story_id)
+        if story is None and store.size(article_or_story_id):
+            story = article_or_story_id
+        if story is None:
+            return None
+        return story, store.members(story)
+
+    def stats(self) -> StoryStats | None:
+        """How articles are grouped into stories (None for an index without a story store)."""
+        store = self.reading()
+        return store.stats() if store is not None else None

@@ -1,0 +1,199 @@
+"""Article vectors: content words, TF-IDF weights, cosine, word shingles, weighted samples.
+
+The arithmetic that both :mod:`newsindex.stories.similar` (one article's
+neighbours) and :mod:`newsindex.stories.store` (grouping as articles arrive)
+stand on, kept here so neither imports the other.
+
+The one similarity score is the **cosine of TF-IDF vectors of content words**
+(title and body, analysed like the index analyses them, stop words removed,
+weight ``(1 + ln tf) * ln(1 + N / df)``). It is symmetric, lies in 0..1, is
+1.0 for identical texts and means the same thing whatever article it is
+computed for, because it depends only on the two texts and the collection's
+document frequencies, not on a query's length or on a ranking. Rare shared
+words (names, places, figures) weigh most, so a retelling in other words
+still scores high when it is about the same people and facts (the two seed
+articles: about 0.6), while two dividend notices of different companies,
+which share only boilerplate, score lower than their word overlap suggests.
+
+Why not the Jaccard overlap of word shingles (MinHash) as the score: it only
+sees copied wording, so a retelling scores near 0 (the seeds share almost no
+three-word sequence), and over the short templated notices of a wire service
+it is high for unrelated items. It is still reported (as ``overlap``), since
+it says something the cosine does not: how much of the text was copied.
+Taking ``max(jaccard, cosine)`` was rejected: near-copies already have a
+cosine close to 1, so the maximum would only add the false highs.
+
+The weighted sample (:func:`weighted_sample`) is the locality-sensitive
+signature the story store uses: the ``k`` content words with the smallest
+``-ln(u(word)) / weight(word)``, ``u`` a fixed hash of the word in (0, 1).
+It is a bottom-k MinHash in which each word's chance of being drawn is
+proportional to its TF-IDF weight (the "exponential race" of consistent
+weighted sampling): two texts draw the same word when they share the words
+that matter, and boilerplate (``div``, ``cts``, ``said``) is almost never
+drawn, so its buckets do not fill with thousands of unrelated notices. Each
+word is hashed once, instead of once per hash function as in classic
+MinHash, which matters in pure Python (numpy is not a dependency).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import math
+from collections import Counter
+from typing import Any, Callable, Hashable, Mapping, Sequence, TypeVar
+
+from ..ingest.article import Article
+from ..text.analysis import SnowballFilter, stop_words, text_analyzer
+
+K = TypeVar("K", bound=Hashable)
+
+#: Document frequencies are judged against at least this many articles. In a
+#: small collection every shared word is "common" (two articles: df 2 of 2),
+#: which would make the idf of exactly the words two tellings share the
+#: lowest; a floor of 1,000 keeps words nearly equal until there is evidence.
+MIN_COLLECTION = 1000
+
+#: Words per shingle for the copied-text overlap.
+SHINGLE_SIZE = 3
+
+
+def idf(df: int, articles: int) -> float:
+    """Inverse document frequency ``ln(1 + N / df)``, with ``N`` at least :data:`MIN_COLLECTION`.
+
+    Always positive, so a word every article has still counts a little, and
+    finite for a word no other article has (``df`` is at least 1).
+    """
+    return math.log(1.0 + max(articles, MIN_COLLECTION) / max(df, 1))
+
+
+def tf_weight(count: int) -> float:
+    """Sublinear term frequency ``1 + ln tf``: the tenth "Assad" adds less than the second."""
+    return 1.0 + math.log(count) if count > 0 else 0.0
+
+
+#: Distinct words whose content words are remembered (the cache starts over past this).
+WORD_CACHE = 250_000
+
+
+class ContentWords:
+    """The content words of articles: the index's analysis (tokens, lowercase, Snowball stems)
+    with stop words and single letters removed.
+
+    Stop words are removed before stemming, on the lowercased word, because the
+    stop lists hold words, not stems. Single letters are mostly the debris of
+    possessives and hyphens (``T-72`` gives ``t``, ``72``); numbers are kept,
+    since a figure is often what tells two wire items apart. One object per
+    language keeps the stemmer's cache between articles.
+    """
+
+    def __init__(self, language: str = "english") -> None:
+        items = list(getattr(text_analyzer(language), "items", ()))
+        stemmers = [item for item in items if isinstance(item, SnowballFilter)]
+        if not stemmers or items[-1] is not stemmers[0]:
+            raise ValueError("the text analyzer must end with its Snowball stemmer")
+        self.language = language
+        self._before = items[:-1]
+        self._stem = stemmers[0].stem
+        self._stops = stop_words(language)
+        #: whitespace-separated word -> its content words (see :meth:`words`).
+        self._cache: dict[str, tuple[str, ...]] = {}
+
+    def words(self, text: str) -> list[str]:
+        """The content words of ``text`` in order (stemmed).
+
+        Worked out once per whitespace-separated word and then looked up, as
+        :class:`~newsindex.text.analysis.WordTerms` does for indexing (exact for the
+        same reason: no token spans whitespace); grouping stories analyses
+        every article again, and this made it several times cheaper.
+        """
+        cache = self._cache
+        if len(cache) > WORD_CACHE:
+            cache.clear()
+        out: list[str] = []
+        for word in text.split():
+            stems = cache.get(word)
+            if stems is None:
+                stems = cache[word] = self._analyse(word)
+            out.extend(stems)
+        return out
+
+    def _analyse(self, text: str) -> tuple[str, ...]:
+        tokens: Any = self._before[0](text)
+        for item in self._before[1:]:
+            tokens = item(tokens)
+        stops, stem = self._stops, self._stem
+        return tuple(
+            stem(token.text) for token in tokens
+            if token.text not in stops and (len(token.text) > 1 or token.text.isdigit())
+        )
+
+    def text(self, article: Article) -> str:
+        """The text an article is compared by: title, then body."""
+        return f"{article.title}\n{article.body}"
+
+    def __call__(self, article: Article) -> Counter[str]:
+        """Term frequencies of the article's content words (title and body)."""
+        return Counter(self.words(self.text(article)))
+
+
+def term_hash(term: str) -> int:
+    """A stable 32-bit hash of a word (the same in every process and on every machine).
+
+    Python's ``hash()`` of a string changes between runs, so it cannot be stored.
+    """
+    return int.from_bytes(hashlib.blake2b(term.encode("utf-8"), digest_size=4).digest(), "little")
+
+
+def tfidf(tf: Mapping[K, int], idf_of: Callable[[K], float]) -> dict[K, float]:
+    """The TF-IDF vector ``(1 + ln tf) * idf`` of a bag of words."""
+    return {term: tf_weight(count) * idf_of(term) for term, count in tf.items() if count > 0}
+
+
+def norm(vector: Mapping[Any, float]) -> float:
+    """Euclidean length of a sparse vector."""
+    return math.sqrt(sum(x * x for x in vector.values()))
+
+
+def cosine(a: Mapping[K, float], b: Mapping[K, float]) -> float:
+    """Cosine of two non-negative sparse vectors: 0 (nothing shared) .. 1 (same direction).
+
+    Rounded to 9 decimals so that an article compared with itself scores exactly 1.0.
+    """
+    if len(a) > len(b):
+        a, b = b, a
+    dot = sum(x * b.get(term, 0.0) for term, x in a.items())
+    if dot <= 0.0:
+        return 0.0
+    return min(1.0, round(dot / (norm(a) * norm(b)), 9))
+
+
+def shingles(words: Sequence[str], size: int = SHINGLE_SIZE) -> set[int]:
+    """Hashed runs of ``size`` consecutive words (a text shorter than that is one shingle)."""
+    if not words:
+        return set()
+    if len(words) < size:
+        return {term_hash(" ".join(words))}
+    return {term_hash(" ".join(words[i : i + size])) for i in range(len(words) - size + 1)}
+
+
+def jaccard(a: set[Any], b: set[Any]) -> float:
+    """``|a & b| / |a | b|``: 1.0 for equal sets, 0.0 for disjoint ones (or both empty)."""
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
+
+
+def weighted_sample(weights: Mapping[int, float], k: int) -> list[int]:
+    """The ``k`` hashed words with the smallest ``-ln(u) / weight`` (a weighted bottom-k MinHash).
+
+    ``u`` is derived from the word's own 32-bit hash, so a word gets the same
+    draw in every article, and two articles that weigh a word alike rank it
+    alike. A word is drawn with probability proportional to its weight, so
+    rare, repeated words (names, places) are what two articles meet on.
+    """
+    def rank(term: int) -> float:
+        return -math.log((term + 0.5) / 4294967296.0) / weights[term]
+
+    positive = [term for term, weight in weights.items() if weight > 0]
+    return heapq.nsmallest(k, positive, key=rank)
