@@ -30,6 +30,7 @@ from .stories.compare import render_text
 from .index import COMMIT_EVERY, SORTS, IndexingInterrupted, NewsIndex, default_index_dir
 from .ingest.readers import SUPPORTED_FORMATS, input_files, parse_field_map, read_inputs
 from .store.schema import FACETS, article_fields
+from .terminal import safe, safe_json
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 
@@ -43,13 +44,13 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except IndexingInterrupted as exc:
-            click.echo(f"newsindex: {exc}", err=True)
+            click.echo(f"newsindex: {safe(str(exc))}", err=True)
             sys.exit(130)
         except QueryError as exc:
-            click.echo(f"newsindex: error: {exc}", err=True)
+            click.echo(f"newsindex: error: {safe(str(exc))}", err=True)
             sys.exit(2)
         except NewsIndexError as exc:
-            click.echo(f"newsindex: error: {exc}", err=True)
+            click.echo(f"newsindex: error: {safe(str(exc))}", err=True)
             sys.exit(1)
         except KeyboardInterrupt:
             click.echo("newsindex: interrupted; the index is as it was at its last commit", err=True)
@@ -136,14 +137,14 @@ def index_cmd(
     ) as files:
         summary = ix.add(read_inputs(files, mapping), commit_every=commit_every, wait=wait, group=not no_stories)
     if summary.stale_lock:
-        click.echo(f"newsindex: cleared a stale lock left by {summary.stale_lock}, which is no longer running", err=True)
+        click.echo(f"newsindex: cleared a stale lock left by {safe(summary.stale_lock)}, which is no longer running", err=True)
     click.echo(
         f"{summary.added:,} added, {summary.updated:,} updated, {summary.unchanged:,} unchanged, "
         + (f"{summary.duplicates:,} duplicates, " if summary.duplicates else "")
         + f"{len(summary.failed):,} failed ({index_dir})"
     )
     for failure in summary.failed:
-        click.echo(f"  failed: {failure}", err=True)
+        click.echo(f"  failed: {safe(str(failure))}", err=True)
     if summary.failed:
         sys.exit(1)
 
@@ -173,10 +174,10 @@ def _print_dry_run(items: Iterable[Article | ReadError]) -> None:
             failed.append(item)
         else:
             articles += 1
-            click.echo(json.dumps(article_fields(item), ensure_ascii=False))
+            click.echo(safe_json(article_fields(item)))
     click.echo(f"{articles:,} articles read, {len(failed):,} failed (dry run: no index was opened)", err=True)
     for failure in failed:
-        click.echo(f"  failed: {failure}", err=True)
+        click.echo(f"  failed: {safe(str(failure))}", err=True)
     if failed:
         sys.exit(1)
 
@@ -230,9 +231,9 @@ def search(
                             feedback=feedback, collapse=collapse)
     if as_json:
         for hit in results:
-            click.echo(json.dumps(hit.to_dict(), ensure_ascii=False))
+            click.echo(safe_json(hit.to_dict()))
         if results.facets:
-            click.echo(json.dumps({"facets": {k: dict(v) for k, v in results.facets.items()}}, ensure_ascii=False))
+            click.echo(safe_json({"facets": {k: dict(v) for k, v in results.facets.items()}}))
         return
     color = sys.stdout.isatty()
     plural = "article matches" if results.total == 1 else "articles match"
@@ -240,24 +241,25 @@ def search(
     click.echo(f"{results.total:,} {plural} (page {page} of {max(results.pages, 1)}, {shown})")
     for hit in results:
         date = hit.published.date().isoformat() if hit.published else "no date"
-        details = " · ".join(x for x in (hit.id, hit.source, date) if x)
+        details = " · ".join(safe(x) for x in (hit.id, hit.source, date) if x)
         if hit.score is not None:
             details += f" · score {hit.score:.2f}"
         if hit.other_tellings:
             others = "telling" if hit.other_tellings == 1 else "tellings"
-            details += f" · story {hit.story}: {hit.other_tellings} other {others}"
+            details += f" · story {safe(hit.story or '')}: {hit.other_tellings} other {others}"
         click.echo()
-        click.echo(f"{hit.rank:>3}. " + click.style(hit.title or "(no title)", bold=color))
+        click.echo(f"{hit.rank:>3}. " + click.style(safe(hit.title) or "(no title)", bold=color))
         click.echo(f"     {details}")
         if hit.url:
-            click.echo(f"     {hit.url}")
-        snippet = _BOLD.sub(lambda m: click.style(m.group(1), bold=True), hit.snippet) if color else hit.snippet
+            click.echo(f"     {safe(hit.url)}")
+        snippet = safe(hit.snippet)
+        snippet = _BOLD.sub(lambda m: click.style(m.group(1), bold=True), snippet) if color else snippet
         click.echo(f"     {snippet}")
     for name, values in results.facets.items():
         click.echo()
         click.echo(f"{name} (top {len(values)} among all {results.total:,} matching articles):")
         for value, count in values:
-            click.echo(f"  {count:>8,}  {value}")
+            click.echo(f"  {count:>8,}  {safe(value)}")
 
 
 def _check_date_option(name: str, value: str | None) -> None:
@@ -336,11 +338,11 @@ def terms(query: str, index_dir: Path, top: int, since: str | None, until: str |
     with NewsIndex.open(index_dir) as ix:
         found = ix.terms(query, top=top, operator="or" if any_word else "and", since=since, until=until)
     if as_json:
-        click.echo(json.dumps([t.to_dict() for t in found], ensure_ascii=False, indent=2))
+        click.echo(safe_json([t.to_dict() for t in found], indent=2))
         return
     click.echo(f"{'term':<32} {'score':>9} {'in results':>11} {'in index':>9}")
     for t in found:
-        click.echo(f"{t.text:<32} {t.score:>9.1f} {t.in_results:>11,} {t.in_index:>9,}")
+        click.echo(f"{safe(t.text):<32} {t.score:>9.1f} {t.in_results:>11,} {t.in_index:>9,}")
 
 
 @main.command()
@@ -358,9 +360,9 @@ def show(article_id: str, index_dir: Path, as_json: bool) -> None:
     with NewsIndex.open(index_dir) as ix:
         article = ix.get(article_id)
     if as_json:
-        click.echo(json.dumps(article_fields(article), ensure_ascii=False, indent=2))
+        click.echo(safe_json(article_fields(article), indent=2))
         return
-    click.echo(click.style(article.title or "(no title)", bold=sys.stdout.isatty()))
+    click.echo(click.style(safe(article.title) or "(no title)", bold=sys.stdout.isatty()))
     for label, value in (
         ("id", article.id),
         ("published", article.published.isoformat() if article.published else ""),
@@ -374,9 +376,9 @@ def show(article_id: str, index_dir: Path, as_json: bool) -> None:
         ("from", article.origin),
     ):
         if value:
-            click.echo(f"{label + ':':<11} {value}")
+            click.echo(f"{label + ':':<11} {safe(value)}")
     click.echo()
-    click.echo(article.body)
+    click.echo(safe(article.body, multiline=True))
 
 
 @main.command()
@@ -402,9 +404,9 @@ def similar(article_id: str, index_dir: Path, limit: int, as_json: bool) -> None
     for item, article in found:
         date = article.published.date().isoformat() if article.published else "no date"
         if as_json:
-            click.echo(json.dumps({**item.to_dict(), "title": article.title, "published": date}, ensure_ascii=False))
+            click.echo(safe_json({**item.to_dict(), "title": article.title, "published": date}))
         else:
-            click.echo(f"{item.score:.3f}  overlap {item.overlap:.2f}  {article.id} · {date} · {article.title}")
+            click.echo(f"{item.score:.3f}  overlap {item.overlap:.2f}  {safe(article.id)} · {date} · {safe(article.title)}")
 
 
 @main.command()
@@ -422,12 +424,12 @@ def story(article_id: str, index_dir: Path, as_json: bool) -> None:
     with NewsIndex.open(index_dir) as ix:
         story_id, members = ix.story(article_id)
     if as_json:
-        click.echo(json.dumps({"story": story_id, "articles": [article_fields(a) for a in members]}, ensure_ascii=False))
+        click.echo(safe_json({"story": story_id, "articles": [article_fields(a) for a in members]}))
         return
-    click.echo(f"story {story_id}: {len(members)} article{'s' if len(members) != 1 else ''}")
+    click.echo(f"story {safe(story_id)}: {len(members)} article{'s' if len(members) != 1 else ''}")
     for article in members:
         date = article.published.date().isoformat() if article.published else "no date"
-        click.echo(f"  {article.id} · {article.source or '-'} · {date} · {article.title}")
+        click.echo(f"  {safe(article.id)} · {safe(article.source) or '-'} · {date} · {safe(article.title)}")
 
 
 @main.command()
@@ -449,7 +451,7 @@ def compare(id_a: str, id_b: str, index_dir: Path, as_json: bool) -> None:
     """
     with NewsIndex.open(index_dir) as ix:
         result = ix.compare(id_a, id_b)
-    click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) if as_json else render_text(result))
+    click.echo(safe_json(result.to_dict(), indent=2) if as_json else safe(render_text(result), multiline=True))
 
 
 @main.command()
@@ -467,7 +469,7 @@ def stats(index_dir: Path, as_json: bool) -> None:
         info = ix.stats()
         grouped = ix.story_stats()
     if as_json:
-        click.echo(json.dumps({**info.to_dict(), "stories": grouped.to_dict() if grouped else None}, indent=2))
+        click.echo(safe_json({**info.to_dict(), "stories": grouped.to_dict() if grouped else None}, indent=2))
         return
     click.echo(f"index:     {index_dir}")
     click.echo(f"articles:  {info.articles:,} ({info.dated:,} with a date)")
@@ -478,7 +480,7 @@ def stats(index_dir: Path, as_json: bool) -> None:
         click.echo(f"stories:   {grouped.stories:,} ({grouped.multi:,} told by two or more articles; largest {grouped.largest})")
     click.echo(f"sources:   {len(info.sources):,}")
     for name, count in info.sources.most_common(10):
-        click.echo(f"  {count:>9,}  {name}")
+        click.echo(f"  {count:>9,}  {safe(name)}")
 
 
 @main.command()

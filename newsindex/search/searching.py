@@ -12,7 +12,6 @@ the tellings of each hit through ``tellings`` when hits are made.
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any, Callable, Literal, Mapping
 
 from whoosh import collectors, sorting
@@ -173,9 +172,14 @@ class Searching:
         facets: dict[str, list[tuple[str, int]]],
     ) -> Results:
         """The :class:`Results` of a page of hits; ``tellings`` maps ids to their story (``.story``, ``.size``)."""
-        searcher = self._searcher()
-        reader, analyzer, stop = searcher.reader(), self.analyzer, self.parser.stop_words
-        words = cache(lambda: query_words(searched_terms(q, reader), ranking.TEXT_FIELDS, stop))
+        analyzer = self.analyzer
+        # The words to mark are worked out now, while the index is open: expanding a prefix or a
+        # wildcard reads the index's word list, and a snippet may be read after the index is closed
+        # (the command line closes it before printing). Only the analysis of the text waits.
+        words = (
+            query_words(searched_terms(q, self._searcher().reader()), ranking.TEXT_FIELDS, self.parser.stop_words)
+            if shown else frozenset()
+        )
         stories = tellings(self.ids_of([hit.docnum for hit in shown])) if shown else {}
         hits = []
         for rank, hit in enumerate(shown, start=(page - 1) * limit + 1):
@@ -191,7 +195,7 @@ class Searching:
                     source=article.source,
                     url=article.url,
                     score=hit.score if sort == "relevance" else None,
-                    make_snippet=lambda text=text: make_snippet(text, analyzer, words(), highlight),
+                    make_snippet=lambda text=text: make_snippet(text, analyzer, words, highlight),
                     story=story.story if story else None,
                     other_tellings=story.size - 1 if story else 0,
                 )
