@@ -24,7 +24,7 @@ from .coverage.stats import IndexStats, collect_stats
 from .coverage.terms import Term, significant_terms
 from .coverage.timeline import Granularity, Period, Timelines
 from .errors import ArticleNotFoundError, NewsIndexError, ReadError
-from .ingest.article import Article
+from .ingest.article import Article, is_valid_id
 from .search import ranking
 from .search.query import Operator
 from .search.results import Results
@@ -63,6 +63,7 @@ class NewsIndex:
         #: Stories of the index's articles (:mod:`newsindex.stories`), opened when first needed.
         self._stories = Tellings(directory, language, ix)
         self._timelines = Timelines()
+        self._closed = False
 
     # -- opening -----------------------------------------------------------
 
@@ -96,7 +97,9 @@ class NewsIndex:
         return cls.create(directory, language=language)
 
     def close(self) -> None:
-        """Release the searcher and the index's files."""
+        """Release the searcher and the index's files; the object can no longer search or write
+        (results already returned stay readable)."""
+        self._closed = True
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
@@ -137,6 +140,7 @@ class NewsIndex:
         ``group=False`` skips grouping the articles into stories (see
         :mod:`newsindex.stories`; it is caught up on the next run that groups).
         """
+        self._check_open()
         lock = WriteLock(self.directory)
         lock.acquire(wait)
         summary = IndexSummary(stale_lock=lock.stale_owner)
@@ -155,7 +159,8 @@ class NewsIndex:
 
     def delete(self, ids: Iterable[str], wait: float = 0.0) -> int:
         """Delete articles by id; return how many were deleted (their stories lose them too)."""
-        ids = list(ids)
+        self._check_open()
+        ids = [article_id for article_id in ids if is_valid_id(article_id)]  # others name no article
 
         def delete() -> int:
             writer = open_writer(self._ix, self.directory)
@@ -177,9 +182,14 @@ class NewsIndex:
     @property
     def searcher(self):  # type: ignore[no-untyped-def]
         """A Whoosh searcher kept open between queries (term statistics stay cached)."""
+        self._check_open()
         if self._searcher is None:
             self._searcher = self._ix.searcher(weighting=ranking.weighting())
         return self._searcher
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise NewsIndexError(f"{self.directory}: this index was closed; open it again to use it")
 
     def _refresh(self) -> None:
         self._timelines.reset()
@@ -286,7 +296,7 @@ class NewsIndex:
 
     def get(self, article_id: str) -> Article:
         """The article with this id, exactly as it was indexed."""
-        stored = self.searcher.document(id=article_id)
+        stored = self.searcher.document(id=article_id) if is_valid_id(article_id) else None
         if stored is None:
             raise ArticleNotFoundError(f"no article with id {article_id!r} in {self.directory}")
         return from_stored(stored["article"])
@@ -311,7 +321,7 @@ class NewsIndex:
         copies, corrections and close retellings of one event, found without
         comparing every pair.
         """
-        found = self._stories.story(article_or_story_id)
+        found = self._stories.story(article_or_story_id) if is_valid_id(article_or_story_id) else None
         if found is None:
             self.get(article_or_story_id)  # an unknown id is the clearer error
             raise NewsIndexError(f"article {article_or_story_id!r} is in no story yet (index it again to group it)")

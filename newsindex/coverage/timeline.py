@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable, Literal
 
 from ..errors import NewsIndexError
+from ..ingest.dates import END_OF_TIME
 from ..store.schema import UNDATED, from_micros
 
 Granularity = Literal["day", "week", "month", "year"]
@@ -43,26 +44,47 @@ class Period:
                 "count": self.count, "total": self.total, "share": self.share}
 
 
+#: The most periods a timeline has: a day-by-day timeline of 274 years, a week-by-week one of 1,900.
+#: A longer one is refused with a message (it would be a wall of empty bars, and memory).
+MAX_PERIODS = 100_000
+
+
 def period_start(moment: datetime, by: Granularity) -> datetime:
     """The start of the period of ``moment`` (weeks start on Monday, as ISO 8601 says)."""
     day = datetime(moment.year, moment.month, moment.day, tzinfo=timezone.utc)
     if by == "day":
         return day
     if by == "week":
-        return day - timedelta(days=day.weekday())
+        try:
+            return day - timedelta(days=day.weekday())
+        except OverflowError:  # the first days of year 1 (only in an index written otherwise)
+            return day
     if by == "month":
         return day.replace(day=1)
     return day.replace(month=1, day=1)
 
 
 def next_period(start: datetime, by: Granularity) -> datetime:
-    if by == "day":
-        return start + timedelta(days=1)
-    if by == "week":
-        return start + timedelta(days=7)
-    if by == "month":
-        return start.replace(year=start.year + 1, month=1) if start.month == 12 else start.replace(month=start.month + 1)
-    return start.replace(year=start.year + 1)
+    """The start of the period after the one starting at ``start`` (the end of Python's calendar
+    for the last one, as :func:`newsindex.ingest.dates.parse_period` ends ``9999``)."""
+    try:
+        if by == "day":
+            return start + timedelta(days=1)
+        if by == "week":
+            return start + timedelta(days=7)
+        if by == "month":
+            return start.replace(year=start.year + 1, month=1) if start.month == 12 else start.replace(month=start.month + 1)
+        return start.replace(year=start.year + 1)
+    except (OverflowError, ValueError):
+        return END_OF_TIME
+
+
+def periods_between(first: datetime, last: datetime, by: Granularity) -> int:
+    """How many periods a timeline from the period starting at ``first`` to the one at ``last`` has."""
+    if by in ("day", "week"):
+        return (last - first).days // (1 if by == "day" else 7) + 1
+    months = (last.year - first.year) * 12 + last.month - first.month
+    return (months if by == "month" else last.year - first.year) + 1
 
 
 def period_totals(reader: Any, by: Granularity) -> Counter[datetime]:
@@ -88,6 +110,12 @@ def timeline(reader: Any, docnums: Iterable[int], by: Granularity, totals: Count
         return []
     periods = []
     start, last = min(matched), max(matched)
+    count = periods_between(start, last, by)
+    if count > MAX_PERIODS:
+        raise NewsIndexError(
+            f"the matching articles span {count:,} {by}s ({start.date()} .. {last.date()}), more than "
+            f"{MAX_PERIODS:,} periods: count by a longer period or narrow the dates (--since, --until)"
+        )
     while start <= last:
         end = next_period(start, by)
         periods.append(Period(start, end, matched[start], totals[start]))

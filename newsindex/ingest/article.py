@@ -4,10 +4,29 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 from typing import Any, Mapping
+
+
+#: A UTF-16 surrogate standing alone: JSON's ``"\\udfff"`` and Python's name for a byte of a file
+#: name that is not UTF-8 decode to one, and no UTF-8 text (the index, a terminal) can hold it.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_TEXT_FIELDS = ("id", "title", "body", "source", "url", "language", "origin")
+_LIST_FIELDS = ("authors", "topics", "places")
+
+
+def valid_text(text: str) -> str:
+    """``text`` with every lone surrogate replaced by U+FFFD, as undecodable bytes are."""
+    return text if text.isascii() else _LONE_SURROGATE.sub("\ufffd", text)
+
+
+def is_valid_id(text: str) -> bool:
+    """Whether ``text`` can be an article's id: ids are repaired text (:func:`valid_text`), so an id
+    holding a lone surrogate (a command-line argument that is not UTF-8) names no article."""
+    return text.isascii() or not _LONE_SURROGATE.search(text)
 
 
 @dataclass(frozen=True)
@@ -39,6 +58,18 @@ class Article:
     def __post_init__(self) -> None:
         if self.published is not None and self.published.tzinfo is None:
             raise ValueError(f"article {self.id!r}: published must be timezone-aware")
+        # Text that is not valid Unicode (lone surrogates) is repaired here, once for every reader
+        # and for articles made in Python, as undecodable bytes are: one odd character must not
+        # make the article unindexable (its words could not be indexed, nor the text printed).
+        # ``extra`` is kept as given (it is stored, never indexed; the hash and the printers cope).
+        for name in _TEXT_FIELDS:
+            value = getattr(self, name)
+            if not value.isascii() and _LONE_SURROGATE.search(value):
+                object.__setattr__(self, name, valid_text(value))
+        for name in _LIST_FIELDS:
+            values = getattr(self, name)
+            if not all(v.isascii() for v in values):
+                object.__setattr__(self, name, tuple(valid_text(v) for v in values))
 
     @cached_property
     def content_hash(self) -> str:
@@ -60,4 +91,4 @@ class Article:
             "extra": self.extra,
         }
         blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
-        return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:32]
+        return hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()[:32]

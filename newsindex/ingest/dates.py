@@ -47,6 +47,16 @@ _MDY_NAMED = re.compile(r"^([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4}
 #: The end of the last period a date can name (Python's datetimes stop at 9999-12-31).
 END_OF_TIME = datetime.max.replace(tzinfo=timezone.utc)
 
+#: The dates an article may carry, in UTC: ``[EARLIEST, LATEST)``. Wide enough for any archive of
+#: news (the first printed newspapers are of 1605) and for typing errors to show, far enough from
+#: the ends of Python's calendar (years 1 to 9999) that no date arithmetic (a time zone of +14:00,
+#: the Monday of a week, the month after) can fall off them; and it keeps out the placeholders that
+#: databases write for "no date" (``0001-01-01``, ``9999-12-31``), which would stretch every
+#: timeline over millennia.
+EARLIEST = datetime(1000, 1, 1, tzinfo=timezone.utc)
+LATEST = datetime(3000, 1, 1, tzinfo=timezone.utc)
+DATE_RANGE = "1000-01-01 .. 2999-12-31 UTC"
+
 _PERIOD = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 
 
@@ -62,12 +72,26 @@ def _month(name: str) -> int | None:
     return _MONTHS.get(name.lower())
 
 
+def in_range(moment: datetime, text: str | None = None) -> datetime:
+    """``moment`` if it lies within the dates an article may carry (:data:`EARLIEST`, :data:`LATEST`),
+    else :class:`DateError` naming it (as ``text`` if given)."""
+    if not EARLIEST <= moment < LATEST:
+        shown = repr(text) if text is not None else moment.isoformat()
+        raise DateError(f"date {shown} is outside the dates an index accepts ({DATE_RANGE})")
+    return moment
+
+
 def parse_date(text: str) -> datetime:
     """Parse an article's date into a timezone-aware datetime (UTC when the text has no zone).
 
-    Raises :class:`DateError` for text that is not a date, or a date that
-    cannot exist (``2025-02-30``), rather than guessing.
+    Raises :class:`DateError` for text that is not a date, a date that cannot
+    exist (``2025-02-30``), rather than guessing, or one outside the dates an
+    index accepts (:func:`in_range`).
     """
+    return in_range(_parse_date(text), text)
+
+
+def _parse_date(text: str) -> datetime:
     value = text.strip()
     try:
         match = _ISO.match(value)

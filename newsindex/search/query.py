@@ -64,6 +64,8 @@ DEFAULT_FIELDS = ("title", "body")
 _FIELD = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):")
 _SLOP = re.compile(r"~(\d+)")
 _SPECIAL = set('()"')
+#: A lone UTF-16 surrogate: what a byte that is not UTF-8 in a command-line argument becomes.
+_NOT_TEXT = re.compile("[\ud800-\udfff]")
 
 
 @dataclass
@@ -153,6 +155,12 @@ class QueryParser:
         """Parse ``text``; raise :class:`QueryError` saying what is wrong and where."""
         if operator not in ("and", "or"):
             raise QueryError(f"operator must be 'and' or 'or', not {operator!r}")
+        odd = _NOT_TEXT.search(text)
+        if odd:
+            raise QueryError(
+                "the query holds a character that is not text (a byte that is not UTF-8, or a lone surrogate)",
+                text, odd.start(),
+            )
         self._src = text
         self._op = operator
         self._toks = _lex(text)

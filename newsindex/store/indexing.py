@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Protocol
 
-from ..errors import NewsIndexError, ReadError
+from ..errors import DateError, NewsIndexError, ReadError
 from ..ingest.article import Article
+from ..ingest.dates import in_range
 from .schema import to_document
 from .writing import IndexingSession, committed
 
@@ -151,6 +152,12 @@ def _rollback(stories: Grouping | None) -> None:
             pass
 
 
+def _place(article: Article) -> tuple[str, str]:
+    """The file and position an article was read from (its ``origin``), as a ReadError names them."""
+    path, _, position = article.origin.rpartition(":")
+    return path, f"line {position}" if position.isdigit() else position
+
+
 def run(
     items: Iterable[Article | ReadError],
     batch: Batch,
@@ -187,16 +194,20 @@ def run(
             if isinstance(item, ReadError):
                 summary.failed.append(item)
                 continue
+            if item.published is not None:
+                try:
+                    in_range(item.published)
+                except DateError as exc:  # an article made in Python: readers report these themselves
+                    summary.failed.append(ReadError(f"article {item.id!r}: {exc}", *_place(item)))
+                    continue
             digest = item.content_hash
             if item.id in seen:
                 first, first_digest = seen[item.id]
                 if first_digest == digest:  # the same article again (a copy, a re-crawl): once is enough
                     summary.duplicates += 1
                     continue
-                path, _, position = item.origin.rpartition(":")
-                position = f"line {position}" if position.isdigit() else position
                 summary.failed.append(ReadError(
-                    f"duplicate id {item.id!r} with other content, also read from {first}", path, position
+                    f"duplicate id {item.id!r} with other content, also read from {first}", *_place(item)
                 ))
                 continue
             seen[item.id] = (item.origin, digest)

@@ -36,6 +36,8 @@ UNDATED = -(2**63)
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 MICROS_PER_DAY = 86_400_000_000
+_FIRST_MOMENT = datetime.min.replace(tzinfo=timezone.utc)
+_LAST_MOMENT = datetime.max.replace(tzinfo=timezone.utc)
 
 #: Facet name -> (column, Article attribute). Facets count the exact values of
 #: all matching articles; columns (one value per document, read by number)
@@ -134,8 +136,16 @@ def to_micros(moment: datetime) -> int:
 
 
 def from_micros(micros: int) -> datetime:
-    """The aware UTC datetime of a ``published`` column value."""
-    return EPOCH + timedelta(microseconds=micros)
+    """The aware UTC datetime of a ``published`` column value.
+
+    Indexing accepts only dates well inside Python's calendar (:data:`newsindex.ingest.dates.EARLIEST`
+    .. ``LATEST``); a value beyond its ends (an index written otherwise) is read as the nearest end
+    rather than failing every timeline and statistic.
+    """
+    try:
+        return EPOCH + timedelta(microseconds=micros)
+    except OverflowError:
+        return _FIRST_MOMENT if micros < 0 else _LAST_MOMENT
 
 
 def article_fields(article: Article) -> dict[str, Any]:

@@ -195,10 +195,13 @@ def _walk(directory: str) -> Iterator[str | ReadError]:
     for entry in entries:
         if entry.name.startswith("."):
             continue
-        if entry.is_dir(follow_symlinks=False):
-            yield from _walk(entry.path)
-        elif entry.is_file():
-            yield entry.path
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                yield from _walk(entry.path)
+            elif entry.is_file():
+                yield entry.path
+        except OSError as exc:  # a link that loops or points nowhere readable
+            yield ReadError(f"cannot read: {exc.strerror or exc}", entry.path)
 
 
 def _format_of(path: str, fmt: str | None) -> str | None:

@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from typing import Any, Mapping
 
 from ..article import Article
-from ..dates import parse_date
+from ..dates import DATE_RANGE, in_range, parse_date
 from ...errors import DateError
 
 ARTICLE_FIELDS: tuple[str, ...] = (
@@ -113,9 +113,9 @@ def _published(value: object) -> datetime | None:
         # A Unix timestamp, in seconds or (as JavaScript writes them) milliseconds.
         seconds = value / 1000 if abs(value) > 1e11 else value
         try:
-            return datetime.fromtimestamp(seconds, tz=timezone.utc)
-        except (OverflowError, OSError, ValueError):
-            raise FieldError("published", f"bad date: timestamp {value} is out of range") from None
+            return in_range(datetime.fromtimestamp(seconds, tz=timezone.utc))
+        except (OverflowError, OSError, ValueError, DateError):
+            raise FieldError("published", f"bad date: timestamp {value} is out of range ({DATE_RANGE})") from None
     text = _scalar("published", value)
     if not text:
         return None

@@ -40,6 +40,18 @@ def inner_name(name: str) -> str:
     return os.path.splitext(name)[0] if _compression(name) else name
 
 
+def file_stem(path: str) -> str:
+    """The name an article read from ``path`` is known by (its id, ``FILE-LINE`` ids): the file name
+    without its extensions, ``a/feed.jsonl.gz`` -> ``feed``.
+
+    A name that is not UTF-8 (``bad\\xffname.txt`` on a Linux disk reaches Python as a lone
+    surrogate, which no UTF-8 text can hold) keeps its odd bytes as ``\\xff``, so two such files
+    still get two ids.
+    """
+    stem = os.path.splitext(os.path.basename(inner_name(path)))[0]
+    return stem if stem.isascii() else os.fsencode(stem).decode("utf-8", "backslashreplace")
+
+
 def is_archive(name: str) -> bool:
     """A zip archive, whose members are read one by one."""
     return name.lower().endswith(ARCHIVE_SUFFIX)

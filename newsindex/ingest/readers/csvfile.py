@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
 from typing import BinaryIO, Iterator, Mapping
 
 from ..article import Article
 from ...errors import ReadError
 from ._encoding import SAMPLE_BYTES, detect_encoding
 from ._fields import FieldError, record_article, record_keys
-from .compressed import inner_name, open_input
+from .compressed import file_stem, open_input
 
 
 def _text_stream(handle: BinaryIO) -> io.TextIOWrapper:
@@ -47,7 +46,7 @@ def read_csv(
     the file cannot be read.
     """
     keys = record_keys(field_map or {})
-    stem = Path(inner_name(path)).stem
+    stem = file_stem(path)
     records = 0
     with open_input(path, stream) as handle:
         text = _text_stream(handle)

@@ -18,7 +18,6 @@ from __future__ import annotations
 import calendar
 import time
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any, BinaryIO, Iterator
 
 import feedparser
@@ -26,9 +25,10 @@ import lxml.html
 from lxml.etree import ParserError
 
 from ..article import Article
-from ...errors import ReadError
+from ..dates import in_range
+from ...errors import DateError, ReadError
 from ._fields import hashed_id, language_code, squeeze
-from .compressed import inner_name, open_input
+from .compressed import file_stem, open_input
 
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 # Elements after which an HTML fragment's text starts a new line.
@@ -63,9 +63,15 @@ def _first(entry: Any, *keys: str) -> Any:
 
 
 def _published(entry: Any) -> datetime | None:
-    """The item's date, as feedparser reads it (in UTC); None when it has none or it cannot be read."""
+    """The item's date, as feedparser reads it (in UTC); None when it has none, or it cannot be read
+    or lies outside the dates an index accepts (the item is then reported as having a bad date)."""
     parsed: time.struct_time | None = _first(entry, "published_parsed", "updated_parsed")
-    return datetime.fromtimestamp(calendar.timegm(parsed), tz=timezone.utc) if parsed else None
+    if not parsed:
+        return None
+    try:
+        return in_range(datetime.fromtimestamp(calendar.timegm(parsed), tz=timezone.utc))
+    except (DateError, OverflowError, OSError, ValueError):
+        return None
 
 
 def _article(entry: Any, feed: Any, origin: str, fallback_id: str) -> Article:
@@ -104,7 +110,7 @@ def read_feed(path: str, stream: BinaryIO | None = None) -> Iterator[Article | R
         detail = f" ({problem})" if problem else ""
         yield ReadError(f"not a feed: no RSS or Atom document found{detail}", path)
         return
-    stem = Path(inner_name(path)).stem
+    stem = file_stem(path)
     for number, entry in enumerate(parsed.entries, 1):
         position = f"item {number}"
         article = _article(entry, parsed.feed, f"{path}:{position}", f"{stem}-{number}")

@@ -64,7 +64,6 @@ from __future__ import annotations
 import logging
 from copy import deepcopy
 from datetime import datetime
-from pathlib import Path
 from typing import Any, BinaryIO, Iterator
 
 import lxml.html
@@ -74,7 +73,7 @@ from trafilatura import bare_extraction, load_html
 from ..article import Article
 from ...errors import ReadError
 from ._fields import hashed_id, language_code, squeeze
-from .compressed import inner_name, open_input
+from .compressed import file_stem, open_input
 from .html_metadata import SAME_HEADLINE, Page, choose_headline, published_date, published_value, similarity
 from .html_metadata import find_authors as _authors  # under this name tests/test_formats.py makes it fail
 from .html_text import common_ancestor, furniture_texts, render, sibling_blocks, text_container, without_furniture
@@ -214,6 +213,6 @@ def read_html(path: str, stream: BinaryIO | None = None) -> Iterator[Article | R
     with open_input(path, stream) as handle:
         data = handle.read()
     try:
-        yield extract_article(data, origin=f"{path}:1", fallback_id=Path(inner_name(path)).stem)
+        yield extract_article(data, origin=f"{path}:1", fallback_id=file_stem(path))
     except NoArticle as exc:
         yield ReadError(str(exc), path)

@@ -8,13 +8,21 @@ own: a bad line is reported with its number and the next line is read.
 from __future__ import annotations
 
 import json
-from pathlib import Path
+import sys
 from typing import BinaryIO, Iterator, Mapping
 
 from ..article import Article
 from ...errors import ReadError
 from ._fields import FieldError, json_type, record_article, record_keys
-from .compressed import inner_name, open_input
+from .compressed import file_stem, open_input
+
+
+def _integer(digits: str) -> int | str:
+    """A JSON integer; one longer than Python converts (``sys.get_int_max_str_digits()``, a guard
+    against quadratic time) is kept as its digits, so a 5,000-digit number loses neither the record
+    nor the lines after it."""
+    limit = sys.get_int_max_str_digits()
+    return digits if limit and len(digits.lstrip("-")) > limit else int(digits)
 
 
 def read_jsonl(
@@ -31,7 +39,7 @@ def read_jsonl(
     cannot be read.
     """
     keys = record_keys(field_map or {})
-    stem = Path(inner_name(path)).stem
+    stem = file_stem(path)
     records = 0
     with open_input(path, stream) as lines:
         for number, raw in enumerate(lines, 1):
@@ -43,7 +51,7 @@ def read_jsonl(
             records += 1
             position = f"line {number}"
             try:
-                record = json.loads(text)
+                record = json.loads(text, parse_int=_integer)
             except json.JSONDecodeError as exc:
                 yield ReadError(f"invalid JSON: {exc.msg} (column {exc.colno})", path, position)
                 continue

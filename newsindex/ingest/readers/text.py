@@ -9,14 +9,13 @@ line is the title, which is how saved or pasted articles usually look.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any, BinaryIO, Iterator
 
 from ..article import Article
 from ...errors import ReadError
 from ._encoding import decode
 from ._fields import LIST_FIELDS, FieldError, build_article, looks_binary, split_list
-from .compressed import inner_name, open_input
+from .compressed import file_stem, open_input
 
 # Header key (lower case) -> Article field.
 _HEADER_KEYS = {
@@ -90,7 +89,7 @@ def read_text(path: str, stream: BinaryIO | None = None) -> Iterator[Article | R
         values["title"] = rest[first]
         rest = rest[first + 1:]
     values["body"] = "\n".join(rest).strip()
-    values["id"] = values.get("id") or Path(inner_name(path)).stem
+    values["id"] = values.get("id") or file_stem(path)
     try:
         yield build_article(values, origin=f"{path}:1")
     except FieldError as exc:

@@ -21,6 +21,7 @@ from typing import Any, BinaryIO, Iterator
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
+from warcio.recordloader import ArcWarcRecordLoader
 
 from ..article import Article
 from ..dates import parse_date
@@ -32,6 +33,15 @@ from .html import NoArticle, extract_article
 log = logging.getLogger(__name__)
 
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+
+
+class _RecordLoader(ArcWarcRecordLoader):
+    """warcio's record loader, except that a record without ``WARC-Target-URI`` is read (without
+    HTTP headers) instead of ending the whole archive: warcio asks ``None.startswith``, inside its
+    iterator, so every later page was lost."""
+
+    def load_http_headers(self, rec_type, uri, stream, length):  # type: ignore[no-untyped-def]
+        return super().load_http_headers(rec_type, uri or "", stream, length)
 
 
 def _skip_reason(record: Any) -> str | None:
@@ -68,13 +78,17 @@ def read_warc(path: str, stream: BinaryIO | None = None) -> Iterator[Article | R
     pages = number = 0
     with open_input(path, stream) as handle:
         records = ArchiveIterator(handle)
+        records.loader = _RecordLoader(verify_http=False, arc2warc=False)  # ArchiveIterator's own settings
         try:
             for number, record in enumerate(records, 1):
+                target = record.rec_headers.get_header("WARC-Target-URI") or ""
+                if record.rec_type == "response" and not target:
+                    yield ReadError("response record without a WARC-Target-URI: skipped", path, f"record {number}")
+                    continue
                 reason = _skip_reason(record)
                 if reason is not None:
                     skipped[reason] += 1
                     continue
-                target = record.rec_headers.get_header("WARC-Target-URI") or ""
                 data = record.content_stream().read()
                 try:
                     yield extract_article(

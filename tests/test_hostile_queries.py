@@ -1,0 +1,93 @@
+"""Queries from a hostile run: every one gives results or one clear error, never a traceback (findings 1, 7)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from newsindex import ArticleNotFoundError, NewsIndex, NewsIndexError, QueryError
+from newsindex.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+# -- finding 1: wildcards after the index is closed ---------------------------------------------
+
+WILDCARDS = ["extradit*", "oil*", "wom?n", "title:oil*", "source:reut*", "topic:gr*"]
+
+
+@pytest.mark.parametrize("query", WILDCARDS)
+@pytest.mark.parametrize("options", [[], ["--json"], ["--collapse"]])
+def test_wildcard_searches_print_their_snippets(sample_index: NewsIndex, query: str, options: list[str]) -> None:
+    result = _run("search", query, "-i", str(sample_index.directory), *options)
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    if "--json" in options:
+        hits = [json.loads(line) for line in result.output.splitlines()]
+        assert hits and all(h["snippet"] for h in hits)
+    else:
+        assert "no hits on this page" not in result.output.splitlines()[0]
+
+
+def test_results_stay_readable_after_the_index_is_closed(sample_index: NewsIndex) -> None:
+    with NewsIndex.open(sample_index.directory) as ix:
+        res = ix.search("extradit*", limit=3)
+    assert res.hits and all("**extradit" in hit.snippet.lower() for hit in res)
+    assert [hit.to_dict()["snippet"] for hit in res] == [hit.snippet for hit in res]
+
+
+def test_a_closed_index_says_so(sample_index: NewsIndex) -> None:
+    ix = NewsIndex.open(sample_index.directory)
+    ix.close()
+    with pytest.raises(NewsIndexError, match="closed"):
+        ix.search("oil")
+
+
+# -- finding 7: arguments that are not UTF-8 -------------------------------------------------------
+
+NOT_UTF8 = "oil\udcff"  # what Python makes of the argument $'oil\xff'
+
+
+@pytest.mark.parametrize("command, message", [
+    (["search", NOT_UTF8 + "*"], "the query holds a character that is not text"),
+    (["timeline", NOT_UTF8], "the query holds a character that is not text"),
+    (["terms", NOT_UTF8], "the query holds a character that is not text"),
+    (["show", NOT_UTF8], "no article with id 'oil\\udcff'"),
+    (["similar", NOT_UTF8], "no article with id 'oil\\udcff'"),
+    (["story", NOT_UTF8], "no article with id 'oil\\udcff'"),
+    (["compare", NOT_UTF8, "reuters-1"], "no article with id 'oil\\udcff'"),
+    (["delete", NOT_UTF8], "0 deleted"),
+])
+def test_arguments_that_are_not_utf8_give_one_line(tmp_path: Path, sample_index: NewsIndex, command, message) -> None:
+    index = sample_index.directory
+    if command[0] == "delete":  # on a copy: the session's index is shared
+        index = tmp_path / "index"
+        shutil.copytree(sample_index.directory, index)
+    result = _run(*command, "-i", str(index))
+    assert result.exit_code in (1, 2) and message in result.output and "Traceback" not in result.output
+
+
+def test_a_non_utf8_byte_through_a_real_command_line(sample_index: NewsIndex) -> None:
+    done = subprocess.run([sys.executable, "-m", "newsindex.cli", "search", b"oil\xff*", "-i", str(sample_index.directory)],
+                          capture_output=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
+    assert done.returncode == 2 and done.stdout == b""
+    assert done.stderr.startswith(b"newsindex: error: the query holds a character that is not text") and b"Traceback" not in done.stderr
+
+
+def test_lone_surrogates_in_the_api_are_query_errors(sample_index: NewsIndex) -> None:
+    for query in ("title:\ud800*", "oil \udfff", '"a \udcff b"'):
+        with pytest.raises(QueryError, match="not text"):
+            sample_index.search(query)
+    with pytest.raises(ArticleNotFoundError):
+        sample_index.get("x\ud800")
