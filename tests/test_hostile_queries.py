@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -91,3 +92,59 @@ def test_lone_surrogates_in_the_api_are_query_errors(sample_index: NewsIndex) ->
             sample_index.search(query)
     with pytest.raises(ArticleNotFoundError):
         sample_index.get("x\ud800")
+
+
+# -- finding 7: nesting, size, and the queries that returned 0 silently -----------------------------------
+
+@pytest.mark.parametrize("query, message", [
+    ("(" * 200 + "oil" + ")" * 200, "parentheses nested more than 32 deep (at character 33 of the query)"),
+    ("title:(" * 3000 + "oil" + ")" * 3000, "the query is 24,003 characters long; at most 20,000 are searched"),
+    ("title:(" * 100 + "oil" + ")" * 100, "parentheses nested more than 32 deep"),
+    ("NOT " * 5000 + "oil", "the query is 20,003 characters long"),
+    ("oil " * 250_000, "the query is 1,000,000 characters long"),
+    ("oil " * 1025, "the query has 1,025 words and phrases; at most 1,024 are searched"),
+    ('"a b"~-1', "~ after a phrase needs a number of words from 0 to 10,000"),
+    ('"a b"~' + "9" * 5000, "~ after a phrase needs a number of words from 0 to 10,000"),
+    ("oil~5", "word~N (fuzzy search) is not supported"),
+    ("title:title:oil", "title: is followed by another field, title:"),
+])
+def test_query_blow_ups_are_one_query_error(sample_index: NewsIndex, query: str, message: str) -> None:
+    with pytest.raises(QueryError) as info:
+        sample_index.search(query)
+    assert message in str(info.value)
+
+
+def test_deep_but_bounded_queries_work(sample_index: NewsIndex) -> None:
+    oil = sample_index.search("oil").total
+    assert sample_index.search("(" * 32 + "oil" + ")" * 32).total == oil
+    assert sample_index.search("title:(" * 32 + "oil" + ")" * 32).total == sample_index.search("title:oil").total
+    assert sample_index.search("-" * 5000 + "oil").total == oil  # an even number of negations
+    assert sample_index.search("NOT " * 3001 + "oil").total == len(sample_index) - oil
+
+
+def test_a_bag_of_1024_words_is_evaluated_without_recursion(sample_index: NewsIndex) -> None:
+    reader = sample_index.searcher.reader()
+    words = [t.decode() for t in reader.lexicon("body") if t.isalpha()][:1024]
+    bag = " ".join(words)
+    assert sample_index.search(bag, operator="or").total > 0
+    assert sample_index.search(bag).total == 0
+    assert sample_index.search(" ".join(["oil"] * 1024)).total == sample_index.search("oil").total
+    same = sample_index.search(" ".join(["oil"] * 1024), limit=3)
+    assert [h.id for h in same] == [h.id for h in sample_index.search("oil", limit=3)]
+
+
+def test_the_cli_says_what_bound_a_query_passed(sample_index: NewsIndex) -> None:
+    result = _run("search", "(" * 200 + "oil" + ")" * 200, "-i", str(sample_index.directory))
+    assert result.exit_code == 2
+    assert result.output == "newsindex: error: parentheses nested more than 32 deep (at character 33 of the query)\n"
+
+
+def test_long_bags_score_exactly_as_whooshs_matchers(sample_index: NewsIndex) -> None:
+    body = sample_index.get("001_d111d31f41ebd35a").body
+    words = list(dict.fromkeys(re.findall(r"[a-z]{4,}", body.lower())))[:200]
+    for operator in ("and", "or"):
+        q = sample_index._search.filtered(" ".join(words), operator, None, None)  # type: ignore[arg-type]
+        fast = sample_index._search.top(q, "relevance", 20)
+        slow = sample_index._search.whoosh_top(q, "relevance", 20)
+        assert len(fast) == len(slow) > 0
+        assert [(h.docnum, h.score) for h in fast] == [(h.docnum, h.score) for h in slow]

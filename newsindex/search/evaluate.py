@@ -498,24 +498,72 @@ class _Combined(_BM25Term):
         return {d: idf * (f := tf[d]) * k1p1 / (f + norms[d]) * boost for d in docs}
 
 
-class _Union(_Node):
-    """``UnionMatcher``: either side; where both match, ``a + b``."""
+class _Binary(_Node):
+    """A node of two sides, scored ``a + b`` where both match: the trees of AND and OR.
+
+    Those trees are as deep as a query is long (``make_weighted_tree`` joins an
+    AND of 1,000 words into a chain 1,000 deep), so they are walked with a
+    list of pending work, never by recursion: no query can exhaust Python's
+    stack, and the sums are still added in the tree's order, the same floats
+    as Whoosh's.
+    """
 
     __slots__ = ("_a", "_b", "_docs")
 
     def __init__(self, a: _Node, b: _Node) -> None:
         self._a, self._b = a, b
+
+    def sides(self, docs: AbstractSet[int]) -> tuple[AbstractSet[int], AbstractSet[int]]:
+        """The documents each side is asked to score when this node scores ``docs``."""
+        raise NotImplementedError
+
+    def join(self, sa: dict[int, float], sb: dict[int, float]) -> dict[int, float]:
+        """This node's scores from its sides' (``sa`` may be changed)."""
+        raise NotImplementedError
+
+    def scores(self, docs: AbstractSet[int]) -> dict[int, float]:
+        # Post-order with a stack. The side that is itself a tree goes first, so along a chain
+        # at most one side's scores wait per level (a leaf's are made when they are needed).
+        work: list[tuple[_Node, AbstractSet[int], int]] = [(self, docs, 0)]
+        done: list[dict[int, float]] = []
+        while work:
+            node, want, state = work.pop()
+            if state:  # both sides are done: state 1 if ``a`` went first, 2 if ``b`` did
+                last, first = done.pop(), done.pop()
+                sa, sb = (first, last) if state == 1 else (last, first)
+                done.append(node.join(sa, sb))  # type: ignore[attr-defined]
+            elif isinstance(node, _Binary):
+                adocs, bdocs = node.sides(want)
+                b_first = isinstance(node._b, _Binary) and not isinstance(node._a, _Binary)
+                work.append((node, want, 2 if b_first else 1))
+                if b_first:
+                    work += [(node._a, adocs, 0), (node._b, bdocs, 0)]
+                else:
+                    work += [(node._b, bdocs, 0), (node._a, adocs, 0)]
+            else:
+                done.append(node.scores(want) if want else {})
+        return done[0]
+
+
+class _Union(_Binary):
+    """``UnionMatcher``: either side; where both match, ``a + b``."""
+
+    __slots__ = ()
+
+    def __init__(self, a: _Node, b: _Node) -> None:
+        super().__init__(a, b)
         self._docs = a.docs() | b.docs()
 
     def docs(self) -> AbstractSet[int]:
         return self._docs
 
-    def scores(self, docs: AbstractSet[int]) -> dict[int, float]:
+    def sides(self, docs: AbstractSet[int]) -> tuple[AbstractSet[int], AbstractSet[int]]:
         adocs, bdocs = self._a.docs(), self._b.docs()
         if docs is not self._docs:
             adocs, bdocs = adocs & docs, bdocs & docs
-        sa = self._a.scores(adocs) if adocs else {}
-        sb = self._b.scores(bdocs) if bdocs else {}
+        return adocs, bdocs
+
+    def join(self, sa: dict[int, float], sb: dict[int, float]) -> dict[int, float]:
         both = sa.keys() & sb.keys()
         found = {**sb, **sa}
         for d in both:
@@ -523,23 +571,38 @@ class _Union(_Node):
         return found
 
 
-class _Intersection(_Node):
+class _Intersection(_Binary):
     """``IntersectionMatcher``: both sides; ``a + b``."""
 
-    __slots__ = ("_a", "_b", "_docs")
+    __slots__ = ()
 
     def __init__(self, a: _Node, b: _Node) -> None:
-        self._a, self._b = a, b
+        super().__init__(a, b)
         self._docs: AbstractSet[int] | None = None
 
     def docs(self) -> AbstractSet[int]:
-        if self._docs is None:
-            self._docs = self._a.docs() & self._b.docs()
+        # Worked out when first asked (a phrase's tree never is: its positions decide), bottom
+        # up with a stack of the intersections still to do, for the same reason as scores().
+        work: list[_Intersection] = [self]
+        while work:
+            node = work[-1]
+            if node._docs is not None:
+                work.pop()
+                continue
+            pending = [side for side in (node._a, node._b) if isinstance(side, _Intersection) and side._docs is None]
+            if pending:
+                work += pending
+            else:
+                node._docs = node._a.docs() & node._b.docs()
+                work.pop()
+        assert self._docs is not None
         return self._docs
 
-    def scores(self, docs: AbstractSet[int]) -> dict[int, float]:
-        sb = self._b.scores(docs)
-        return {d: s + sb[d] for d, s in self._a.scores(docs).items()}
+    def sides(self, docs: AbstractSet[int]) -> tuple[AbstractSet[int], AbstractSet[int]]:
+        return docs, docs
+
+    def join(self, sa: dict[int, float], sb: dict[int, float]) -> dict[int, float]:
+        return {d: s + sb[d] for d, s in sa.items()}
 
 
 class _AndNot(_Node):

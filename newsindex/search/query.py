@@ -62,7 +62,18 @@ FIELDS: dict[str, tuple[str, str]] = {
 DEFAULT_FIELDS = ("title", "body")
 
 _FIELD = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):")
-_SLOP = re.compile(r"~(\d+)")
+_SLOP = re.compile(r"~(\d*)")
+#: ``word~2``: Lucene's fuzzy search, which this language does not have.
+_FUZZY = re.compile(r"~\d*$")
+
+#: Bounds of a query, so that no query can exhaust time or memory (or Python's stack): a query of
+#: more characters (a pasted article is about 5,000), more words and phrases (Lucene's default
+#: clause limit), deeper parentheses (Elasticsearch nests bool queries 20 deep) or a wider
+#: proximity is a QueryError saying which bound it passed.
+MAX_QUERY_CHARS = 20_000
+MAX_TERMS = 1_024
+MAX_DEPTH = 32
+MAX_SLOP = 10_000
 _SPECIAL = set('()"')
 #: A lone UTF-16 surrogate: what a byte that is not UTF-8 in a command-line argument becomes.
 _NOT_TEXT = re.compile("[\ud800-\udfff]")
@@ -98,7 +109,13 @@ def _lex(text: str) -> list[_Tok]:
             i = end + 1
             slop = _SLOP.match(text, i)
             if slop:
-                tok.slop = int(slop.group(1))
+                digits = slop.group(1)
+                if not digits or len(digits) > len(str(MAX_SLOP)) or int(digits) > MAX_SLOP:
+                    raise QueryError(
+                        f"~ after a phrase needs a number of words from 0 to {MAX_SLOP:,}, as in \"a b\"~5",
+                        text, i,
+                    )
+                tok.slop = int(digits)
                 i = slop.end()
             toks.append(tok)
         elif ch in "-+" and (not toks or toks[-1].kind != "FIELD") and i + 1 < n and not text[i + 1].isspace():
@@ -116,6 +133,11 @@ def _lex(text: str) -> list[_Tok]:
             while i < n and not text[i].isspace() and text[i] not in _SPECIAL:
                 i += 1
             word = text[start:i]
+            if _FUZZY.search(word) and word != "~" * len(word):
+                raise QueryError(
+                    "word~N (fuzzy search) is not supported; for words near each other use a phrase, "
+                    "as in \"a b\"~5", text, start + word.rindex("~"),
+                )
             kind = word if word in ("AND", "OR", "NOT") and (not toks or toks[-1].kind != "FIELD") else "WORD"
             toks.append(_Tok(kind, word, start))
     toks.append(_Tok("EOF", "", n))
@@ -161,10 +183,16 @@ class QueryParser:
                 "the query holds a character that is not text (a byte that is not UTF-8, or a lone surrogate)",
                 text, odd.start(),
             )
+        if len(text) > MAX_QUERY_CHARS:
+            raise QueryError(f"the query is {len(text):,} characters long; at most {MAX_QUERY_CHARS:,} are searched")
         self._src = text
         self._op = operator
         self._toks = _lex(text)
+        terms = sum(tok.kind in ("WORD", "PHRASE") for tok in self._toks)
+        if terms > MAX_TERMS:
+            raise QueryError(f"the query has {terms:,} words and phrases; at most {MAX_TERMS:,} are searched")
         self._i = 0
+        self._depth = 0
         self._default = (DEFAULT_FIELDS, "text")
         if self._peek().kind == "EOF":
             raise QueryError("empty query: give at least one word, phrase or field", text)
@@ -214,18 +242,19 @@ class QueryParser:
         return _combine(parts, self._op)
 
     def _unary(self) -> _Clause | None:
-        tok = self._peek()
-        if tok.kind in ("NOT", "MINUS"):
-            self._next()
+        # A loop, not a recursion: 5,000 NOTs in a row must not exhaust Python's stack.
+        negated = False
+        while self._peek().kind in ("NOT", "MINUS"):
+            tok = self._next()
             if self._peek().kind in ("EOF", "RPAREN", "OR", "AND"):
                 raise self._error(f"{tok.value} needs a term after it", tok)
-            inner = self._unary()
-            if inner is None:
-                return None
-            return _Clause(inner.query, negated=not inner.negated)
-        if tok.kind == "PLUS":
+            negated = not negated
+        if self._peek().kind == "PLUS":
             self._next()
-        return self._primary()
+        inner = self._primary()
+        if inner is None or not negated:
+            return inner
+        return _Clause(inner.query, negated=not inner.negated)
 
     def _primary(self) -> _Clause | None:
         tok = self._next()
@@ -246,7 +275,11 @@ class QueryParser:
             raise self._error("empty parentheses", open_tok)
         if self._peek().kind == "EOF":
             raise self._error("unbalanced parenthesis: this ( is never closed", open_tok)
+        if self._depth == MAX_DEPTH:
+            raise self._error(f"parentheses nested more than {MAX_DEPTH} deep", open_tok)
+        self._depth += 1
         clause = self._or_expr()
+        self._depth -= 1
         if self._peek().kind != "RPAREN":
             raise self._error("unbalanced parenthesis: this ( is never closed", open_tok)
         self._next()
@@ -259,6 +292,12 @@ class QueryParser:
             raise self._error(f"unknown field {field_tok.value!r}; known fields: {known}", field_tok)
         fieldname, kind = FIELDS[name]
         tok = self._next()
+        nested = _FIELD.match(tok.value) if tok.kind == "WORD" and kind != "exact" else None
+        if nested and nested.group(1).lower() in FIELDS:
+            raise self._error(
+                f"{name}: is followed by another field, {nested.group(0)} (a field takes a word, a phrase "
+                "or a (group))", tok,
+            )
         if kind == "date":
             if tok.kind not in ("WORD", "PHRASE"):
                 raise self._error(f"{name}: needs a date such as 2025-04 or 2025-01-01..2025-04-30", tok)
