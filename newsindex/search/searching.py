@@ -25,7 +25,7 @@ from . import ranking
 from .evaluate import Evaluator, TopDocs
 from .query import Operator, QueryParser, date_range, restrict
 from .results import Hit, Results
-from .snippets import make_snippet, query_words, searched_terms
+from .snippets import make_snippet, mark_all, query_words, searched_terms
 
 Sort = Literal["relevance", "date", "date-asc"]
 SORTS: tuple[str, ...] = ("relevance", "date", "date-asc")
@@ -157,6 +157,12 @@ class Searching:
             depth *= 4
 
     # -- results -------------------------------------------------------------
+
+    def highlight(self, text: str, query: str, operator: Operator, marks: tuple[str, str]) -> str:
+        """``text`` with every word ``query`` looks for in title or body marked, as snippets mark them."""
+        q = self.parse(query, operator)
+        words = query_words(searched_terms(q, self._searcher().reader()), ranking.TEXT_FIELDS, self.parser.stop_words)
+        return mark_all(text, self.analyzer, words, marks)
 
     def results(
         self,
