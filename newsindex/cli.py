@@ -26,7 +26,7 @@ from .coverage.charts import draw_timeline, text_bars
 from .coverage.timeline import GRANULARITIES
 from .ingest.dates import parse_period
 from .errors import DateError, NewsIndexError, QueryError, ReadError
-from .stories.compare import render_text
+from .stories.render import render_text
 from .index import COMMIT_EVERY, SORTS, IndexingInterrupted, NewsIndex, default_index_dir
 from .ingest.readers import SUPPORTED_FORMATS, input_files, parse_field_map, read_inputs
 from .store.schema import FACETS, article_fields
@@ -435,20 +435,26 @@ def story(article_id: str, index_dir: Path, as_json: bool) -> None:
 
 @main.command()
 @click.argument("id_a", metavar="ID_A")
-@click.argument("id_b", metavar="ID_B")
+@click.argument("id_b", metavar="[ID_B]", required=False)
 @_index_option
 @_json_option
-def compare(id_a: str, id_b: str, index_dir: Path, as_json: bool) -> None:
-    """What two tellings of a story say differently.
+def compare(id_a: str, id_b: str | None, index_dir: Path, as_json: bool) -> None:
+    """What two tellings of a story say differently, and what changed inside what both say.
 
-    Lines the articles up sentence by sentence and lists the sentences only
-    one of them has, and, in those, the figures, dates, quotes, sources and
-    names the other never mentions.
+    Lines the articles up sentence by sentence, then word by word: the title
+    and the statements both make with words changed ([-A's words-]{+B's+},
+    changed figures, negations, names and sources first), the sentences only
+    one of them has, and the figures, dates, quotes, sources and names the
+    other never mentions.
+
+    With one ID, compares that article (B) with the earlier telling it most
+    likely corrects or rewrites (A), and says which and why.
 
     \b
     Examples:
       newsindex compare 000_7887337d1080e0d6 001_d111d31f41ebd35a
       newsindex compare reuters-16483 reuters-16597 --json
+      newsindex compare reuters-16597          # a correction, against what it corrects
     """
     with NewsIndex.open(index_dir) as ix:
         result = ix.compare(id_a, id_b)

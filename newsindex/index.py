@@ -34,6 +34,7 @@ from .store.indexing import COMMIT_EVERY, Batch, IndexingInterrupted, IndexSumma
 from .store.locking import WriteLock
 from .store.schema import FACETS, from_stored
 from .stories.compare import Comparison, compare as compare_tellings
+from .stories.earlier import CANDIDATES as EARLIER_CANDIDATES, compare_with_earlier
 from .stories.similar import SimilarArticle, similar
 from .stories.store import StoryStats
 from .stories.tellings import FILES as STORY_FILES, Tellings
@@ -366,9 +367,21 @@ class NewsIndex:
         """How articles are grouped into stories (None for an index without a story store)."""
         return self._stories.stats()
 
-    def compare(self, id_a: str, id_b: str) -> Comparison:
-        """What the articles ``id_a`` and ``id_b`` say differently (see :mod:`newsindex.stories.compare`)."""
-        return compare_tellings(self.get(id_a), self.get(id_b), language=self.language)
+    def compare(self, id_a: str, id_b: str | None = None) -> Comparison:
+        """What the articles ``id_a`` and ``id_b`` say differently, and what changed inside what both say
+        (see :mod:`newsindex.stories.compare`).
+
+        With one id, that article is B and A is the earlier telling it most
+        likely corrects or rewrites: the closest earlier article of its story
+        (or one at least as similar), with the reason in ``chosen`` (see
+        :mod:`newsindex.stories.earlier`).
+        """
+        if id_b is not None:
+            return compare_tellings(self.get(id_a), self.get(id_b), language=self.language)
+        article = self.get(id_a)
+        story = self._stories.story(id_a)
+        members = story[1] if story else []
+        return compare_with_earlier(article, self.similar(id_a, EARLIER_CANDIDATES), members, self.language)
 
     def stats(self) -> IndexStats:
         """Counts, date range, sources and size on disk."""
