@@ -26,7 +26,7 @@ from .coverage.charts import draw_timeline, text_bars
 from .coverage.timeline import GRANULARITIES
 from .ingest.dates import parse_period
 from .errors import DateError, NewsIndexError, QueryError, ReadError
-from .stories.render import render_text
+from .stories.render import render_text, render_trace
 from .index import COMMIT_EVERY, SORTS, IndexingInterrupted, NewsIndex, default_index_dir
 from .ingest.readers import SUPPORTED_FORMATS, input_files, parse_field_map, read_inputs
 from .store.schema import FACETS, article_fields
@@ -459,6 +459,38 @@ def compare(id_a: str, id_b: str | None, index_dir: Path, as_json: bool) -> None
     with NewsIndex.open(index_dir) as ix:
         result = ix.compare(id_a, id_b)
     click.echo(safe_json(result.to_dict(), indent=2) if as_json else safe(render_text(result), multiline=True))
+
+
+@main.command()
+@click.argument("claim", metavar="CLAIM | ID")
+@_index_option
+@click.option("--sentence", "-s", "number", type=click.IntRange(0), metavar="N",
+              help="Trace sentence N of the article ID (0 is its title; --sentences lists them).")
+@click.option("--sentences", "listing", is_flag=True, help="List the numbered sentences of the article ID.")
+@click.option("--limit", "-n", type=click.IntRange(1), help="Show only the oldest N tellings.")
+@_json_option
+def trace(claim: str, index_dir: Path, number: int | None, listing: bool, limit: int | None, as_json: bool) -> None:
+    """Every article that carries CLAIM, oldest first: who said it first, and what later tellings changed.
+
+    Finds the claim said word for word (exact), with a few words changed
+    (near: a changed figure, a shortened quote) or retold with its words in
+    another order, marks the earliest telling, and lines each later one up
+    word by word with it ([-earliest's words-]{+this one's+}).
+
+    \b
+    Examples:
+      newsindex trace "Russia provided up to 40% of Syria's wheat imports"
+      newsindex trace 000_7887337d1080e0d6 --sentences        # number the sentences
+      newsindex trace 000_7887337d1080e0d6 --sentence 9
+      newsindex trace "imposed a levy on vegetable oils" --json
+    """
+    with NewsIndex.open(index_dir) as ix:
+        if listing:
+            for sentence in ix.sentences(claim):
+                click.echo(f"{sentence.index:>4}  {safe(sentence.text)}")
+            return
+        found = ix.trace(claim, limit) if number is None else ix.trace_sentence(claim, number, limit)
+    click.echo(safe_json(found.to_dict(), indent=2) if as_json else safe(render_trace(found), multiline=True))
 
 
 @main.command()

@@ -12,6 +12,7 @@ one process.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterable
 
@@ -35,6 +36,8 @@ from .store.locking import WriteLock
 from .store.schema import FACETS, from_stored
 from .stories.compare import Comparison, compare as compare_tellings
 from .stories.earlier import CANDIDATES as EARLIER_CANDIDATES, compare_with_earlier
+from .stories.sentences import Sentence, article_sentences
+from .stories.trace import Trace, Tracer, sentence_of
 from .stories.similar import SimilarArticle, similar
 from .stories.store import StoryStats
 from .stories.tellings import FILES as STORY_FILES, Tellings
@@ -66,6 +69,8 @@ class NewsIndex:
         self._timelines = Timelines()
         self._closed = False
         self._facet_counter = FacetCounter()
+        #: Traces claims (:mod:`newsindex.stories.trace`), made when first needed; it keeps its word stems.
+        self._tracer: Tracer | None = None
 
     # -- opening -----------------------------------------------------------
 
@@ -382,6 +387,22 @@ class NewsIndex:
         story = self._stories.story(id_a)
         members = story[1] if story else []
         return compare_with_earlier(article, self.similar(id_a, EARLIER_CANDIDATES), members, self.language)
+
+    def trace(self, claim: str, limit: int | None = None) -> Trace:
+        """Every article carrying ``claim`` exactly, nearly or retold, oldest first, the earliest marked
+        and each later one lined up word by word with it (see :mod:`newsindex.stories.trace`)."""
+        if self._tracer is None:
+            self._tracer = Tracer(self._search.analyzer, self.language)
+        return self._tracer.trace(claim, self.searcher, self._search.match_set, limit)
+
+    def trace_sentence(self, article_id: str, number: int, limit: int | None = None) -> Trace:
+        """:meth:`trace` of sentence ``number`` of an article (0 is its title; see :meth:`sentences`)."""
+        found = self.trace(sentence_of(self.get(article_id), number), limit)
+        return replace(found, origin=(article_id, number))
+
+    def sentences(self, article_id: str) -> list[Sentence]:
+        """The article's sentences as :meth:`compare` and :meth:`trace_sentence` number them."""
+        return [located.sentence for located in article_sentences(self.get(article_id))]
 
     def stats(self) -> IndexStats:
         """Counts, date range, sources and size on disk."""

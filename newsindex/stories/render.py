@@ -14,13 +14,17 @@ The text is plain: article text in it is not yet made safe for a terminal
 
 from __future__ import annotations
 
+import re
 import textwrap
 from datetime import datetime
 from typing import Iterable
 
-from .compare import Change, Comparison, Side
+from .compare import RETOLD_SIMILARITY, Change, Comparison, Side
 from .details import Detail
+from .trace import Trace
+from .wording import Edit
 
+_DIGIT = re.compile(r"\d")
 #: How many edits are listed under one changed statement (the most telling first).
 SHOWN_EDITS = 6
 
@@ -114,7 +118,10 @@ def _unit_details(
 
 def _edits(change: Change, width: int) -> list[str]:
     """The telling edits under a statement (plain wording is visible in the inline marks)."""
-    shown = [e for e in change.words.edits if e.kind != "wording"]
+    return _edit_lines([e for e in change.words.edits if e.kind != "wording"], width)
+
+
+def _edit_lines(shown: list[Edit], width: int) -> list[str]:
     lines = []
     for edit in shown[:SHOWN_EDITS]:
         lines += _wrap(f"{edit.kind}: {edit.describe()}", width, "      ", "        ")
@@ -140,3 +147,48 @@ def _wrap(text: str, width: int, first: str, rest: str) -> list[str]:
 
 
 
+
+
+def render_trace(found: Trace, width: int = 100) -> str:
+    """A trace for a terminal: the claim, then every telling oldest first, each later one with what
+    it changed against the earliest (marked inline as in a comparison)."""
+    lines = _wrap(f"Claim: \u201c{found.claim}\u201d", width, "", "  ")
+    if found.origin:
+        lines.append(f"  (sentence {found.origin[1]} of {found.origin[0]})")
+    if not found.tellings:
+        lines.append("No article carries it.")
+    else:
+        lines.append(
+            f"{_count(len(found.tellings), 'article')} {'carries' if len(found.tellings) == 1 else 'carry'} it, oldest first "
+            f"(the earliest telling first; later ones with the words they changed against it):"
+        )
+    if not found.complete:
+        lines += _wrap(
+            f"(Only the {found.verified:,} articles holding most of its words were read, of {found.candidates:,} "
+            "that hold enough of them: a claim this common may be carried by more.)", width, "", " ",
+        )
+    for telling in found.tellings:
+        lines.append("")
+        lines += _wrap(
+            f"{when(telling.published)}  {telling.id} \u00b7 {telling.source or '-'} \u00b7 {telling.title or '(no title)'}",
+            width, "  ", "    ",
+        )
+        numbers = ", ".join(str(i) for i in telling.sentences)
+        how = f"{telling.match} \u00b7 sentence{'s' if len(telling.sentences) > 1 else ''} {numbers} \u00b7 {telling.coverage:.0%} of the claim's words"
+        changes = telling.changes
+        if telling.earliest:
+            lines.append(f"    EARLIEST \u00b7 {how}")
+            lines += _wrap(telling.text, width, "    ", "    ")
+        elif changes is None or changes.same:
+            lines.append(f"    {how} \u00b7 the same words as the earliest")
+            lines += _wrap(telling.text, width, "    ", "    ")
+        elif changes.similarity >= RETOLD_SIMILARITY:
+            lines.append(f"    {how} \u00b7 against the earliest:")
+            lines += _wrap(changes.marked(), width, "    ~ ", "      ")
+            lines += _edit_lines([e for e in changes.edits if e.kind != "wording"], width)
+        else:
+            lines.append(f"    {how} \u00b7 told otherwise than the earliest ({changes.similarity:.0%} of the words in common):")
+            lines += _wrap(telling.text, width, "    ", "    ")
+            # Told otherwise, the word-by-word edits are mostly noise: only changed figures and negations.
+            lines += _edit_lines([e for e in changes.edits if e.kind == "negation" or _DIGIT.search(e.old + e.new)], width)
+    return "\n".join(lines)

@@ -32,13 +32,13 @@ _PARAGRAPH = re.compile(r"\n[ \t]*\n\s*|\n(?=[ \t]+\S)")
 # sentence marks of scripts written without spaces between sentences (or words), with their
 # closing brackets and quotes; they end a sentence whatever follows.
 _BOUNDARY = re.compile(
-    r"""(?P<end>[.!?\u2026]+)(?P<close>["'\u201d\u2019)\]]*)\s+(?=["'\u201c\u2018(\[]*[^\W_])
+    r"""(?P<end>[.!?\u2026]+)(?P<close>["'\u201d\u2019\u201c\u00bb\u203a)\]]*)\s+(?=["'\u201c\u2018\u201e\u00ab\u2039(\[]*[^\W_])
       | (?P<wide>[\u3002\uff01\uff1f\uff0e\uff61\u0964\u0965\u061f\u06d4\u1362]+)
         (?P<wide_close>[\u300d\u300f\uff09\u3011\u3015\u301e"'\u201d\u2019)\]]*)\s*(?![\u300d\u300f\uff09\u3011\u3015\u301e"'\u201d\u2019)\]])""",
     re.VERBOSE,
 )
 # The first letter or digit after a boundary: a sentence does not start in lower case.
-_OPENING = re.compile(r"""["'\u201c\u2018(\[]*([^\W_])""")
+_OPENING = re.compile(r"""["'\u201c\u2018\u201e\u00ab\u2039(\[]*([^\W_])""")
 # Titles before a name: never the end of a sentence.
 _TITLES = frozenset(
     "mr mrs ms dr prof sen rep gov gen lt col sgt capt cmdr adm maj rev hon pres fr messrs mme mlle".split()
@@ -49,7 +49,7 @@ _ABBREVIATIONS = frozenset(
     " jan feb mar apr jun jul aug sep sept oct nov dec".split()
 )
 _WORD_BEFORE = re.compile(r"([^\W\d_][\w.]*)$")
-_NEXT_WORD = re.compile(r"""["'\u201c\u2018(\[]*([^\W_]+)""")
+_NEXT_WORD = re.compile(r"""["'\u201c\u2018\u201e\u00ab\u2039(\[]*([^\W_]+)""")
 
 
 @dataclass(frozen=True)
@@ -150,6 +150,13 @@ def _ends_sentence(para: str, match: re.Match[str], stops: frozenset[str]) -> bo
     if "." in word or bare in _ABBREVIATIONS:  # "U.S.", "Corp.": a sentence ends only before "The", "It", ...
         return following.lower() in stops and following[:1].isupper()
     return True
+
+
+def article_paragraphs(article: Article) -> list[str]:
+    """The article's title and the paragraphs of its body, in order: a cheap first look, since every
+    sentence lies inside one of them."""
+    title = article.title.strip()
+    return ([title] if title else []) + [article.body[a:b] for a, b in _paragraphs(article.body)]
 
 
 def article_sentences(article: Article) -> list[Located]:

@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 Op = Literal["replace", "insert", "delete"]
 EditKind = Literal["number", "negation", "name", "attribution", "wording"]
@@ -54,15 +54,18 @@ _UNSPACED = (
     "\u0e00-\u0e7f\u0e80-\u0eff\u1000-\u109f\u1780-\u17ff"  # Thai, Lao, Myanmar, Khmer
     "\U00020000-\U0002fa1f"
 )
-_WORD = re.compile(
-    rf"""
-    [{_UNSPACED}]
-    | [^\W_](?:\.[^\W\d_])+\.?(?![^\W_])             # U.S.  U.K
-    | \d+(?:[.,]\d+)*(?:-\d+/\d+|/\d+)?(?:%|(?![^\W_]))   # 155,221  5.93  8,7  40%  17-1/4  1/4
-    | (?:(?![{_UNSPACED}])[^\W_])+(?:['\u2019](?:(?![{_UNSPACED}])[^\W_])+)*   # words, Syria's, didn't
-    """,
+_UNSPACED_CHAR = re.compile(f"[{_UNSPACED}]")
+_NUMBER = r"\d+(?:[.,]\d+)*(?:-\d+/\d+|/\d+)?(?:%|(?![^\W_]))"  # 155,221  5.93  8,7  40%  17-1/4  1/4
+_ABBREVIATION = r"[^\W_](?:\.[^\W\d_])+\.?(?![^\W_])"  # U.S.  U.K
+# Texts in scripts with spaces (most): words, numbers and abbreviations whole.
+_WORD = re.compile(rf"{_ABBREVIATION}|{_NUMBER}|[^\W_]+(?:['\u2019][^\W_]+)*")
+# Texts with a script written without spaces: each of its letters is a word of its own.
+_WORD_UNSPACED = re.compile(
+    rf"""[{_UNSPACED}]|{_ABBREVIATION}|{_NUMBER}
+    | (?:(?![{_UNSPACED}])[^\W_])+(?:['\u2019](?:(?![{_UNSPACED}])[^\W_])+)*   # words, Syria's, didn't""",
     re.VERBOSE,
 )
+_DIGIT = re.compile(r"\d")
 _GROUPED = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?%?$")
 _FRACTION = re.compile(r"^(\d+)-(\d+)/(\d+)$")
 
@@ -94,8 +97,7 @@ _NEGATIONS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Word:
+class Word(NamedTuple):
     """A word of a text: as written, as compared (``key``), and where it is."""
 
     text: str
@@ -107,13 +109,13 @@ class Word:
 def words(text: str) -> list[Word]:
     """The words of ``text`` in order (numbers and abbreviations whole; unspaced scripts by character)."""
     out = []
-    for m in _WORD.finditer(text):
+    for m in (_WORD_UNSPACED if _UNSPACED_CHAR.search(text) else _WORD).finditer(text):
         word = m.group()
-        key = word.casefold()
-        fraction = _FRACTION.match(key)
-        if _GROUPED.match(key):
+        key = word.casefold().replace("\u2019", "'")
+        if "," in key and _GROUPED.match(key):
             key = key.replace(",", "")
-        elif fraction and int(fraction.group(3)):  # 41-1/2 is 41.5, as wire copy writes it either way
+        elif "/" in key and (fraction := _FRACTION.match(key)) and int(fraction.group(3)):
+            # 41-1/2 is 41.5, as wire copy writes it either way
             whole, top, bottom = (int(g) for g in fraction.groups())
             key = f"{whole + top / bottom:.6f}".rstrip("0").rstrip(".")
         elif "." in key and not key[0].isdigit():
@@ -288,7 +290,7 @@ def _kinds(text: str, ws: list[Word]) -> list[str]:
 
 
 def _figure(text: str, word: Word) -> bool:
-    if any(c.isdigit() for c in word.key) or word.key in _FIGURE_WORDS:
+    if word.key in _FIGURE_WORDS or _DIGIT.search(word.key):
         return True
     return word.key in _TIME_UNITS and _RATE.search(text, 0, word.start) is not None
 
@@ -299,8 +301,8 @@ def _name(text: str, ws: list[Word], k: int) -> bool:
     word = ws[k].text
     if not word[:1].isupper() or k == 0:
         return False
-    before = text[: ws[k].start].rstrip()
-    return not before.endswith((".", "!", "?", ":", "\u201c", '"'))
+    between = text[ws[k - 1].end : ws[k].start].rstrip()  # what stands between it and the word before
+    return not between.endswith((".", "!", "?", ":", "\u201c", '"'))
 
 
 def _headline(ws: list[Word]) -> bool:
