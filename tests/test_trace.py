@@ -70,6 +70,8 @@ def test_claims_with_nothing_to_look_for_or_no_such_sentence_are_one_line_errors
     with pytest.raises(NewsIndexError, match=r"article '000_7887337d1080e0d6' has sentences 0 to \d+; there is no sentence 99"):
         sample_index.trace_sentence(ORIGINAL, 99)
     assert sample_index.trace("Zanzibar quokka hovercraft").tellings == ()
+    with pytest.raises(NewsIndexError, match="the claim is 1,000 words long; trace takes a sentence"):
+        sample_index.trace("oil " * 1000)
 
 
 def test_trace_on_the_command_line(sample_index: NewsIndex) -> None:

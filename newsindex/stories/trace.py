@@ -62,6 +62,8 @@ from .wording import WordChanges, word_changes, words
 #: notices that repeat a template with another company's name, which no word count can tell apart).
 MIN_COVERAGE = 0.5
 RETOLD_COVERAGE = 0.7
+#: The longest claim traced, in words: a claim is a sentence or two, and every word costs a lookup.
+MAX_CLAIM_WORDS = 200
 #: How many of the articles holding most of the claim's weight are read and verified.
 MAX_CANDIDATES = 400
 #: A telling with at least this share of the claim's content words in the claim's order is ``near``
@@ -188,6 +190,12 @@ class Tracer:
 
     def _groups(self, claim: str, reader: Any) -> dict[str, set[str]]:
         """The claim's content words as the index has them: each stem with its derived forms."""
+        size = len(words(claim))
+        if size > MAX_CLAIM_WORDS:
+            raise NewsIndexError(
+                f"the claim is {size:,} words long; trace takes a sentence, a quote or a figure with its "
+                f"context, at most {MAX_CLAIM_WORDS} words (newsindex similar finds articles like a whole one)"
+            )
         stems = list(dict.fromkeys(self.terms.terms(claim)))
         content = [s for s in stems if s not in self.stops] or stems
         if not content:
