@@ -9,7 +9,8 @@ Changed words are marked inline as ``git diff --word-diff`` marks them:
 sentences, since inline marks would hide both.
 
 The text is plain: article text in it is not yet made safe for a terminal
-(the command line does that to everything it prints).
+(the command line does that to everything it prints), but it never breaks a
+line of its own, so a title cannot forge a line of the output.
 """
 
 from __future__ import annotations
@@ -87,7 +88,8 @@ def render_text(comparison: Comparison, width: int = 100) -> str:
 
 
 def _heading(label: str, side: Side) -> str:
-    return f"{label}: {side.id} \u00b7 {when(side.published)} \u00b7 {side.title or '(no title)'}"
+    # One line whatever the title holds: a line break in it must not forge a line of the output.
+    return " ".join(f"{label}: {side.id} \u00b7 {when(side.published)} \u00b7 {side.title or '(no title)'}".split())
 
 
 def _title(comparison: Comparison, width: int) -> list[str]:
@@ -144,9 +146,6 @@ def _count(n: int, noun: str) -> str:
 
 def _wrap(text: str, width: int, first: str, rest: str) -> list[str]:
     return textwrap.wrap(text, width, initial_indent=first, subsequent_indent=rest, break_on_hyphens=False) or [first]
-
-
-
 
 
 def render_trace(found: Trace, width: int = 100) -> str:
