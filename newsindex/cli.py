@@ -15,6 +15,8 @@ import re
 import signal
 import sys
 from contextlib import contextmanager
+from dataclasses import replace
+from functools import update_wrapper
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -29,6 +31,7 @@ from .errors import DateError, NewsIndexError, QueryError, ReadError
 from .stories.render import render_text, render_trace
 from .index import COMMIT_EVERY, SORTS, IndexingInterrupted, NewsIndex, default_index_dir
 from .ingest.readers import SUPPORTED_FORMATS, input_files, parse_field_map, read_inputs
+from .ingest.readers.limits import DEFAULT_LIMITS, OPTIONS, Limits, format_size, parse_size
 from .store.schema import FACETS, article_fields
 from .terminal import safe, safe_json
 
@@ -73,6 +76,30 @@ def _json_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--json", "as_json", is_flag=True, help="Print JSON for tools such as jq.")(func)
 
 
+def _limit_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--max-line, --max-record, --max-page, --max-member: the readers' :class:`Limits`, as one ``limits``."""
+    helps = {
+        "line": "Longest line of JSON Lines, or row of CSV/TSV, that is read",
+        "record": "Longest WARC record or Reuters story that is read",
+        "page": "Largest file read whole (plain text, web page, feed) that is read",
+        "member": "Most bytes a compressed file or zip member may decompress to",
+    }
+    for name, text in reversed(helps.items()):
+        default = getattr(DEFAULT_LIMITS, name)
+        func = click.option(OPTIONS[name], f"max_{name}", metavar="SIZE", default=None,
+                            help=f"{text} (default {format_size(default).replace(' ', '')}; e.g. 64M, 2G).")(func)
+
+    def with_limits(*args: Any, **kwargs: Any) -> Any:
+        try:
+            sizes = {name: parse_size(value) for name in helps if (value := kwargs.pop(f"max_{name}")) is not None}
+            kwargs["limits"] = replace(DEFAULT_LIMITS, **sizes)
+        except NewsIndexError as exc:
+            raise click.BadParameter(str(exc)) from None
+        return func(*args, **kwargs)
+
+    return update_wrapper(with_limits, func)
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="newsindex")
 def main() -> None:
@@ -105,9 +132,11 @@ def main() -> None:
               help="Wait this long for another process writing the index, instead of failing at once.")
 @click.option("--dry-run", is_flag=True, help="Print the articles PATHS give, one JSON object per line; the index is not touched.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no per-file notes.")
+@_limit_options
 def index_cmd(
     paths: tuple[Path, ...], index_dir: Path, rebuild: bool, field_map: str | None,
     fmt: str | None, language: str, no_stories: bool, commit_every: int, wait: float, dry_run: bool, quiet: bool,
+    limits: Limits,
 ) -> None:
     """Index the articles in PATHS (files or directories, read recursively).
 
@@ -129,14 +158,14 @@ def index_cmd(
     inputs = list(input_files(paths, fmt))
     if dry_run:
         with _reader_notes(quiet):
-            _print_dry_run(read_inputs(inputs, mapping))
+            _print_dry_run(read_inputs(inputs, mapping, limits))
         return
     ix = NewsIndex.create(index_dir, language, overwrite=True) if rebuild else NewsIndex.open_or_create(index_dir, language)
     with _reader_notes(quiet), ix, click.progressbar(
         inputs, label="indexing", file=sys.stderr, hidden=quiet or not sys.stderr.isatty(),
         item_show_func=lambda item: item[0] if isinstance(item, tuple) else None,
     ) as files:
-        summary = ix.add(read_inputs(files, mapping), commit_every=commit_every, wait=wait, group=not no_stories)
+        summary = ix.add(read_inputs(files, mapping, limits), commit_every=commit_every, wait=wait, group=not no_stories)
     if summary.stale_lock:
         click.echo(f"newsindex: cleared a stale lock left by {safe(summary.stale_lock)}, which is no longer running", err=True)
     click.echo(

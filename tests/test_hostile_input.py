@@ -3,7 +3,16 @@ of its file (findings 2, 3), each reported with its place."""
 
 from __future__ import annotations
 
+import bz2
+import gzip
 import os
+import signal
+import struct
+import subprocess
+import sys
+import threading
+import time
+import zlib
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -11,6 +20,8 @@ from click.testing import CliRunner
 from newsindex import Article, NewsIndex, ReadError
 from newsindex.cli import main
 from newsindex.ingest.readers import read_paths
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _run(*args: str):
@@ -84,9 +95,9 @@ def test_a_5000_digit_integer_costs_nothing(tmp_path: Path) -> None:
         assert ix.get("7" * 5000).title == "id" and ix.get("c").title == "after"
 
 
-def _warc_record(number: int, uri: bool) -> bytes:
+def _warc_record(number: int, uri: bool, sentences: int = 4) -> bytes:
     page = (b"<html><head><title>Page %d</title></head><body><article><h1>Page number %d</h1><p>" % (number, number)
-            + b"An article paragraph long enough to be taken for the main text of the page. " * 4
+            + b"An article paragraph long enough to be taken for the main text of the page. " * sentences
             + b"</p></article></body></html>")
     http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n" % len(page) + page
     head = (b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:%d>\r\nWARC-Date: 2025-04-23T10:00:00Z\r\n"
@@ -156,3 +167,126 @@ def test_timelines_survive_the_ends_of_the_calendar() -> None:
         assert next_period(period_start(last, by), by) > period_start(last, by)
         period_start(from_micros(-(2**62)), by)
     assert periods_between(datetime(1000, 1, 1, tzinfo=timezone.utc), datetime(2999, 1, 1, tzinfo=timezone.utc), "day") > MAX_PERIODS
+
+
+# -- finding 5: memory without bounds --------------------------------------------------------------
+
+def _peak(args: list[str], **popen) -> tuple[int, str, int]:  # type: ignore[no-untyped-def]
+    """(exit status, stderr, peak resident memory in MiB) of one run of the command line."""
+    proc = subprocess.Popen([sys.executable, "-m", "newsindex.cli", *args], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)}, **popen)
+    err = proc.stderr.read().decode()  # type: ignore[union-attr]
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return proc.returncode, err, usage.ru_maxrss // 1024
+
+
+def _deflate_bomb(head: bytes, chunk: bytes, count: int, tail: bytes) -> tuple[bytes, int, int]:
+    """(raw deflate data, CRC-32, size) of head + chunk * count + tail, made in a moment: after a
+    full flush the compressor starts afresh, so every chunk compresses to the same bytes."""
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -15)
+    first = deflate.compress(head) + deflate.flush(zlib.Z_FULL_FLUSH)
+    block = deflate.compress(chunk) + deflate.flush(zlib.Z_FULL_FLUSH)
+    assert deflate.compress(chunk) + deflate.flush(zlib.Z_FULL_FLUSH) == block
+    crc = zlib.crc32(head)
+    for _ in range(count - 1):
+        crc = zlib.crc32(chunk, crc)
+    crc = zlib.crc32(tail, zlib.crc32(chunk, crc))
+    data = first + block * (count - 1) + deflate.compress(chunk) + deflate.compress(tail) + deflate.flush()
+    return data, crc, len(head) + len(chunk) * count + len(tail)
+
+
+def _write_zip(path: Path, members: list[tuple[bytes, bytes, int, int]]) -> None:
+    """A zip of deflated members given as (name, raw deflate data, crc, size), written by hand."""
+    local, central = b"", b""
+    for name, data, crc, size in members:
+        fields = struct.pack("<HHHHHIIIHH", 20, 0, 8, 0, 0x21, crc, len(data), size, len(name), 0)
+        central += struct.pack("<I", 0x02014B50) + struct.pack("<H", 20) + fields + struct.pack(
+            "<HHHII", 0, 0, 0, 0, len(local)) + name
+        local += struct.pack("<I", 0x04034B50) + fields + name + data
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(members), len(members), len(central), len(local), 0)
+    path.write_bytes(local + central + end)
+
+
+def test_inputs_that_never_end_are_refused(tmp_path: Path) -> None:
+    for device, fmt in (("/dev/zero", "jsonl"), ("/dev/urandom", "text")):
+        result = _run("index", device, "--format", fmt, "--dry-run")
+        assert result.exit_code == 1
+        assert f"failed: {device}: not a file but a character device" in result.output
+
+
+def test_a_1mb_zip_holding_a_1gb_page_is_skipped_in_bounded_memory(tmp_path: Path) -> None:
+    page = _deflate_bomb(b"<html><body><p>", b"a" * (1 << 20), 1024, b"</p></body></html>")
+    text = zlib.compressobj(9, zlib.DEFLATED, -15)
+    small = b"Title: kept\n\nThe other member is read.\n"
+    _write_zip(tmp_path / "pages.zip", [(b"big.html", *page), (b"small.txt", text.compress(small) + text.flush(),
+                                                                 zlib.crc32(small), len(small))])
+    assert (tmp_path / "pages.zip").stat().st_size < 1.5 * 2**20
+    status, err, peak = _peak(["index", str(tmp_path / "pages.zip"), "--dry-run"])
+    assert status == 1 and f"failed: {tmp_path / 'pages.zip'}!big.html: page over the 16 MiB limit (--max-page)" in err
+    assert "1 articles read, 1 failed" in err
+    assert peak < 400, f"peak {peak} MiB"
+
+
+def test_a_1gb_line_in_a_1mb_gzip_costs_only_that_line(tmp_path: Path) -> None:
+    line = gzip.compress(b"a" * (1 << 20), 9)
+    with open(tmp_path / "feed.jsonl.gz", "wb") as out:
+        out.write(gzip.compress(b'{"id": "first", "title": "first"}\n{"title": "big", "body": "'))
+        for _ in range(1024):
+            out.write(line)
+        out.write(gzip.compress(b'"}\n{"id": "after", "title": "after"}\n'))
+    (tmp_path / "page.txt.gz").write_bytes(gzip.compress(b"Title: big\n\n") + line * 1024)
+    status, err, peak = _peak(["index", str(tmp_path), "--dry-run"])
+    assert f"failed: {tmp_path / 'feed.jsonl.gz'}:line 2: line over the 16 MiB limit (--max-line)" in err
+    assert f"failed: {tmp_path / 'page.txt.gz'}: page over the 16 MiB limit (--max-page)" in err
+    assert "2 articles read, 2 failed" in err and peak < 400, (err, peak)
+
+
+def test_a_bzip2_bomb_stops_at_its_ratio(tmp_path: Path) -> None:
+    zeros = bz2.compress(b"0" * (8 << 20))
+    (tmp_path / "bomb.jsonl.bz2").write_bytes(zeros * 8000)  # 64 GB from about 400 KB
+    result = _run("index", str(tmp_path / "bomb.jsonl.bz2"), "--dry-run")
+    assert result.exit_code == 1
+    assert "decompresses to more than 1100 times its size (a compression bomb?)" in result.output
+
+
+def test_limits_apply_to_every_kind_of_record(tmp_path: Path) -> None:
+    from newsindex.ingest.readers import Limits
+    (tmp_path / "a.csv").write_text("id,title,body\n1,t," + "x" * 3000 + "\n2,kept,short\n", encoding="utf-8")
+    (tmp_path / "b.sgm").write_text('<REUTERS NEWID="1"><TITLE>t</TITLE><BODY>' + "y " * 2000 + "</BODY></REUTERS>\n"
+                                    '<REUTERS NEWID="2"><TITLE>kept</TITLE><BODY>z</BODY></REUTERS>\n', encoding="latin-1")
+    (tmp_path / "c.warc").write_bytes(_warc_record(1, True, 100) + _warc_record(2, True))
+    (tmp_path / "d.txt").write_text("Title: long\n\n" + "w " * 2000, encoding="utf-8")
+    items = list(read_paths([tmp_path], limits=Limits(line=2000, record=2000, page=2000)))
+    assert sorted(str(e) for e in items if isinstance(e, ReadError)) == [
+        f"{tmp_path / 'a.csv'}:line 2: line over the 2,000 bytes limit (--max-line)",
+        f"{tmp_path / 'b.sgm'}:line 1: record over the 2,000 bytes limit (--max-record)",
+        f"{tmp_path / 'c.warc'}:record 1: record over the 2,000 bytes limit (--max-record)",
+        f"{tmp_path / 'd.txt'}: page over the 2,000 bytes limit (--max-page)",
+    ]
+    assert sorted(a.title for a in items if isinstance(a, Article)) == ["Page number 2", "kept", "kept"]
+
+
+def test_sigterm_ends_a_run_blocked_on_a_pipe_or_fed_forever(tmp_path: Path) -> None:
+    fifo = tmp_path / "feed.jsonl"
+    os.mkfifo(fifo)
+    for feed in (False, True):
+        proc = subprocess.Popen([sys.executable, "-m", "newsindex.cli", "index", str(fifo), "--dry-run"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        writer = os.open(fifo, os.O_WRONLY)  # the reader has opened its end
+        if feed:  # an endless line of zeros: bounded memory, and the signal still lands
+            threading.Thread(target=_flood, args=(writer,), daemon=True).start()
+        time.sleep(3)
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+        os.close(writer) if not feed else None
+        assert proc.returncode == 130 and "interrupted" in err.decode()
+
+
+def _flood(fd: int) -> None:
+    zeros = b"0" * (1 << 20)
+    try:
+        while True:
+            os.write(fd, zeros)
+    except OSError:
+        os.close(fd)

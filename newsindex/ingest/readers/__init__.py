@@ -15,6 +15,7 @@ first bytes. Zip archives are read member by member, like directories.
 from __future__ import annotations
 
 import os
+import stat
 from typing import BinaryIO, Callable, Iterable, Iterator, Mapping
 
 from ..article import Article
@@ -25,12 +26,13 @@ from .csvfile import read_csv
 from .feed import read_feed
 from .html import read_html
 from .jsonl import read_jsonl
+from .limits import DEFAULT_LIMITS, Limits
 from .reuters import read_reuters
 from .text import read_text
 from .warc import read_warc
 
 __all__ = [
-    "SUPPORTED_FORMATS", "input_files", "parse_field_map", "read_inputs", "read_paths",
+    "DEFAULT_LIMITS", "Limits", "SUPPORTED_FORMATS", "input_files", "parse_field_map", "read_inputs", "read_paths",
     "read_csv", "read_feed", "read_html", "read_jsonl", "read_reuters", "read_text", "read_warc",
 ]
 
@@ -123,15 +125,15 @@ def _xml_format(head: bytes) -> str:
 
 
 def _read_stream(
-    path: str, fmt: str, stream: BinaryIO | None, field_map: Mapping[str, str]
+    path: str, fmt: str, stream: BinaryIO | None, field_map: Mapping[str, str], limits: Limits
 ) -> Iterator[Article | ReadError]:
     """Run the reader of ``fmt`` on ``path``, or on ``stream`` when the caller opened it."""
     if fmt == "jsonl":
-        return read_jsonl(path, field_map, stream)
+        return read_jsonl(path, field_map, stream, limits=limits)
     if fmt in ("csv", "tsv"):
-        return read_csv(path, field_map, stream, delimiter="\t" if fmt == "tsv" else ",")
+        return read_csv(path, field_map, stream, delimiter="\t" if fmt == "tsv" else ",", limits=limits)
     readers = {"reuters": read_reuters, "html": read_html, "feed": read_feed, "warc": read_warc}
-    return readers.get(fmt, read_text)(path, stream)
+    return readers.get(fmt, read_text)(path, stream, limits=limits)
 
 
 def _member_format(name: str, opener: Callable[[], BinaryIO]) -> str | None:
@@ -143,36 +145,41 @@ def _member_format(name: str, opener: Callable[[], BinaryIO]) -> str | None:
     return _EXTENSIONS.get(extension)
 
 
-def _read_archive(path: str, fmt: str, field_map: Mapping[str, str]) -> Iterator[Article | ReadError]:
+def _read_archive(
+    path: str, fmt: str, field_map: Mapping[str, str], limits: Limits
+) -> Iterator[Article | ReadError]:
     """Every member of a zip archive, each in ``fmt``, or (for :data:`ARCHIVE`) in the format its name says.
 
     Members are named ``archive.zip!member`` in ids' origins and in errors.
     """
-    for name, opener in archive_members(path):
+    for name, opener in archive_members(path, limits):
+        member = f"{path}!{name}"
         member_fmt = _member_format(name, opener) if fmt == ARCHIVE else fmt
         if member_fmt is not None:
-            member = f"{path}!{name}"
-            yield from _guarded(member, member_fmt, _read_member(member, member_fmt, opener, field_map))
+            yield from _guarded(member, member_fmt, _read_member(member, member_fmt, opener, field_map, limits))
 
 
 def _read_member(
-    member: str, fmt: str, opener: Callable[[], BinaryIO], field_map: Mapping[str, str]
+    member: str, fmt: str, opener: Callable[[], BinaryIO], field_map: Mapping[str, str], limits: Limits
 ) -> Iterator[Article | ReadError]:
     with opener() as stream:
-        yield from _read_stream(member, fmt, stream, field_map)
+        yield from _read_stream(member, fmt, stream, field_map, limits)
 
 
-def _read_file(path: str, fmt: str, field_map: Mapping[str, str]) -> Iterator[Article | ReadError]:
+def _read_file(path: str, fmt: str, field_map: Mapping[str, str], limits: Limits) -> Iterator[Article | ReadError]:
     if is_archive(path):
-        return _guarded(path, fmt, _read_archive(path, fmt, field_map))
-    return _guarded(path, fmt, _read_stream(path, fmt, None, field_map))
+        return _guarded(path, fmt, _read_archive(path, fmt, field_map, limits))
+    return _guarded(path, fmt, _read_stream(path, fmt, None, field_map, limits))
 
 
 def _guarded(path: str, fmt: str, items: Iterator[Article | ReadError]) -> Iterator[Article | ReadError]:
-    """Pass a reader's items on, turning an OS failure (permissions, I/O), corrupt compressed data
-    or a reader's bug into a ReadError for the file (or archive member), so the run goes on."""
+    """Pass a reader's items on, turning an OS failure (permissions, I/O), corrupt compressed data,
+    input over a limit or a reader's bug into a ReadError for the file (or archive member), so the
+    run goes on."""
     try:
         yield from items
+    except ReadError as exc:  # e.g. LimitExceeded: a page over its limit, a compression bomb
+        yield exc
     except OSError as exc:
         yield ReadError(f"cannot read file: {exc.strerror or exc}", path)
     except DECOMPRESSION_ERRORS as exc:
@@ -219,11 +226,35 @@ def _format_of(path: str, fmt: str | None) -> str | None:
     return _EXTENSIONS.get(extension)
 
 
+def _not_a_file(path: str, fmt: str | None) -> ReadError | None:
+    """Why an input named explicitly cannot be read: a device (``/dev/zero`` never ends, a terminal
+    never says it has), a socket, or a pipe whose format would have to be recognised from its
+    content (read once, it is gone; ``--format`` says it). None for a file or a readable pipe."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        return ReadError(f"cannot read file: {exc.strerror or exc}", path)
+    kinds = ((stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+    kind = next((name for test, name in kinds if test(mode)), None)
+    if kind:
+        return ReadError(f"not a file but {kind}: newsindex reads files, folders and pipes", path)
+    if stat.S_ISFIFO(mode):
+        if is_archive(path):
+            return ReadError("a zip archive cannot be read from a pipe (it is read from its end)", path)
+        if not fmt and os.path.splitext(inner_name(path))[1].lower() not in _EXTENSIONS:
+            return ReadError("a pipe needs --format (what it holds cannot be read twice to recognise it)", path)
+    return None
+
+
 def _listed(path: str, fmt: str | None, explicit: bool) -> tuple[str, str] | ReadError | None:
     """``(path, format)`` for a file to read; None for a walked file no reader handles; else why not.
 
     A file named explicitly is always tried: by extension, else by content.
     """
+    if explicit:
+        refused = _not_a_file(path, fmt)
+        if refused is not None:
+            return refused
     try:
         found = _format_of(path, fmt) or (_sniff_head(_head(path)) if explicit else None)
     except OSError as exc:
@@ -270,7 +301,8 @@ def _list_inputs(paths: list[str], fmt: str | None) -> Iterator[tuple[str, str] 
 
 
 def read_paths(
-    paths: Iterable[PathArg], *, field_map: Mapping[str, str] | None = None, fmt: str | None = None
+    paths: Iterable[PathArg], *, field_map: Mapping[str, str] | None = None, fmt: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Iterator[Article | ReadError]:
     """Yield the articles of the given files and directories, and a ReadError for each failure.
 
@@ -281,24 +313,26 @@ def read_paths(
     of a walked directory and every member of a zip archive; compressed files
     are decompressed whatever the format. ``field_map`` (Article field -> key)
     applies to JSON Lines and CSV/TSV. A bad ``fmt`` or ``field_map`` is the
-    caller's mistake and raises NewsIndexError at once, before anything is read.
+    caller's mistake and raises NewsIndexError at once, before anything is read. ``limits`` bounds
+    what is taken in of one line, record, page or compressed member (see :class:`Limits`).
     """
-    return read_inputs(input_files(paths, fmt), field_map)
+    return read_inputs(input_files(paths, fmt), field_map, limits)
 
 
 def read_inputs(
-    inputs: Iterable[tuple[str, str] | ReadError], field_map: Mapping[str, str] | None = None
+    inputs: Iterable[tuple[str, str] | ReadError], field_map: Mapping[str, str] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Iterator[Article | ReadError]:
     """Read the ``(path, format)`` pairs that :func:`input_files` lists, passing its errors through."""
     _check_field_map(field_map or {})
-    return _read_listed(inputs, dict(field_map or {}))
+    return _read_listed(inputs, dict(field_map or {}), limits)
 
 
 def _read_listed(
-    inputs: Iterable[tuple[str, str] | ReadError], field_map: Mapping[str, str]
+    inputs: Iterable[tuple[str, str] | ReadError], field_map: Mapping[str, str], limits: Limits
 ) -> Iterator[Article | ReadError]:
     for found in inputs:
         if isinstance(found, ReadError):
             yield found
         else:
-            yield from _read_file(found[0], found[1], field_map)
+            yield from _read_file(found[0], found[1], field_map, limits)

@@ -20,6 +20,8 @@ import zlib
 from contextlib import contextmanager
 from typing import BinaryIO, Callable, Iterator
 
+from .limits import DEFAULT_LIMITS, Limits, bounded
+
 _DECOMPRESSORS: dict[str, Callable[[BinaryIO], BinaryIO]] = {
     ".gz": lambda raw: gzip.GzipFile(fileobj=raw, mode="rb"),  # type: ignore[return-value]
     ".bz2": lambda raw: bz2.BZ2File(raw, mode="rb"),  # type: ignore[return-value]
@@ -64,15 +66,20 @@ def decompressed(name: str, raw: BinaryIO) -> BinaryIO:
 
 
 @contextmanager
-def open_input(path: str, stream: BinaryIO | None = None) -> Iterator[BinaryIO]:
+def open_input(path: str, stream: BinaryIO | None = None, limits: Limits = DEFAULT_LIMITS) -> Iterator[BinaryIO]:
     """The bytes a reader reads: ``stream`` when the caller already opened one (an archive member),
-    else the file at ``path``, decompressed as its name says. Raises OSError if it cannot be opened.
+    else the file at ``path``, decompressed as its name says, within ``limits.member`` and
+    ``limits.ratio`` (:class:`~.limits.LimitExceeded` past them). Raises OSError if it cannot be opened.
     """
     if stream is not None:
         yield stream
         return
-    with open(path, "rb") as raw, decompressed(path, raw) as handle:
-        yield handle
+    with open(path, "rb") as raw:
+        if _compression(path) is None:
+            yield raw
+        else:
+            with bounded(decompressed(path, raw), raw.tell, limits, path) as handle:
+                yield handle
 
 
 def _hidden(member: str) -> bool:
@@ -80,15 +87,21 @@ def _hidden(member: str) -> bool:
     return any(part.startswith(".") or part == "__MACOSX" for part in member.split("/"))
 
 
-def archive_members(path: str) -> Iterator[tuple[str, Callable[[], BinaryIO]]]:
+def archive_members(path: str, limits: Limits = DEFAULT_LIMITS) -> Iterator[tuple[str, Callable[[], BinaryIO]]]:
     """``(member name, opener)`` for every file of a zip archive, in name order, hidden ones skipped.
 
     The opener gives the member's bytes, decompressed again if the member is
-    itself compressed (``day1.jsonl.gz`` inside ``week.zip``). Raises
+    itself compressed (``day1.jsonl.gz`` inside ``week.zip``), within
+    ``limits.member`` and ``limits.ratio`` of its compressed size. Raises
     OSError or zipfile.BadZipFile if the archive cannot be read.
     """
     with zipfile.ZipFile(path) as archive:
         for info in sorted(archive.infolist(), key=lambda i: i.filename):
             if info.is_dir() or _hidden(info.filename):
                 continue
-            yield info.filename, lambda info=info: decompressed(info.filename, archive.open(info))  # type: ignore[misc]
+
+            def opener(info: zipfile.ZipInfo = info) -> BinaryIO:
+                inner = decompressed(info.filename, archive.open(info))
+                return bounded(inner, lambda: info.compress_size, limits, f"{path}!{info.filename}")
+
+            yield info.filename, opener

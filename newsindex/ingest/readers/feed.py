@@ -29,6 +29,7 @@ from ..dates import in_range
 from ...errors import DateError, ReadError
 from ._fields import hashed_id, language_code, squeeze
 from .compressed import file_stem, open_input
+from .limits import DEFAULT_LIMITS, Limits, read_whole
 
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 # Elements after which an HTML fragment's text starts a new line.
@@ -94,17 +95,20 @@ def _article(entry: Any, feed: Any, origin: str, fallback_id: str) -> Article:
     )
 
 
-def read_feed(path: str, stream: BinaryIO | None = None) -> Iterator[Article | ReadError]:
+def read_feed(
+    path: str, stream: BinaryIO | None = None, *, limits: Limits = DEFAULT_LIMITS
+) -> Iterator[Article | ReadError]:
     """Read an RSS or Atom feed; yield an Article per item and a ReadError per unusable item.
 
     A file that is XML but not a feed (a sitemap, an SVG, a config file) is
     one ReadError "not a feed". An item with neither a title nor any text, or
     whose date is given but cannot be read, is reported as ``item N``.
     ``stream`` is the file's bytes when the caller opened it (an archive
-    member). Raises OSError if the file cannot be read.
+    member). Raises OSError if the file cannot be read, and
+    :class:`~.limits.LimitExceeded` for a feed over ``limits.page``.
     """
-    with open_input(path, stream) as handle:
-        parsed = feedparser.parse(handle)
+    with open_input(path, stream, limits) as handle:
+        parsed = feedparser.parse(read_whole(handle, limits.page, "page", path))
     if not parsed.version:
         problem = parsed.get("bozo_exception")
         detail = f" ({problem})" if problem else ""

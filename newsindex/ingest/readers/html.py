@@ -74,6 +74,7 @@ from ..article import Article
 from ...errors import ReadError
 from ._fields import hashed_id, language_code, squeeze
 from .compressed import file_stem, open_input
+from .limits import DEFAULT_LIMITS, Limits, read_whole
 from .html_metadata import SAME_HEADLINE, Page, choose_headline, published_date, published_value, similarity
 from .html_metadata import find_authors as _authors  # under this name tests/test_formats.py makes it fail
 from .html_text import common_ancestor, furniture_texts, render, sibling_blocks, text_container, without_furniture
@@ -203,15 +204,18 @@ def extract_article(
     )
 
 
-def read_html(path: str, stream: BinaryIO | None = None) -> Iterator[Article | ReadError]:
+def read_html(
+    path: str, stream: BinaryIO | None = None, *, limits: Limits = DEFAULT_LIMITS
+) -> Iterator[Article | ReadError]:
     """Read one saved web page as one article, or yield a ReadError saying why it has none.
 
     Without a canonical URL the id is the file name without extension.
     ``stream`` is the file's bytes when the caller opened it (an archive
-    member). Raises OSError if the file cannot be read.
+    member). Raises OSError if the file cannot be read, and
+    :class:`~.limits.LimitExceeded` for a page over ``limits.page``.
     """
-    with open_input(path, stream) as handle:
-        data = handle.read()
+    with open_input(path, stream, limits) as handle:
+        data = read_whole(handle, limits.page, "page", path)
     try:
         yield extract_article(data, origin=f"{path}:1", fallback_id=file_stem(path))
     except NoArticle as exc:

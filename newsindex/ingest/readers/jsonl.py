@@ -15,6 +15,7 @@ from ..article import Article
 from ...errors import ReadError
 from ._fields import FieldError, json_type, record_article, record_keys
 from .compressed import file_stem, open_input
+from .limits import DEFAULT_LIMITS, LimitExceeded, Limits, lines, over
 
 
 def _integer(digits: str) -> int | str:
@@ -26,7 +27,8 @@ def _integer(digits: str) -> int | str:
 
 
 def read_jsonl(
-    path: str, field_map: Mapping[str, str] | None = None, stream: BinaryIO | None = None
+    path: str, field_map: Mapping[str, str] | None = None, stream: BinaryIO | None = None,
+    *, limits: Limits = DEFAULT_LIMITS,
 ) -> Iterator[Article | ReadError]:
     """Read a JSON Lines file; yield an Article per object and a ReadError per bad line.
 
@@ -34,15 +36,20 @@ def read_jsonl(
     Keys that no field uses go to ``extra``, so nothing in the record is lost.
     The id is the record's ``id``, else a hash of its URL, else ``FILE-LINE``.
     Blank lines are skipped; a file with no records at all is reported as
-    empty. ``stream`` is the file's bytes when the caller opened it (an
-    archive member); otherwise ``path`` is opened. Raises OSError if the file
-    cannot be read.
+    empty. A line longer than ``limits.line`` is reported and skipped.
+    ``stream`` is the file's bytes when the caller opened it (an archive
+    member); otherwise ``path`` is opened. Raises OSError if the file cannot
+    be read.
     """
     keys = record_keys(field_map or {})
     stem = file_stem(path)
     records = 0
-    with open_input(path, stream) as lines:
-        for number, raw in enumerate(lines, 1):
+    with open_input(path, stream, limits) as handle:
+        for number, raw in enumerate(lines(handle, limits.line), 1):
+            if raw is None:
+                records += 1
+                yield LimitExceeded(over("line", limits.line), path, f"line {number}")
+                continue
             # JSON is UTF-8 by definition (RFC 8259), and one line is too short to guess another
             # encoding from reliably: invalid bytes become U+FFFD and the record is kept.
             text = raw.decode("utf-8-sig", errors="replace").strip()

@@ -20,6 +20,7 @@ from ..dates import parse_date
 from ...errors import DateError, ReadError
 from ._fields import squeeze
 from .compressed import open_input
+from .limits import DEFAULT_LIMITS, Limits, over
 
 #: Bytes read at a time (Latin-1 is one byte a character, so a chunk never cuts one).
 CHUNK_BYTES = 1 << 20
@@ -43,13 +44,14 @@ _LEADING_STARS = re.compile(r"^\*+\s*")
 _BYLINE = re.compile(r"^by\s+|,\s*reuters?$", re.IGNORECASE)
 
 
-def _whole_tags(chunks: Iterable[str]) -> Iterator[str]:
-    """The text in pieces that never cut a tag: a ``<`` left open at a piece's end goes to the next."""
+def _whole_tags(chunks: Iterable[str], limit: int) -> Iterator[str]:
+    """The text in pieces that never cut a tag: a ``<`` left open at a piece's end goes to the next
+    (unless more than ``limit`` characters follow it: that is no tag, and must not fill memory)."""
     carry = ""
     for chunk in chunks:
         text = carry + chunk
         cut = text.rfind("<")
-        if cut >= 0 and text.find(">", cut) < 0:
+        if cut >= 0 and text.find(">", cut) < 0 and len(text) - cut <= limit:
             text, carry = text[:cut], text[cut:]
         else:
             carry = ""
@@ -58,7 +60,7 @@ def _whole_tags(chunks: Iterable[str]) -> Iterator[str]:
         yield carry
 
 
-def _stories(chunks: Iterable[str]) -> Iterator[tuple[int, str, str | None]]:
+def _stories(chunks: Iterable[str], limit: int) -> Iterator[tuple[int, str, str | None]]:
     """Cut the file into ``(first line number, story text, problem)``; ``problem`` is None if well formed.
 
     The file comes in large chunks, scanned for story boundaries only (line
@@ -69,8 +71,10 @@ def _stories(chunks: Iterable[str]) -> Iterator[tuple[int, str, str | None]]:
     """
     start: int | None = None
     parts: list[str] = []
+    size = 0  # characters of the story so far: one over ``limit`` is reported, not kept
+    too_long = over("record", limit)
     line = 1  # the line at ``counted`` in the current piece
-    for text in _whole_tags(chunks):
+    for text in _whole_tags(chunks, limit):
         position = counted = 0
         for match in _BOUNDARY.finditer(text):
             line += text.count("\n", counted, match.start())
@@ -79,20 +83,28 @@ def _stories(chunks: Iterable[str]) -> Iterator[tuple[int, str, str | None]]:
                 if start is None:
                     yield line, "", "</REUTERS> without an opening <REUTERS>"
                 else:
-                    parts.append(text[position:match.end()])
-                    yield start, "".join(parts), None
+                    piece = text[position:match.end()]
+                    size += len(piece)
+                    yield (start, "", too_long) if size > limit else (start, "".join(parts) + piece, None)
                     start = None
                 position = match.end()
             else:
                 if start is not None:
-                    parts.append(text[position:match.start()])
-                    yield start, "".join(parts), "unclosed <REUTERS> (no </REUTERS> before the next story)"
-                start, parts, position = line, [], match.start()
+                    piece = text[position:match.start()]
+                    size += len(piece)
+                    unclosed = "unclosed <REUTERS> (no </REUTERS> before the next story)"
+                    yield (start, "", too_long) if size > limit else (start, "".join(parts) + piece, unclosed)
+                start, parts, size, position = line, [], 0, match.start()
         if start is not None:
-            parts.append(text[position:])
+            piece = text[position:]
+            size += len(piece)
+            if size <= limit:
+                parts.append(piece)
+            else:
+                parts.clear()
         line += text.count("\n", counted)
     if start is not None:
-        yield start, "".join(parts), "unclosed <REUTERS> at end of file"
+        yield (start, "", too_long) if size > limit else (start, "".join(parts), "unclosed <REUTERS> at end of file")
 
 
 def _attributes(tag_inside: str) -> dict[str, str]:
@@ -203,17 +215,20 @@ def _article(story: str, path: str, line: int) -> Article:
     )
 
 
-def read_reuters(path: str, stream: BinaryIO | None = None) -> Iterator[Article | ReadError]:
+def read_reuters(
+    path: str, stream: BinaryIO | None = None, *, limits: Limits = DEFAULT_LIMITS
+) -> Iterator[Article | ReadError]:
     """Read a Reuters-21578 SGML file story by story; a broken story is yielded as a ReadError.
 
     Ids are ``reuters-{NEWID}``, unique across the 22 files of the collection.
-    ``stream`` is the file's bytes when the caller opened it (an archive
-    member). Raises OSError if the file cannot be read.
+    A story longer than ``limits.record`` is reported and skipped. ``stream``
+    is the file's bytes when the caller opened it (an archive member). Raises
+    OSError if the file cannot be read.
     """
     stories = 0
-    with open_input(path, stream) as handle:
+    with open_input(path, stream, limits) as handle:
         chunks = iter(lambda: handle.read(CHUNK_BYTES), b"")
-        for line, story, problem in _stories(chunk.decode("latin-1") for chunk in chunks):
+        for line, story, problem in _stories((chunk.decode("latin-1") for chunk in chunks), limits.record):
             stories += 1
             if problem:
                 yield ReadError(problem, path, f"line {line}")

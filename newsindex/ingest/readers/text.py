@@ -16,6 +16,7 @@ from ...errors import ReadError
 from ._encoding import decode
 from ._fields import LIST_FIELDS, FieldError, build_article, looks_binary, split_list
 from .compressed import file_stem, open_input
+from .limits import DEFAULT_LIMITS, Limits, read_whole
 
 # Header key (lower case) -> Article field.
 _HEADER_KEYS = {
@@ -63,17 +64,20 @@ def _parse_header(lines: list[str]) -> tuple[dict[str, Any], dict[str, int], int
     return values, line_of, used
 
 
-def read_text(path: str, stream: BinaryIO | None = None) -> Iterator[Article | ReadError]:
+def read_text(
+    path: str, stream: BinaryIO | None = None, *, limits: Limits = DEFAULT_LIMITS
+) -> Iterator[Article | ReadError]:
     """Read one plain-text article, or yield a ReadError saying why it cannot be indexed.
 
     The id is the header's ``ID`` or else the file name without extension
     (and without ``.gz`` and the like), so re-reading the same file gives the
     same id. ``stream`` is the file's bytes when the caller opened it (an
     archive member). Raises OSError if the file cannot be opened
-    (:func:`newsindex.ingest.readers.read_paths` reports it).
+    (:func:`newsindex.ingest.readers.read_paths` reports it), and
+    :class:`~.limits.LimitExceeded` for a file over ``limits.page``.
     """
-    with open_input(path, stream) as handle:
-        data = handle.read()
+    with open_input(path, stream, limits) as handle:
+        data = read_whole(handle, limits.page, "page", path)
     if looks_binary(data):
         yield ReadError("binary data, not text", path)
         return

@@ -28,6 +28,7 @@ from ..dates import parse_date
 from ...errors import DateError, ReadError
 from ._fields import hashed_id
 from .compressed import open_input
+from .limits import DEFAULT_LIMITS, LimitExceeded, Limits, MemberExceeded, over, read_whole
 from .html import NoArticle, extract_article
 
 log = logging.getLogger(__name__)
@@ -64,21 +65,43 @@ def _warc_date(record: Any) -> datetime | None:
         return None
 
 
-def read_warc(path: str, stream: BinaryIO | None = None) -> Iterator[Article | ReadError]:
+def _bound_header_lines(records: ArchiveIterator, limit: int, path: str) -> None:
+    """Make warcio read the header lines of records (WARC and HTTP) at most ``limit`` bytes long.
+
+    warcio assembles a line however long it is, so one endless header line
+    would fill memory; its reader's ``readline`` takes a length, which this
+    caps (the records' payloads are read otherwise, in blocks).
+    """
+    reader = records.reader
+    readline = reader.readline
+
+    def bounded_readline(length: int | None = None) -> bytes:
+        line = readline(limit + 1 if length is None else min(length, limit + 1))
+        if len(line) > limit and not line.endswith(b"\n"):
+            raise LimitExceeded(f"a header line: {over('record', limit)}", path)
+        return line
+
+    reader.readline = bounded_readline
+
+
+def read_warc(
+    path: str, stream: BinaryIO | None = None, *, limits: Limits = DEFAULT_LIMITS
+) -> Iterator[Article | ReadError]:
     """Read a WARC file (``.warc`` or ``.warc.gz``); yield an Article per HTML page it archived.
 
     The article's url is the record's target URI; its id a hash of the
     page's canonical URL, else of the target URI. A page with no article
-    text is a ReadError at ``record N (offset B)``; an archive that breaks
-    off ends with a ReadError where it broke. ``stream`` is the file's bytes
-    when the caller opened it (an archive member). Raises OSError if the
-    file cannot be read.
+    text is a ReadError at ``record N (offset B)``, and so is a record over
+    ``limits.record``; an archive that breaks off ends with a ReadError where
+    it broke. ``stream`` is the file's bytes when the caller opened it (an
+    archive member). Raises OSError if the file cannot be read.
     """
     skipped: Counter[str] = Counter()
     pages = number = 0
-    with open_input(path, stream) as handle:
+    with open_input(path, stream, limits) as handle:
         records = ArchiveIterator(handle)
         records.loader = _RecordLoader(verify_http=False, arc2warc=False)  # ArchiveIterator's own settings
+        _bound_header_lines(records, limits.record, path)
         try:
             for number, record in enumerate(records, 1):
                 target = record.rec_headers.get_header("WARC-Target-URI") or ""
@@ -89,7 +112,13 @@ def read_warc(path: str, stream: BinaryIO | None = None) -> Iterator[Article | R
                 if reason is not None:
                     skipped[reason] += 1
                     continue
-                data = record.content_stream().read()
+                try:
+                    data = read_whole(record.content_stream(), limits.record, "record", path)
+                except MemberExceeded:
+                    raise
+                except LimitExceeded as exc:  # warcio skips the rest of the record
+                    yield LimitExceeded(exc.reason, path, f"record {number}")
+                    continue
                 try:
                     yield extract_article(
                         data, origin=f"{path}:record {number}", fallback_id=hashed_id(target or f"{path}#{number}"),
@@ -102,6 +131,10 @@ def read_warc(path: str, stream: BinaryIO | None = None) -> Iterator[Article | R
                     yield ReadError(f"{exc} ({target})", path, position)
         except ArchiveLoadFailed as exc:
             yield ReadError(f"not a valid WARC record: {str(exc).strip()}", path, f"record {number + 1}")
+        except MemberExceeded as exc:
+            yield MemberExceeded(exc.reason, path, f"record {number + 1}")
+        except LimitExceeded as exc:
+            yield LimitExceeded(f"{exc.reason}; the rest of the archive was not read", path, f"record {number + 1}")
         else:
             if not number:
                 yield ReadError("no WARC records found", path)
