@@ -29,6 +29,7 @@ from .coverage.timeline import GRANULARITIES
 from .ingest.dates import parse_period
 from .errors import DateError, NewsIndexError, QueryError, ReadError
 from .stories.render import render_text, render_trace
+from .stories.store import FILE_NAME as STORY_STORE
 from .index import COMMIT_EVERY, SORTS, IndexingInterrupted, NewsIndex, default_index_dir
 from .ingest.readers import SUPPORTED_FORMATS, input_files, parse_field_map, read_inputs
 from .ingest.readers.limits import DEFAULT_LIMITS, OPTIONS, Limits, format_size, parse_size
@@ -580,6 +581,33 @@ def stats(index_dir: Path, as_json: bool) -> None:
     click.echo(f"sources:   {len(info.sources):,}")
     for name, count in info.sources.most_common(10):
         click.echo(f"  {count:>9,}  {safe(name)}")
+
+
+@main.command()
+@_index_option
+def check(index_dir: Path) -> None:
+    """Verify every file of the index against the checksum written with it.
+
+    Exit status 0 when the index is sound; 1 with each damaged file named.
+    Opening an index for any command checks it cheaply (every file there,
+    with its size; the contents of a file changed since it was written);
+    this reads every byte.
+
+    \b
+    Examples:
+      newsindex check
+      newsindex check --index reuters-index
+    """
+    damaged = NewsIndex.check(index_dir)
+    if not damaged:
+        click.echo(f"{index_dir}: sound (every file matches its checksum)")
+        return
+    for damage in damaged:
+        click.echo(f"damaged: {safe(str(index_dir / damage.name))}: {damage.problem}")
+    advice = (f": restore the index from a backup, or rebuild it (newsindex index SOURCES --index {index_dir} --rebuild)"
+              if any(damage.name != STORY_STORE for damage in damaged) else "")
+    click.echo(f"{len(damaged):,} damaged file{'s' if len(damaged) > 1 else ''} in {index_dir}{advice}", err=True)
+    sys.exit(1)
 
 
 @main.command()

@@ -56,5 +56,9 @@ class IndexVersionError(NewsIndexError):
     """The index was written by an incompatible version of newsindex."""
 
 
+class IndexDamagedError(NewsIndexError):
+    """A file of the index is damaged or missing (its checksum, its size, or its contents say so)."""
+
+
 class ArticleNotFoundError(NewsIndexError):
     """No article with the given id is in the index."""

@@ -30,7 +30,8 @@ from .search import ranking
 from .search.query import Operator
 from .search.results import Results
 from .search.searching import SORTS, Searching, Sort, check_page
-from .store.directory import content_hashes, create_index, is_index, locked, open_index, open_writer
+from .store.checksums import Damage
+from .store.directory import check_index, content_hashes, create_index, is_index, locked, open_index, open_writer
 from .store.indexing import COMMIT_EVERY, Batch, IndexingInterrupted, IndexSummary, run
 from .store.locking import WriteLock
 from .store.schema import FACETS, from_stored
@@ -39,8 +40,8 @@ from .stories.earlier import CANDIDATES as EARLIER_CANDIDATES, compare_with_earl
 from .stories.sentences import Sentence, article_sentences
 from .stories.trace import Trace, Tracer, sentence_of
 from .stories.similar import SimilarArticle, similar
-from .stories.store import StoryStats
-from .stories.tellings import FILES as STORY_FILES, Tellings
+from .stories.store import FILE_NAME as STORY_STORE, REGROUP, StoryStats
+from .stories.tellings import FILES as STORY_FILES, Tellings, check_store
 
 __all__ = ["COMMIT_EVERY", "SORTS", "IndexSummary", "IndexingInterrupted", "NewsIndex", "Sort", "default_index_dir"]
 
@@ -95,6 +96,20 @@ class NewsIndex:
         path = Path(directory)
         ix, language = open_index(path, __version__)
         return cls(path, ix, language)
+
+    @staticmethod
+    def check(directory: str | os.PathLike[str]) -> list[Damage]:
+        """Every damaged file of the index in ``directory`` (empty when it is sound), every byte read.
+
+        Each file of the last commit is checked against the checksum written
+        with it, and the story store by SQLite's own check. Unlike
+        :meth:`open`, which checks cheaply (sizes, and the contents of files
+        that were changed), this reads the whole index.
+        """
+        path = Path(directory)
+        damaged = check_index(path)
+        problem = check_store(path)
+        return damaged + [Damage(STORY_STORE, f"{problem}; {REGROUP}")] if problem else damaged
 
     @classmethod
     def open_or_create(cls, directory: str | os.PathLike[str], language: str = "english") -> "NewsIndex":

@@ -16,15 +16,20 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from whoosh import index as windex
-from whoosh.index import LockError
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import TOC, LockError
 
-from ..errors import IndexLockedError, IndexNotFoundError, IndexVersionError, NewsIndexError
+from ..errors import IndexDamagedError, IndexLockedError, IndexNotFoundError, IndexVersionError, NewsIndexError
+from .checksums import Damage, sum_new_index, verify
 from .locking import WriteLock
 from .schema import FORMAT_VERSION, build_schema, schema_fingerprint
 from .writing import BatchWriter, supports
 
 #: The file that marks a directory as a newsindex index and records how it was built.
 META_FILE = "newsindex.json"
+
+#: Whoosh's name for the index in the directory (its files are ``_MAIN_N.toc``, ``MAIN_*.seg``).
+INDEX_NAME = "MAIN"
 
 #: Memory for Whoosh's posting pool when Whoosh's own writer indexes (a schema that
 #: newsindex.store.writing cannot write): bigger pools spill and merge less.
@@ -62,6 +67,7 @@ def create_index(path: Path, language: str, created_by: str, side_files: str) ->
     with locked(path, wait=0.0):
         try:
             ix = windex.create_in(str(path), schema)
+            sum_new_index(path, ix.indexname)
             for leftover in path.glob(side_files):
                 leftover.unlink()
             _write_meta(path, {
@@ -88,7 +94,9 @@ def open_index(path: Path, version: str) -> tuple[windex.Index, str]:
     try:
         meta: Any = json.loads(meta_path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise IndexVersionError(f"{meta_path}: unreadable ({exc}); rebuild the index with --rebuild") from None
+        raise IndexDamagedError(f"{meta_path}: unreadable ({exc}); {_what_to_do(path)}") from None
+    if not isinstance(meta, dict):
+        raise IndexDamagedError(f"{meta_path}: not the description of an index; {_what_to_do(path)}")
     if meta.get("format") != FORMAT_VERSION:
         raise IndexVersionError(
             f"{path}: index format {meta.get('format')} but this newsindex reads format "
@@ -100,6 +108,7 @@ def open_index(path: Path, version: str) -> tuple[windex.Index, str]:
             f"{path}: built by {meta.get('created_by', 'another newsindex')} with other fields or text "
             f"analysis (or another NLTK) than this newsindex {version} uses; rebuild it with --rebuild"
         )
+    check_files(path)
     try:
         ix = windex.open_dir(str(path))
     except windex.EmptyIndexError:
@@ -107,6 +116,59 @@ def open_index(path: Path, version: str) -> tuple[windex.Index, str]:
     except OSError as exc:
         raise NewsIndexError(f"{path}: cannot open the index: {exc.strerror or exc}") from None
     return ix, language
+
+
+def _what_to_do(path: Path) -> str:
+    return f"restore the index from a backup, or rebuild it (newsindex index SOURCES --index {path} --rebuild)"
+
+
+def _generation(path: Path) -> int:
+    return TOC._latest_generation(FileStorage(str(path)), INDEX_NAME)
+
+
+def damage_report(path: Path, damaged: list[Damage]) -> str:
+    """One line for the damaged files of an index: the first named, the others counted, what to do."""
+    first = damaged[0]
+    others = f" (and {len(damaged) - 1} other damaged files: newsindex check --index {path})" if len(damaged) > 1 else ""
+    return f"{path / first.name}: {first.problem}{others}; {_what_to_do(path)}"
+
+
+def check_files(path: Path, full: bool = False) -> None:
+    """Raise :class:`IndexDamagedError` (one line) if a file of the index's last commit is damaged.
+
+    A writer may commit (and remove the files of the generation being
+    checked) meanwhile: a missing file counts only if the generation is still
+    the last one when the check ends.
+    """
+    for _ in range(5):
+        generation = _generation(path)
+        if generation < 0:
+            raise IndexNotFoundError(f"{path}: the index files are missing; {_what_to_do(path)}")
+        damaged = verify(path, generation, full)
+        if not damaged or _generation(path) == generation:
+            break
+    if damaged:
+        raise IndexDamagedError(damage_report(path, damaged))
+
+
+def check_index(path: Path) -> list[Damage]:
+    """Every damaged file of the index in ``path``, every byte read (``newsindex check``).
+
+    The description (:data:`META_FILE`) and each file of the last commit
+    against its checksum. An empty list: sound.
+    """
+    meta_path = path / META_FILE
+    if not meta_path.is_file():
+        raise IndexNotFoundError(f"{path}: no index here (create one with: newsindex index PATH --index {path})")
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        damaged = [] if isinstance(meta, dict) else [Damage(META_FILE, "not the description of an index")]
+    except (OSError, ValueError) as exc:
+        damaged = [Damage(META_FILE, f"unreadable ({exc})")]
+    generation = _generation(path)
+    if generation < 0:
+        return [*damaged, Damage(f"_{INDEX_NAME}_*.toc", "missing: the index has no table of contents")]
+    return damaged + verify(path, generation, full=True)
 
 
 def open_writer(ix: windex.Index, directory: Path, session: Any = None) -> Any:

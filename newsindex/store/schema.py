@@ -27,7 +27,7 @@ from ..ingest.article import Article
 
 #: Bumped whenever the schema or the analysis changes in a way that makes
 #: older indexes unreadable or differently searchable.
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: a checksum manifest per commit (newsindex.store.checksums)
 
 #: The ``published`` column's value for an article without a date: the
 #: smallest 64-bit number, so that newest-first order puts such articles last.

@@ -71,6 +71,7 @@ from whoosh.util.numlists import GrowableArray
 from whoosh.writing import IndexingError, SegmentWriter
 
 from . import processes
+from .checksums import commit_toc
 from ..text.analysis import WordTerms, analysis_signature, word_terms
 from .postings import read_postings
 from .processes import can_fork, cpu_count
@@ -1211,6 +1212,10 @@ class BatchWriter(SegmentWriter):
             self._abandon()
             raise
         self._finish()
+
+    def _commit_toc(self, segments: list) -> None:  # type: ignore[type-arg]
+        # Whoosh's commit point, with a checksum of every file of the new generation written first.
+        commit_toc(self.storage, self.indexname, TOC(self.schema, segments, self.generation), segments)
 
     def cancel(self) -> None:
         self._check_state()

@@ -417,6 +417,10 @@ def _reported(method: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+#: What to do when the story store is damaged: it is made from the index, so it can be made again.
+REGROUP = "delete it and run newsindex index again to regroup the stories from the index"
+
+
 class StoryStore:
     """The stories of one index: a side store in the index directory (SQLite).
 
@@ -490,7 +494,7 @@ class StoryStore:
             meta = dict(db.execute("SELECT name, value FROM meta"))
         except (OSError, sqlite3.Error) as exc:
             db.close()
-            raise NewsIndexError(f"{path}: cannot open the story store: {exc}") from None
+            raise NewsIndexError(f"{path}: cannot open the story store: {exc}; {REGROUP}") from None
         if meta.get("format") != str(FORMAT):
             db.close()
             raise NewsIndexError(f"{path}: story store format {meta.get('format')}, expected {FORMAT}; rebuild the index")

@@ -10,6 +10,8 @@ article or of each hit.
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
@@ -20,6 +22,19 @@ from .store import FILE_NAME, StoryRef, StoryStats, StoryStore
 
 #: The files of the story store (the SQLite file and its journals): they go with the index they belong to.
 FILES = FILE_NAME + "*"
+
+
+def check_store(directory: Path) -> str | None:
+    """What is wrong with the story store in ``directory`` by SQLite's own check (None: sound, or none)."""
+    path = directory / FILE_NAME
+    if not path.is_file():
+        return None
+    try:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+            found = [row[0] for row in db.execute("PRAGMA quick_check")]
+    except sqlite3.Error as exc:
+        return f"unreadable ({exc})"
+    return None if found == ["ok"] else f"damaged ({'; '.join(found[:3])})"
 
 
 class Tellings:
