@@ -14,6 +14,7 @@ from .coverage.stats import IndexStats
 from .errors import (
     ArticleNotFoundError,
     DateError,
+    IndexDamagedError,
     IndexLockedError,
     IndexNotFoundError,
     IndexVersionError,
@@ -21,13 +22,13 @@ from .errors import (
     QueryError,
     ReadError,
 )
-from .index import IndexingInterrupted, IndexSummary, NewsIndex
+from .index import IndexingInterrupted, IndexSummary, NewsIndex, RebuildInterrupted
 from .ingest.article import Article
 from .search.results import Hit, Results
 from .version import __version__
 
 __all__ = [
-    "Article", "ArticleNotFoundError", "DateError", "Hit", "IndexLockedError", "IndexNotFoundError",
+    "Article", "ArticleNotFoundError", "DateError", "Hit", "IndexDamagedError", "IndexLockedError", "IndexNotFoundError",
     "IndexStats", "IndexSummary", "IndexingInterrupted", "IndexVersionError", "NewsIndex", "NewsIndexError", "QueryError",
-    "ReadError", "Results", "__version__",
+    "ReadError", "RebuildInterrupted", "Results", "__version__",
 ]

@@ -122,7 +122,8 @@ def main() -> None:
 @main.command("index")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_index_option
-@click.option("--rebuild", is_flag=True, help="Delete the index and build it again from PATHS.")
+@click.option("--rebuild", is_flag=True,
+              help="Build the index again from PATHS alone, beside the old one, which it replaces at the end.")
 @click.option("--map", "field_map", metavar="FIELD=KEY,...", help="Map JSON keys or CSV columns to fields, e.g. title=headline,body=short_description.")
 @click.option("--format", "fmt", type=click.Choice(SUPPORTED_FORMATS), help="Read every file in this format, whatever its extension.")
 @click.option("--language", default="english", show_default=True, help="Snowball language of a new index's stemmer.")
@@ -161,12 +162,17 @@ def index_cmd(
         with _reader_notes(quiet):
             _print_dry_run(read_inputs(inputs, mapping, limits))
         return
-    ix = NewsIndex.create(index_dir, language, overwrite=True) if rebuild else NewsIndex.open_or_create(index_dir, language)
-    with _reader_notes(quiet), ix, click.progressbar(
+    ix = None if rebuild else NewsIndex.open_or_create(index_dir, language)
+    with _reader_notes(quiet), click.progressbar(
         inputs, label="indexing", file=sys.stderr, hidden=quiet or not sys.stderr.isatty(),
         item_show_func=lambda item: item[0] if isinstance(item, tuple) else None,
     ) as files:
-        summary = ix.add(read_inputs(files, mapping, limits), commit_every=commit_every, wait=wait, group=not no_stories)
+        items = read_inputs(files, mapping, limits)
+        if ix is None:  # built beside the old index, which it replaces at the end
+            summary = NewsIndex.rebuild(index_dir, items, language, commit_every, wait, group=not no_stories)
+        else:
+            with ix:
+                summary = ix.add(items, commit_every=commit_every, wait=wait, group=not no_stories)
     if summary.stale_lock:
         click.echo(f"newsindex: cleared a stale lock left by {safe(summary.stale_lock)}, which is no longer running", err=True)
     click.echo(

@@ -12,6 +12,7 @@ one process.
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import replace
 from pathlib import Path
 from typing import Iterable
@@ -31,7 +32,10 @@ from .search.query import Operator
 from .search.results import Results
 from .search.searching import SORTS, Searching, Sort, check_page
 from .store.checksums import Damage
-from .store.directory import check_index, content_hashes, create_index, is_index, locked, open_index, open_writer
+from .store.directory import (
+    check_index, content_hashes, create_index, describe, finish_rebuild, is_index, locked, open_index, open_writer,
+    start_rebuild,
+)
 from .store.indexing import COMMIT_EVERY, Batch, IndexingInterrupted, IndexSummary, run
 from .store.locking import WriteLock
 from .store.schema import FACETS, from_stored
@@ -43,7 +47,22 @@ from .stories.similar import SimilarArticle, similar
 from .stories.store import FILE_NAME as STORY_STORE, REGROUP, StoryStats
 from .stories.tellings import FILES as STORY_FILES, Tellings, check_store
 
-__all__ = ["COMMIT_EVERY", "SORTS", "IndexSummary", "IndexingInterrupted", "NewsIndex", "Sort", "default_index_dir"]
+__all__ = [
+    "COMMIT_EVERY", "SORTS", "IndexSummary", "IndexingInterrupted", "NewsIndex", "RebuildInterrupted", "Sort",
+    "default_index_dir",
+]
+
+
+class RebuildInterrupted(IndexingInterrupted):
+    """A rebuild was interrupted: the index built beside the old one was abandoned; the old one is whole."""
+
+    def __init__(self, path: Path, summary: IndexSummary, rolled_back: int) -> None:
+        self.summary = summary
+        self.rolled_back = rolled_back
+        NewsIndexError.__init__(
+            self, f"interrupted: the rebuild was abandoned ({summary.committed + rolled_back:,} articles had been "
+                  f"written beside the index); {path} is as it was before it",
+        )
 
 
 def default_index_dir() -> Path:
@@ -96,6 +115,48 @@ class NewsIndex:
         path = Path(directory)
         ix, language = open_index(path, __version__)
         return cls(path, ix, language)
+
+    @classmethod
+    def rebuild(
+        cls,
+        directory: str | os.PathLike[str],
+        items: Iterable[Article | ReadError],
+        language: str = "english",
+        commit_every: int | None = COMMIT_EVERY,
+        wait: float = 0.0,
+        group: bool = True,
+    ) -> IndexSummary:
+        """Replace the index in ``directory`` by one of ``items`` alone, built beside it.
+
+        The old index stays whole and searchable until the new one is done,
+        then the new one takes its place in one commit (see
+        :func:`newsindex.store.directory.finish_rebuild`), so a crash or a
+        kill leaves one whole index, old or new, never none. It needs room for
+        both on disk while it runs. An interruption abandons the new index
+        (:class:`RebuildInterrupted`); no other writer can write meanwhile.
+        """
+        path = Path(directory)
+        if not is_index(path):
+            with cls.create(path, language) as ix:
+                return ix.add(items, commit_every, wait, group)
+        created_by = f"newsindex {__version__}"
+        with locked(path, wait) as lock:
+            place, ix = start_rebuild(path, language, created_by, STORY_FILES)
+            try:
+                with cls(place, ix, language) as new:
+                    summary = new.add(items, commit_every, 0.0, group)
+                finish_rebuild(place, path, STORY_FILES, describe(language, created_by))
+            except IndexingInterrupted as exc:
+                shutil.rmtree(place, ignore_errors=True)
+                raise RebuildInterrupted(path, exc.summary, exc.rolled_back) from None
+            except NewsIndexError as exc:
+                shutil.rmtree(place, ignore_errors=True)
+                raise NewsIndexError(f"{path}: the rebuild stopped, the index is as it was before it ({exc})") from None
+            except BaseException:
+                shutil.rmtree(place, ignore_errors=True)
+                raise
+        summary.stale_lock = lock.stale_owner
+        return summary
 
     @staticmethod
     def check(directory: str | os.PathLike[str]) -> list[Damage]:

@@ -71,8 +71,18 @@ def manifest_path(directory: Path, generation: int) -> Path:
     return directory / MANIFEST.format(generation=generation)
 
 
-def read_manifest(directory: Path, generation: int) -> dict[str, FileSum] | None:
-    """The file sums of a generation; None when its manifest is missing; ValueError if it is unreadable."""
+@dataclass(frozen=True)
+class Manifest:
+    """A generation's file sums, and how its text was analysed (its language and schema fingerprint,
+    kept here so that they change with the table of contents, atomically, when an index is rebuilt)."""
+
+    files: dict[str, FileSum]
+    language: str | None = None
+    fingerprint: str | None = None
+
+
+def read_manifest(directory: Path, generation: int) -> Manifest | None:
+    """The manifest of a generation; None when it is missing; ValueError if it is unreadable."""
     try:
         raw: Any = json.loads(manifest_path(directory, generation).read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -81,28 +91,31 @@ def read_manifest(directory: Path, generation: int) -> dict[str, FileSum] | None
         raise ValueError(str(exc)) from None
     if not isinstance(raw, dict) or raw.get("generation") != generation or not isinstance(raw.get("files"), dict):
         raise ValueError("not a manifest of this generation")
-    files = raw["files"]
     try:
-        return {name: FileSum(*entry) for name, entry in files.items()}
+        files = {name: FileSum(*entry) for name, entry in raw["files"].items()}
     except TypeError:
         raise ValueError("malformed entries") from None
+    return Manifest(files, raw.get("language"), raw.get("fingerprint"))
 
 
 def write_manifest(
     directory: Path, generation: int, toc_name: str, toc_crc32: int, toc_size: int, files: Iterable[str],
-    known: dict[str, FileSum],
+    known: Manifest,
 ) -> None:
-    """Record the sums of a generation: its table of contents and ``files``, those ``known`` from the
-    last generation (unchanged size and time) taken as they are, new ones read whole."""
+    """Record the sums of a generation: its table of contents and ``files``, those ``known`` (from the
+    last generation: unchanged size and time) taken as they are, new ones read whole; and ``known``'s
+    language and fingerprint."""
     sums: dict[str, FileSum] = {toc_name: FileSum(toc_size, toc_crc32)}
     for name in files:
         path = directory / name
         status = os.stat(path)
-        old = known.get(name)
+        old = known.files.get(name)
         fresh = old is not None and old.size == status.st_size and old.mtime_ns == status.st_mtime_ns
         sums[name] = old if fresh and old is not None else file_sum(path, status.st_mtime_ns)
-    text = json.dumps({"generation": generation, "files": {n: [s.size, s.crc32, s.mtime_ns] for n, s in sums.items()}},
-                      indent=1)
+    text = json.dumps({
+        "generation": generation, "language": known.language, "fingerprint": known.fingerprint,
+        "files": {n: [s.size, s.crc32, s.mtime_ns] for n, s in sums.items()},
+    }, indent=1)
     final = manifest_path(directory, generation)
     temporary = final.with_suffix(".tmp")
     with open(temporary, "w", encoding="utf-8") as handle:
@@ -112,10 +125,13 @@ def write_manifest(
     os.replace(temporary, final)
 
 
-def commit_toc(storage: Any, indexname: str, toc: TOC, segments: list) -> None:  # type: ignore[type-arg]
+def commit_toc(
+    storage: Any, indexname: str, toc: TOC, segments: list, known: Manifest | None = None,  # type: ignore[type-arg]
+) -> None:
     """Whoosh's commit point with checksums: the table of contents is made in memory, the manifest
     of its generation written, then the table renamed into place and unused files cleaned, as
-    ``SegmentWriter._commit_toc`` does."""
+    ``SegmentWriter._commit_toc`` does. ``known``: sums of files already read and the description
+    to record (by default the last generation's)."""
     directory = Path(storage.folder)
     memory = RamStorage()
     toc.write(memory, indexname)
@@ -123,7 +139,7 @@ def commit_toc(storage: Any, indexname: str, toc: TOC, segments: list) -> None: 
     data = bytes(memory.files[name])
     files = [f for segment in segments for f in segment.list_files(storage)]
     write_manifest(directory, toc.generation, name, zlib.crc32(data), len(data), files,
-                   _known(directory, toc.generation - 1))
+                   known or last_manifest(directory, toc.generation))
     temporary = f"{name}.{os.getpid()}.tmp"
     with storage.create_file(temporary) as stream:
         stream.write(data)
@@ -132,19 +148,22 @@ def commit_toc(storage: Any, indexname: str, toc: TOC, segments: list) -> None: 
     remove_other_manifests(directory, toc.generation)
 
 
-def sum_new_index(directory: Path, indexname: str) -> None:
+def sum_new_index(directory: Path, indexname: str, language: str, fingerprint: str) -> None:
     """The manifest of a newly created index (generation 0: a table of contents, no segments)."""
     name = TOC._filename(indexname, 0)
     toc = file_sum(directory / name, 0)
-    write_manifest(directory, 0, name, toc.crc32, toc.size, [], {})
+    write_manifest(directory, 0, name, toc.crc32, toc.size, [], Manifest({}, language, fingerprint))
     remove_other_manifests(directory, 0)
 
 
-def _known(directory: Path, generation: int) -> dict[str, FileSum]:
+def last_manifest(directory: Path, generation: int) -> Manifest:
+    """The manifest of the last generation before ``generation`` (empty if there is none readable)."""
+    found = [int(m.group(1)) for p in directory.iterdir() if (m := _MANIFEST.match(p.name))]
+    before = [g for g in found if g < generation]
     try:
-        return read_manifest(directory, generation) or {}
+        return (read_manifest(directory, max(before)) if before else None) or Manifest({})
     except ValueError:
-        return {}
+        return Manifest({})
 
 
 def remove_other_manifests(directory: Path, generation: int) -> None:
@@ -167,13 +186,13 @@ def verify(directory: Path, generation: int, full: bool = False) -> list[Damage]
     """
     name = MANIFEST.format(generation=generation)
     try:
-        sums = read_manifest(directory, generation)
+        manifest = read_manifest(directory, generation)
     except ValueError as exc:
         return [Damage(name, f"the checksums of the index's files are unreadable ({exc})")]
-    if sums is None:
+    if manifest is None:
         return [Damage(name, "the checksums of the index's files are missing")]
     damaged = []
-    for file, expected in sorted(sums.items()):
+    for file, expected in sorted(manifest.files.items()):
         problem = _problem(directory / file, expected, full)
         if problem:
             damaged.append(Damage(file, problem))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
@@ -20,7 +21,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, LockError
 
 from ..errors import IndexDamagedError, IndexLockedError, IndexNotFoundError, IndexVersionError, NewsIndexError
-from .checksums import Damage, sum_new_index, verify
+from .checksums import Damage, commit_toc, last_manifest, read_manifest, sum_new_index, verify
 from .locking import WriteLock
 from .schema import FORMAT_VERSION, build_schema, schema_fingerprint
 from .writing import BatchWriter, supports
@@ -52,6 +53,12 @@ def is_index(directory: str | os.PathLike[str]) -> bool:
     return (Path(directory) / META_FILE).exists()
 
 
+def describe(language: str, created_by: str) -> dict[str, object]:
+    """What :data:`META_FILE` records of an index in ``language``."""
+    return {"format": FORMAT_VERSION, "language": language, "fingerprint": schema_fingerprint(build_schema(language)),
+            "created_by": created_by}
+
+
 def create_index(path: Path, language: str, created_by: str, side_files: str) -> windex.Index:
     """Create an empty index in ``path`` (made if missing), replacing one that is there.
 
@@ -67,16 +74,63 @@ def create_index(path: Path, language: str, created_by: str, side_files: str) ->
     with locked(path, wait=0.0):
         try:
             ix = windex.create_in(str(path), schema)
-            sum_new_index(path, ix.indexname)
+            sum_new_index(path, ix.indexname, language, schema_fingerprint(schema))
             for leftover in path.glob(side_files):
                 leftover.unlink()
-            _write_meta(path, {
-                "format": FORMAT_VERSION, "language": language, "fingerprint": schema_fingerprint(schema),
-                "created_by": created_by,
-            })
+            _write_meta(path, describe(language, created_by))
         except OSError as exc:
             raise NewsIndexError(f"{path}: cannot create an index here: {exc.strerror or exc}") from None
     return ix
+
+
+def rebuild_place(path: Path) -> Path:
+    """Where the index of ``path`` is rebuilt: a hidden folder beside it (the same file system, so
+    its files can be moved in)."""
+    return path.parent / f".{path.name}.rebuilding"
+
+
+def start_rebuild(path: Path, language: str, created_by: str, side_files: str) -> tuple[Path, windex.Index]:
+    """An empty index beside ``path`` (see :func:`rebuild_place`) whose commits are numbered after
+    ``path``'s last, so that the rebuilt index can take its place with a commit of ``path``'s.
+
+    The caller holds ``path``'s write lock. A folder left by a rebuild that was killed is removed.
+    """
+    place = rebuild_place(path)
+    try:
+        shutil.rmtree(place, ignore_errors=True)
+        ix = create_index(place, language, created_by, side_files)
+        commit_toc(FileStorage(str(place)), INDEX_NAME, TOC(ix.schema, [], _generation(path) + 1), [])
+    except OSError as exc:
+        raise NewsIndexError(f"{place}: cannot rebuild the index beside {path}: {exc.strerror or exc}") from None
+    return place, ix
+
+
+def finish_rebuild(place: Path, path: Path, side_files: str, meta: dict[str, object]) -> None:
+    """Make the index rebuilt in ``place`` the index of ``path``, then remove ``place``.
+
+    Its segment files are moved in (unlisted, they are invisible), then its
+    table of contents is committed as ``path``'s next generation: that is
+    the moment the rebuilt index replaces the old one, whose files that
+    commit removes. A kill before it leaves the old index whole, after it
+    the new one. Then the side files (the story store) are replaced, so a
+    kill between leaves the old store, marked with an older generation,
+    which the next run brings up to date as after any crash between the two
+    commits; then the description (:data:`META_FILE`).
+    """
+    storage = FileStorage(str(path))
+    toc = TOC.read(FileStorage(str(place)), INDEX_NAME)
+    manifest = read_manifest(place, toc.generation)
+    for segment in toc.segments:
+        for name in segment.list_files(FileStorage(str(place))):
+            shutil.move(place / name, path / name)  # a rename, or a copy if path is another file system
+    commit_toc(storage, INDEX_NAME, TOC(toc.schema, toc.segments, toc.generation), toc.segments, manifest)
+    old = sorted(path.glob(side_files), reverse=True)  # the journals (-wal, -shm) before the store itself
+    for leftover in old:
+        leftover.unlink()
+    for new in sorted(place.glob(side_files)):  # the store before its journal, if it has one
+        os.replace(new, path / new.name)
+    _write_meta(path, meta)
+    shutil.rmtree(place, ignore_errors=True)
 
 
 def open_index(path: Path, version: str) -> tuple[windex.Index, str]:
@@ -102,13 +156,14 @@ def open_index(path: Path, version: str) -> tuple[windex.Index, str]:
             f"{path}: index format {meta.get('format')} but this newsindex reads format "
             f"{FORMAT_VERSION}; rebuild it with --rebuild"
         )
-    language = meta.get("language", "english")
-    if meta.get("fingerprint") != schema_fingerprint(build_schema(language)):
+    manifest = last_manifest(path, check_files(path) + 1)
+    # The language and fingerprint of the last commit (they change with it when an index is rebuilt).
+    language = manifest.language or meta.get("language", "english")
+    if (manifest.fingerprint or meta.get("fingerprint")) != schema_fingerprint(build_schema(language)):
         raise IndexVersionError(
             f"{path}: built by {meta.get('created_by', 'another newsindex')} with other fields or text "
             f"analysis (or another NLTK) than this newsindex {version} uses; rebuild it with --rebuild"
         )
-    check_files(path)
     try:
         ix = windex.open_dir(str(path))
     except windex.EmptyIndexError:
@@ -133,8 +188,9 @@ def damage_report(path: Path, damaged: list[Damage]) -> str:
     return f"{path / first.name}: {first.problem}{others}; {_what_to_do(path)}"
 
 
-def check_files(path: Path, full: bool = False) -> None:
-    """Raise :class:`IndexDamagedError` (one line) if a file of the index's last commit is damaged.
+def check_files(path: Path, full: bool = False) -> int:
+    """The generation of the index's last commit; :class:`IndexDamagedError` (one line) if a file
+    of it is damaged.
 
     A writer may commit (and remove the files of the generation being
     checked) meanwhile: a missing file counts only if the generation is still
@@ -149,6 +205,7 @@ def check_files(path: Path, full: bool = False) -> None:
             break
     if damaged:
         raise IndexDamagedError(damage_report(path, damaged))
+    return generation
 
 
 def check_index(path: Path) -> list[Damage]:
