@@ -290,3 +290,25 @@ def _flood(fd: int) -> None:
             os.write(fd, zeros)
     except OSError:
         os.close(fd)
+
+
+# -- finding 10: a folder's other files, long CSV fields ------------------------------------------
+
+def test_a_folders_files_are_chosen_and_the_summary_says_what_was_read_as_what(tmp_path: Path) -> None:
+    folder = tmp_path / "reuters"
+    folder.mkdir()
+    (folder / "reut2-000.sgm").write_text('<REUTERS NEWID="1"><TITLE>cocoa</TITLE><BODY>b</BODY></REUTERS>\n')
+    (folder / "all-topics-strings.lc.txt").write_text("acq\nalum\ncocoa\n")  # a category list, not an article
+    everything = _run("index", str(folder), "-i", str(tmp_path / "a"))
+    assert "2 added" in everything.output and "read 2 files: 1 as reuters, 1 as text" in everything.output
+    chosen = _run("index", str(folder), "-i", str(tmp_path / "b"), "--exclude", "all-*.txt")
+    assert "1 added" in chosen.output and "read 1 file: 1 as reuters" in chosen.output
+    only = _run("index", str(folder), "-i", str(tmp_path / "c"), "--include", "*.sgm", "--dry-run")
+    assert only.exit_code == 0 and "read 1 file: 1 as reuters" in only.output
+
+
+def test_a_csv_field_over_128_kb_is_read(tmp_path: Path) -> None:
+    body = "word " * 60_000  # 300 KB in one field
+    (tmp_path / "long.csv").write_text(f'id,title,body\n1,long,"{body}"\n2,next,short\n', encoding="utf-8")
+    items = list(read_paths([tmp_path / "long.csv"]))
+    assert [a.title for a in items] == ["long", "next"] and items[0].body == body.strip()

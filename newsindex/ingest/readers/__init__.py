@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import stat
+from fnmatch import fnmatchcase
 from typing import BinaryIO, Callable, Iterable, Iterator, Mapping
 
 from ..article import Article
@@ -272,24 +273,45 @@ def _listed(path: str, fmt: str | None, explicit: bool) -> tuple[str, str] | Rea
     )
 
 
-def input_files(paths: Iterable[PathArg], fmt: str | None = None) -> Iterator[tuple[str, str] | ReadError]:
+def input_files(
+    paths: Iterable[PathArg], fmt: str | None = None, include: Iterable[str] = (), exclude: Iterable[str] = (),
+) -> Iterator[tuple[str, str] | ReadError]:
     """Every file that :func:`read_paths` would read, with the format it would read it in.
 
     Listing the inputs first lets a caller show progress over a known total
-    (the CLI's progress bar) before anything is parsed.
+    (the CLI's progress bar) before anything is parsed. ``include`` and
+    ``exclude`` are glob patterns (``*.sgm``, ``all-*.txt``, ``2025/*``)
+    for the files found in folders, matched against each file's name and its
+    path below the folder given: with ``include`` only matching files are
+    read, and files matching ``exclude`` are left out. Files named
+    explicitly are always read.
     """
     if fmt is not None and fmt not in SUPPORTED_FORMATS:
         raise NewsIndexError(f"unknown format {fmt!r}; supported: {', '.join(SUPPORTED_FORMATS)}")
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    return _list_inputs([os.fspath(p) for p in paths], fmt)
+    return _list_inputs([os.fspath(p) for p in paths], fmt, tuple(include), tuple(exclude))
 
 
-def _list_inputs(paths: list[str], fmt: str | None) -> Iterator[tuple[str, str] | ReadError]:
+def _wanted(root: str, path: str, include: tuple[str, ...], exclude: tuple[str, ...]) -> bool:
+    """Whether a file found below ``root`` passes the include and exclude patterns."""
+    names = (os.path.basename(path), os.path.relpath(path, root))
+    matches = lambda patterns: any(fnmatchcase(name, pattern) for pattern in patterns for name in names)  # noqa: E731
+    return (not include or matches(include)) and not matches(exclude)
+
+
+def _list_inputs(
+    paths: list[str], fmt: str | None, include: tuple[str, ...], exclude: tuple[str, ...]
+) -> Iterator[tuple[str, str] | ReadError]:
     for path in paths:
         if os.path.isdir(path):
             for found in _walk(path):
-                listed = found if isinstance(found, ReadError) else _listed(found, fmt, explicit=False)
+                if isinstance(found, ReadError):
+                    listed: tuple[str, str] | ReadError | None = found
+                elif _wanted(path, found, include, exclude):
+                    listed = _listed(found, fmt, explicit=False)
+                else:
+                    continue
                 if listed is not None:
                     yield listed
         elif not os.path.exists(path):
@@ -302,7 +324,7 @@ def _list_inputs(paths: list[str], fmt: str | None) -> Iterator[tuple[str, str] 
 
 def read_paths(
     paths: Iterable[PathArg], *, field_map: Mapping[str, str] | None = None, fmt: str | None = None,
-    limits: Limits = DEFAULT_LIMITS,
+    limits: Limits = DEFAULT_LIMITS, include: Iterable[str] = (), exclude: Iterable[str] = (),
 ) -> Iterator[Article | ReadError]:
     """Yield the articles of the given files and directories, and a ReadError for each failure.
 
@@ -314,9 +336,10 @@ def read_paths(
     are decompressed whatever the format. ``field_map`` (Article field -> key)
     applies to JSON Lines and CSV/TSV. A bad ``fmt`` or ``field_map`` is the
     caller's mistake and raises NewsIndexError at once, before anything is read. ``limits`` bounds
-    what is taken in of one line, record, page or compressed member (see :class:`Limits`).
+    what is taken in of one line, record, page or compressed member (see :class:`Limits`);
+    ``include`` and ``exclude`` choose the files of folders (see :func:`input_files`).
     """
-    return read_inputs(input_files(paths, fmt), field_map, limits)
+    return read_inputs(input_files(paths, fmt, include, exclude), field_map, limits)
 
 
 def read_inputs(
