@@ -60,6 +60,15 @@ class _Group(click.Group):
         except KeyboardInterrupt:
             click.echo("newsindex: interrupted; the index is as it was at its last commit", err=True)
             sys.exit(130)
+        except click.UsageError as exc:  # a command's arguments: one line, as every other error
+            hint = ""
+            if isinstance(exc, click.NoSuchOption) and exc.ctx is not None and exc.ctx.command.params[0].name in (
+                "query", "article_id", "ids", "id_a",
+            ):
+                hint = f"; a query or id that starts with - goes last, after --: newsindex {exc.ctx.info_name} [OPTIONS] -- '-opec'"
+            where = f" (see newsindex {exc.ctx.info_name} --help)" if exc.ctx is not None else ""
+            click.echo(f"newsindex: error: {safe(exc.format_message().rstrip('.'))}{hint}{where}", err=True)
+            sys.exit(2)
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -430,11 +439,11 @@ def show(article_id: str, index_dir: Path, as_json: bool) -> None:
         ("language", article.language),
         ("topics", ", ".join(article.topics)),
         ("places", ", ".join(article.places)),
-        *((k, ", ".join(v) if isinstance(v, (list, tuple)) else str(v)) for k, v in article.extra.items()),
+        *((k, ", ".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v)) for k, v in article.extra.items()),
         ("from", article.origin),
     ):
         if value:
-            click.echo(f"{label + ':':<11} {safe(value)}")
+            click.echo(f"{safe(label) + ':':<11} {safe(value)}")
     click.echo()
     click.echo(safe(article.body, multiline=True))
 

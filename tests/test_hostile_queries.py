@@ -148,3 +148,11 @@ def test_long_bags_score_exactly_as_whooshs_matchers(sample_index: NewsIndex) ->
         slow = sample_index._search.whoosh_top(q, "relevance", 20)
         assert len(fast) == len(slow) > 0
         assert [(h.docnum, h.score) for h in fast] == [(h.docnum, h.score) for h in slow]
+
+
+def test_a_query_that_starts_with_a_dash_is_one_line_saying_how(sample_index: NewsIndex) -> None:
+    result = _run("search", "-opec", "-i", str(sample_index.directory))
+    assert result.exit_code == 2 and result.output.count("\n") == 1
+    assert "a query or id that starts with - goes last, after --: newsindex search [OPTIONS] -- '-opec'" in result.output
+    done = _run("search", "-i", str(sample_index.directory), "--", "-opec")
+    assert done.exit_code == 0 and done.output.startswith(f"{len(sample_index) - sample_index.count('opec'):,} articles")

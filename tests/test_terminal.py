@@ -44,6 +44,7 @@ def _hostile(article_id: str, extra_words: str) -> Article:
         authors=(f"Mallory {poison}",),
         topics=(f"pipe{poison}",),
         places=(f"river{poison}",),
+        extra={f"key{poison}": [1, f"value{poison}"]},  # a JSON Lines record's other keys, kept as they came
     )
 
 
