@@ -10,8 +10,8 @@ whose every field holds control characters, lone surrogates, huge numbers and
 edge dates, read back through every command, and file names of any bytes.
 (Damaged index files are generated in ``test_damaged_index.py``.)
 
-Cases per run: 300 API queries, 150 queries through the command line in this
-process and 12 through real ``newsindex`` processes (6 cases of 2), 25 batches
+Cases per run: 300 API queries, 100 queries through the command line in this
+process and 8 through real ``newsindex`` processes (4 cases of 2), 25 batches
 of 4 hostile articles read back through 11 commands, 40 sets of file names.
 """
 
@@ -85,7 +85,7 @@ def _argv(query: str) -> bytes:
     return query.encode("utf-8", "surrogateescape").replace(b"\x00", b"")
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(query=queries(), command=st.sampled_from([["search"], ["search", "--json", "--collapse"], ["timeline"],
                                                  ["terms"], ["search", "--facet", "source", "--any"]]))
 def test_generated_queries_through_the_command_line(sample_index: NewsIndex, query: str, command: list[str]) -> None:
@@ -96,7 +96,7 @@ def test_generated_queries_through_the_command_line(sample_index: NewsIndex, que
         assert result.exit_code in (1, 2) and result.output.count("\n") == 1, result.output
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(batch=st.lists(queries(), min_size=2, max_size=2), command=st.sampled_from(["search", "timeline", "terms"]),
        raw=st.sampled_from([b"\xff", b"\x80", b"\xc3", b""]))
 def test_generated_queries_through_a_real_command_line(sample_index: NewsIndex, batch: list[str], command: str,
