@@ -66,6 +66,9 @@ def test_read_only_index_gives_a_clear_error_and_still_searches(small_fs: Path) 
     assert result.exit_code == 1
     assert result.output.strip() == f"newsindex: error: {index}: cannot write to the index: Read-only file system"
     assert _run("search", "assad", "-i", str(index)).output.startswith("2 articles match")
+    story = _run("story", "000_7887337d1080e0d6", "-i", str(index))  # the story store cannot be opened here: say why
+    assert story.exit_code == 1 and "cannot open the story store" in story.output, story.output
+    assert "delete it" not in story.output, story.output  # the store is sound: deleting it would be wrong advice
 
 
 def test_creating_an_index_in_a_read_only_place(small_fs: Path) -> None:

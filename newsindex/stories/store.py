@@ -494,7 +494,8 @@ class StoryStore:
             meta = dict(db.execute("SELECT name, value FROM meta"))
         except (OSError, sqlite3.Error) as exc:
             db.close()
-            raise NewsIndexError(f"{path}: cannot open the story store: {exc}; {REGROUP}") from None
+            damaged = isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError)
+            raise NewsIndexError(f"{path}: cannot open the story store: {exc}" + (f"; {REGROUP}" if damaged else "")) from None
         if meta.get("format") != str(FORMAT):
             db.close()
             raise NewsIndexError(f"{path}: story store format {meta.get('format')}, expected {FORMAT}; rebuild the index")

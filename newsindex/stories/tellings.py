@@ -121,6 +121,8 @@ class Tellings:
         """
         store = self.reading()
         if store is None:
+            if (self.directory / FILE_NAME).is_file():  # there is one, but it cannot be read: say why
+                StoryStore.open(self.directory, self.language, create=False).close()
             return None
         story = store.story_of(article_or_story_id)
         if story is None and store.size(article_or_story_id):
