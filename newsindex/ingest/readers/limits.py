@@ -112,7 +112,9 @@ class BoundedMember(io.RawIOBase):
         return True
 
     def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
-        data = self._inner.read(len(buffer))
+        # One decompression step at a time (read1): a whole read(n) of a truncated file raises at
+        # its cut and loses what came out before it, which the reader should still get.
+        data = self._inner.read1(len(buffer))
         count = len(data)
         buffer[:count] = data
         self.out += count
