@@ -65,8 +65,8 @@ class _Group(click.Group):
             if isinstance(exc, click.NoSuchOption) and exc.ctx is not None and exc.ctx.command.params[0].name in (
                 "query", "article_id", "ids", "id_a",
             ):
-                hint = f"; a query or id that starts with - goes last, after --: newsindex {exc.ctx.info_name} [OPTIONS] -- '-opec'"
-            where = f" (see newsindex {exc.ctx.info_name} --help)" if exc.ctx is not None else ""
+                hint = f"; a query or id that starts with - goes last, after --: {exc.ctx.command_path} [OPTIONS] -- '-opec'"
+            where = f" (see {exc.ctx.command_path} --help)" if exc.ctx is not None else ""
             click.echo(f"newsindex: error: {safe(exc.format_message().rstrip('.'))}{hint}{where}", err=True)
             sys.exit(2)
 

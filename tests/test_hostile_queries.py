@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _run(*args: str):
-    return CliRunner().invoke(main, list(args))
+    return CliRunner().invoke(main, list(args), prog_name="newsindex")
 
 
 # -- finding 1: wildcards after the index is closed ---------------------------------------------
@@ -154,5 +154,8 @@ def test_a_query_that_starts_with_a_dash_is_one_line_saying_how(sample_index: Ne
     result = _run("search", "-opec", "-i", str(sample_index.directory))
     assert result.exit_code == 2 and result.output.count("\n") == 1
     assert "a query or id that starts with - goes last, after --: newsindex search [OPTIONS] -- '-opec'" in result.output
+    assert result.output.endswith(" (see newsindex search --help)\n")
+    unknown = _run("facet", "oil")  # the help to see is the program's, named once (was "newsindex newsindex --help")
+    assert unknown.exit_code == 2 and unknown.output == "newsindex: error: No such command 'facet' (see newsindex --help)\n"
     done = _run("search", "-i", str(sample_index.directory), "--", "-opec")
     assert done.exit_code == 0 and done.output.startswith(f"{len(sample_index) - sample_index.count('opec'):,} articles")
