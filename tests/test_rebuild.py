@@ -52,8 +52,13 @@ def _state(index: Path) -> dict[str, str]:
 
 def test_a_rebuild_replaces_the_index_and_its_stories(old, stories: list) -> None:
     index, _ = old
+    reader = NewsIndex.open(index)  # a long-lived reader, as the web server is
+    assert len(reader) == 60 and reader.story_stats().articles == 60
     summary = NewsIndex.rebuild(index, stories[100:140], commit_every=15)
     assert summary.added == 40
+    assert reader.refresh()  # it reads the new index and the new story store (was: the old store, forever)
+    assert reader.story_stats().articles == 40 and stories[100].id in [m.id for m in reader.story(stories[100].id)[1]]
+    reader.close()
     assert set(_state(index)) == {a.id for a in stories[100:140]}
     assert not rebuild_place(index).exists()
     assert len(list(index.glob("checksums-*.json"))) == 1 and len(list(index.glob("*.seg"))) <= 3

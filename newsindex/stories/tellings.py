@@ -10,7 +10,9 @@ article or of each hit.
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import stat
 from contextlib import closing
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
@@ -37,6 +39,15 @@ def check_store(directory: Path) -> str | None:
     return None if found == ["ok"] else f"damaged ({'; '.join(found[:3])})"
 
 
+def _identity(path: Path) -> tuple[int, int] | None:
+    """Which file ``path`` is (device and inode), or None when there is none."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return (found.st_dev, found.st_ino) if stat.S_ISREG(found.st_mode) else None
+
+
 class Tellings:
     """The story store of the Whoosh index ``ix`` in ``directory``, opened on first use."""
 
@@ -45,6 +56,7 @@ class Tellings:
         self.language = language
         self._ix = ix
         self._store: StoryStore | None = None
+        self._opened: tuple[int, int] | None = None  # (device, inode) of the file the store was opened from
 
     def generation(self) -> str:
         """The index's last commit, as the store records it."""
@@ -54,16 +66,21 @@ class Tellings:
         if self._store is not None:
             self._store.close()
             self._store = None
+            self._opened = None
 
     def reading(self) -> StoryStore | None:
         """The store for reading, or None when there is none (an index built before stories)
         or it cannot be opened (a read-only disk: SQLite needs to write beside it); searches then go
         on without story information, as for an index that has none."""
-        if self._store is None and (self.directory / FILE_NAME).is_file():
+        found = _identity(self.directory / FILE_NAME)
+        if self._store is not None and self._opened is not None and found != self._opened:
+            self.close()  # replaced by a rebuild since it was opened: a long-lived reader reads the new one
+        if self._store is None and found is not None:
             try:
                 self._store = StoryStore.open(self.directory, self.language, create=False)
             except NewsIndexError:
                 return None
+            self._opened = found
         return self._store
 
     def store(self) -> StoryStore:
