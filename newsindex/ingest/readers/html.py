@@ -62,6 +62,7 @@ authors) and :mod:`newsindex.ingest.readers.html_text` (what is kept of the text
 from __future__ import annotations
 
 import logging
+import re
 from copy import deepcopy
 from datetime import datetime
 from typing import Any, BinaryIO, Iterator
@@ -96,6 +97,27 @@ _DATE_PARAMS = {"extensive_search": False, "original_date": True, "outputformat"
 
 class NoArticle(ValueError):
     """The bytes are not a page with article text (not HTML, or no text in it at all)."""
+
+
+#: The most attributes of one tag that are kept. libxml2 (under lxml, trafilatura, jusText and
+#: htmldate, which parse a page several times) checks each attribute against the tag's others, so a
+#: tag with n attributes costs n² : one 1 MB tag of 100,000 attributes took 6 minutes. Real tags
+#: have a few dozen.
+MAX_ATTRIBUTES = 256
+#: A start tag long enough to hold more attributes than that (shorter tags cannot).
+_LONG_TAG = re.compile(rb"<[A-Za-z][^<>]{%d,}>" % (MAX_ATTRIBUTES * 2))
+_ATTRIBUTE = re.compile(rb"""[^\s"'<>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
+
+
+def _few_attributes(data: bytes) -> bytes:
+    """``data`` with every start tag cut to its first :data:`MAX_ATTRIBUTES` attributes."""
+    def cut(tag: re.Match[bytes]) -> bytes:
+        parts = _ATTRIBUTE.findall(tag.group(), 1)  # the first is the tag's name
+        if len(parts) <= MAX_ATTRIBUTES + 1:
+            return tag.group()
+        return b"<" + b" ".join(parts[: MAX_ATTRIBUTES + 1]) + b">"
+
+    return _LONG_TAG.sub(cut, data)
 
 
 # --- extraction: trafilatura, then our rules ------------------------------------------------------
@@ -146,7 +168,7 @@ def extract_article(
     ``extra``. ``fallback_date`` is used when the page gives no date. Raises
     :class:`NoArticle` when there is no article text to index.
     """
-    tree = load_html(data)
+    tree = load_html(_few_attributes(data))
     if tree is None:
         raise NoArticle("not an HTML page")
     page = Page(tree)
