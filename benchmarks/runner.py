@@ -135,6 +135,8 @@ def measure(plan: Plan, work: Path, name: str, scale: int, results: dict, progre
             work / "search.json",
         )
         measure_coverage(plan, work, name, label, index, results, progress)
+        if name == "newsindex" and scale == min(plan.sizes):
+            measure_startup(plan, work, index, results, progress)
         return built["seconds"]
     finally:
         shutil.rmtree(index, ignore_errors=True)
@@ -152,6 +154,17 @@ def measure_coverage(plan: Plan, work: Path, name: str, label: str, index: Path,
         )
     except WorkerFailed as exc:
         _failed(results, progress, name, f"{label} coverage", exc)
+
+
+def measure_startup(plan: Plan, work: Path, index: Path, results: dict, progress: Progress) -> None:
+    """Time the ``newsindex`` command as whole processes on the index just built (see :mod:`benchmarks.startup`)."""
+    progress.say("  start-up of the newsindex command")
+    try:
+        results["startup"] = run_worker(
+            "startup", ["--index", str(index), "--runs", str(max(5, plan.reps))], work / "startup.json"
+        )
+    except WorkerFailed as exc:
+        _failed(results, progress, "newsindex", "start-up", exc)
 
 
 def run(plan: Plan) -> dict:

@@ -7,30 +7,34 @@ option, 1 for everything else. Tracebacks are for bugs only.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-import logging
+import os
 import re
 import signal
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 import click
 
 from .version import __version__
-from .ingest.article import Article
-from .coverage.charts import draw_timeline, text_bars
 from .coverage.timeline import GRANULARITIES
-from .ingest.dates import parse_period
 from .errors import DateError, NewsIndexError, QueryError, ReadError
-from .stories.compare import render_text
-from .index import COMMIT_EVERY, SORTS, IndexingInterrupted, NewsIndex, default_index_dir
-from .ingest.readers import SUPPORTED_FORMATS, input_files, parse_field_map, read_inputs
+from .ingest.formats import SUPPORTED_FORMATS
+from .search.results import SORTS
+from .store.indexing import COMMIT_EVERY, IndexingInterrupted
+from .ingest.dates import parse_period
 from .store.schema import FACETS, article_fields
 from .terminal import safe, safe_json
+
+if TYPE_CHECKING:
+    from .index import NewsIndex
+    from .ingest.article import Article
+    from .search.results import Hit, Results
+
+# Each command imports what it needs when it runs (the index, the readers, charts, compare):
+# a journalist runs dozens of commands in a row, and each should start at once.
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 
@@ -43,22 +47,65 @@ class _Group(click.Group):
         signal.signal(signal.SIGTERM, _interrupt)
         try:
             return super().invoke(ctx)
-        except IndexingInterrupted as exc:
-            click.echo(f"newsindex: {safe(str(exc))}", err=True)
-            sys.exit(130)
         except QueryError as exc:
             click.echo(f"newsindex: error: {safe(str(exc))}", err=True)
             sys.exit(2)
         except NewsIndexError as exc:
+            if isinstance(exc, IndexingInterrupted):
+                click.echo(f"newsindex: {safe(str(exc))}", err=True)
+                sys.exit(130)
             click.echo(f"newsindex: error: {safe(str(exc))}", err=True)
             sys.exit(1)
         except KeyboardInterrupt:
             click.echo("newsindex: interrupted; the index is as it was at its last commit", err=True)
             sys.exit(130)
+        except BrokenPipeError:
+            # The reader went away (``| head``): stop quietly, as a process killed by SIGPIPE would.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(141)
+
+
+class _QueryCommand(click.Command):
+    """A command whose QUERY may start with "-" (``newsindex search -opec``).
+
+    Click takes every argument that starts with "-" for an option. Here one
+    that is not an option of the command (nor an option with its value
+    attached, ``-n5``, ``--limit=5``) is the query: it is moved behind a
+    ``--``, which tells click that what follows are arguments.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if "--" not in args:
+            names = {name for param in self.get_params(ctx) for name in (*param.opts, *param.secondary_opts)}
+            query = [arg for arg in args if arg.startswith("-") and arg != "-" and not _is_option(arg, names)]
+            if query:
+                args = [arg for arg in args if arg not in query] + ["--", *query]
+        return super().parse_args(ctx, args)
+
+
+def _is_option(arg: str, names: set[str]) -> bool:
+    if arg in names or arg.split("=", 1)[0] in names:
+        return True
+    return arg[:2] in names and not arg.startswith("--") and arg[2:].isdigit()  # -n5, -p2
 
 
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
+
+
+def default_index_dir() -> Path:
+    """``$NEWSINDEX_INDEX`` if set, else ``index`` in the current directory."""
+    from .index import default_index_dir as default
+
+    return default()
+
+
+def _open(index_dir: Path) -> NewsIndex:
+    """The index in ``index_dir``, for reading (the facade is imported now, not at start-up)."""
+    from .index import NewsIndex
+
+    return NewsIndex.open(index_dir)
 
 
 def _index_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -124,6 +171,9 @@ def index_cmd(
       newsindex index pages.zip --dry-run | jq .title
       newsindex index ../shared/corpora/reuters21578 --index reuters-index --rebuild
     """
+    from .index import NewsIndex
+    from .ingest.readers import input_files, parse_field_map, read_inputs
+
     mapping = parse_field_map(field_map) if field_map else None
     inputs = list(input_files(paths, fmt))
     if dry_run:
@@ -152,6 +202,8 @@ def index_cmd(
 @contextmanager
 def _reader_notes(quiet: bool) -> Iterator[None]:
     """Show what readers note about a file on stderr (e.g. how many WARC records were not pages)."""
+    import logging
+
     logger = logging.getLogger("newsindex.ingest.readers")
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("newsindex: %(message)s"))
@@ -182,24 +234,31 @@ def _print_dry_run(items: Iterable[Article | ReadError]) -> None:
         sys.exit(1)
 
 
-@main.command()
+@main.command(cls=_QueryCommand)
 @click.argument("query")
 @_index_option
 @click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(1), help="Hits per page.")
 @click.option("--page", "-p", default=1, show_default=True, type=click.IntRange(1), help="Page of hits to show.")
+@click.option("--all", "all_hits", is_flag=True, help="Every hit of the query, streamed, instead of one page.")
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True, help="Order of hits; date is newest first.")
 @click.option("--since", metavar="DATE", help="Only articles published in or after DATE (YYYY, YYYY-MM or YYYY-MM-DD).")
 @click.option("--until", metavar="DATE", help="Only articles published up to the end of DATE.")
 @click.option("--any", "any_word", is_flag=True, help="Match articles with any of the words, not all.")
 @click.option("--facet", "facets", multiple=True, type=click.Choice(tuple(FACETS)),
               help="Count the top values of this field among all matching articles (repeatable).")
+@click.option("--facet-top", default=10, show_default=True, type=click.IntRange(1), metavar="N",
+              help="How many values of each --facet to count.")
+@click.option("--summary", is_flag=True, help="Only the total, the pages and the --facet counts (one JSON object with --json).")
 @click.option("--feedback", is_flag=True,
               help="Re-rank by pseudo-relevance feedback (words of the top hits); same matches and total.")
 @click.option("--collapse", is_flag=True, help="One hit per story (its best-placed telling), with the number of other tellings.")
-@_json_option
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per hit (JSON Lines), for tools such as jq.")
+@click.option("--csv", "as_csv", is_flag=True, help="The hits as CSV for a spreadsheet (UTF-8, a header row).")
+@click.option("--tsv", "as_tsv", is_flag=True, help="The hits as tab-separated values.")
 def search(
-    query: str, index_dir: Path, limit: int, page: int, sort: str, since: str | None,
-    until: str | None, any_word: bool, facets: tuple[str, ...], feedback: bool, collapse: bool, as_json: bool,
+    query: str, index_dir: Path, limit: int, page: int, all_hits: bool, sort: str, since: str | None,
+    until: str | None, any_word: bool, facets: tuple[str, ...], facet_top: int, summary: bool, feedback: bool,
+    collapse: bool, as_json: bool, as_csv: bool, as_tsv: bool,
 ) -> None:
     """Search the index with QUERY.
 
@@ -211,55 +270,139 @@ def search(
       title:assad  title:"new leader"  source:"The Insider"  author:smith
       topic:grain  place:usa  extradit*
       date:2025  date:2025-04  date:2025-01-01..2025-04-30  date:>=2025-01  date:..1987-03-01
+      *                       every article (so does an empty query)
+
+    A query may start with "-" (newsindex search -opec): it is the query,
+    not an option, unless it is one of the options below.
 
     \b
     Examples:
       newsindex search '"refused to extradite"' --since 2025-01 --until 2025-04
       newsindex search 'cocoa brazil' --sort date --json | jq .title
+      newsindex search 'topic:cocoa' --all --csv > cocoa.csv      # every hit, for a spreadsheet
       newsindex search coffee --facet source --facet topic --facet place
+      newsindex search coffee --summary --json --facet source --facet-top 50
       newsindex search 'wheat exports to the soviet union' --any --feedback
       newsindex search extradite --collapse        # one hit per story; see: newsindex story ID
     """
+    _check_dates(since, until)
+    fmt = _output_format(as_json, as_csv, as_tsv)
+    if facets and fmt and not summary:
+        raise click.UsageError("--facet with --json, --csv or --tsv: hits and counts are printed apart; "
+                               "add --summary to get the counts")
+    operator = "or" if any_word else "and"
+    with _open(index_dir) as ix:
+        if summary:
+            results = ix.search(query, limit=limit, sort=sort, operator=operator, since=since,  # type: ignore[arg-type]
+                                until=until, facets=facets, facet_limit=facet_top)
+            _print_summary(results, as_json)
+            return
+        marks = ("", "") if fmt else ("**", "**")
+        if all_hits:
+            hits: Iterable[Hit] = ix.hits(query, sort=sort, operator=operator, since=since,  # type: ignore[arg-type]
+                                          until=until, highlight=marks, feedback=feedback, collapse=collapse)
+            results = None
+        else:
+            results = ix.search(query, limit=limit, page=page, sort=sort,  # type: ignore[arg-type]
+                                operator=operator, since=since, until=until, facets=facets,
+                                facet_limit=facet_top, feedback=feedback, collapse=collapse, highlight=marks)
+            hits = results.hits
+        if fmt:
+            _export_hits(hits, fmt)
+            return
+        if results is not None:
+            _print_total(results, page)
+        color = sys.stdout.isatty()
+        for hit in hits:
+            _print_hit(hit, color)
+    if results is not None:
+        _print_facets(results)
+
+
+def _output_format(as_json: bool, as_csv: bool, as_tsv: bool) -> str | None:
+    chosen = [name for name, on in (("json", as_json), ("csv", as_csv), ("tsv", as_tsv)) if on]
+    if len(chosen) > 1:
+        raise click.UsageError(f"choose one output format, not {' and '.join('--' + c for c in chosen)}")
+    return chosen[0] if chosen else None
+
+
+def _export_hits(hits: Iterable[Hit], fmt: str) -> None:
+    """Hits as JSON Lines, CSV or TSV on stdout, in UTF-8 whatever the locale, streamed."""
+    from .export import hit_rows, write_json_lines, write_sheet
+
+    with _utf8_stdout() as out:
+        if fmt == "json":
+            write_json_lines(hit_rows(hits), out)
+        else:
+            write_sheet(hit_rows(hits), out, delimiter="\t" if fmt == "tsv" else ",")
+
+
+@contextmanager
+def _utf8_stdout() -> Iterator[Any]:
+    """Standard output as UTF-8 text with no newline translation (CSV writes its own CRLF)."""
+    import io
+
+    out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=True)
     try:
-        _check_date_option("--since", since)
-        _check_date_option("--until", until)
-    except QueryError as exc:
-        raise click.BadParameter(str(exc)) from None
-    with NewsIndex.open(index_dir) as ix:
-        results = ix.search(query, limit=limit, page=page, sort=sort,  # type: ignore[arg-type]
-                            operator="or" if any_word else "and", since=since, until=until, facets=facets,
-                            feedback=feedback, collapse=collapse)
-    if as_json:
-        for hit in results:
-            click.echo(safe_json(hit.to_dict()))
-        if results.facets:
-            click.echo(safe_json({"facets": {k: dict(v) for k, v in results.facets.items()}}))
-        return
-    color = sys.stdout.isatty()
+        yield out
+    finally:
+        out.flush()
+        out.detach()
+
+
+def _print_total(results: Results, page: int) -> None:
     plural = "article matches" if results.total == 1 else "articles match"
-    shown = f"hits {results.hits[0].rank}-{results.hits[-1].rank}" if results.hits else "no hits on this page"
-    click.echo(f"{results.total:,} {plural} (page {page} of {max(results.pages, 1)}, {shown})")
-    for hit in results:
-        date = hit.published.date().isoformat() if hit.published else "no date"
-        details = " · ".join(safe(x) for x in (hit.id, hit.source, date) if x)
-        if hit.score is not None:
-            details += f" · score {hit.score:.2f}"
-        if hit.other_tellings:
-            others = "telling" if hit.other_tellings == 1 else "tellings"
-            details += f" · story {safe(hit.story or '')}: {hit.other_tellings} other {others}"
-        click.echo()
-        click.echo(f"{hit.rank:>3}. " + click.style(safe(hit.title) or "(no title)", bold=color))
-        click.echo(f"     {details}")
-        if hit.url:
-            click.echo(f"     {safe(hit.url)}")
-        snippet = safe(hit.snippet)
-        snippet = _BOLD.sub(lambda m: click.style(m.group(1), bold=True), snippet) if color else snippet
-        click.echo(f"     {snippet}")
+    if results.hits:
+        shown = f" (page {page} of {results.pages}, hits {results.hits[0].rank}-{results.hits[-1].rank})"
+    else:
+        shown = f" (page {page} is past the last page, {results.pages})" if results.total else ""
+    click.echo(f"{results.total:,} {plural}{shown}")
+
+
+def _print_hit(hit: Hit, color: bool) -> None:
+    date = hit.published.date().isoformat() if hit.published else "no date"
+    details = " · ".join(safe(x) for x in (hit.id, hit.source, date) if x)
+    if hit.score is not None:
+        details += f" · score {hit.score:.2f}"
+    if hit.other_tellings:
+        others = "telling" if hit.other_tellings == 1 else "tellings"
+        details += f" · story {safe(hit.story or '')}: {hit.other_tellings} other {others}"
+    click.echo()
+    click.echo(f"{hit.rank:>3}. " + click.style(safe(hit.title) or "(no title)", bold=color))
+    click.echo(f"     {details}")
+    if hit.url:
+        click.echo(f"     {safe(hit.url)}")
+    snippet = safe(hit.snippet)
+    snippet = _BOLD.sub(lambda m: click.style(m.group(1), bold=True), snippet) if color else snippet
+    click.echo(f"     {snippet}")
+
+
+def _print_facets(results: Results) -> None:
     for name, values in results.facets.items():
         click.echo()
         click.echo(f"{name} (top {len(values)} among all {results.total:,} matching articles):")
         for value, count in values:
             click.echo(f"  {count:>8,}  {safe(value)}")
+
+
+def _print_summary(results: Results, as_json: bool) -> None:
+    if as_json:
+        click.echo(safe_json({
+            "query": results.query, "total": results.total, "pages": results.pages, "limit": results.limit,
+            "facets": {name: dict(values) for name, values in results.facets.items()},
+        }))
+        return
+    plural = "article matches" if results.total == 1 else "articles match"
+    click.echo(f"{results.total:,} {plural} ({results.pages:,} pages of {results.limit})")
+    _print_facets(results)
+
+
+def _check_dates(since: str | None, until: str | None) -> None:
+    try:
+        _check_date_option("--since", since)
+        _check_date_option("--until", until)
+    except QueryError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 def _check_date_option(name: str, value: str | None) -> None:
@@ -298,7 +441,9 @@ def timeline(
       newsindex timeline opec --by week --csv > opec.csv
       newsindex timeline opec --png opec.png
     """
-    with NewsIndex.open(index_dir) as ix:
+    from .coverage.charts import draw_timeline, text_bars
+
+    with _open(index_dir) as ix:
         periods = ix.timeline(query, by=by, operator="or" if any_word else "and",  # type: ignore[arg-type]
                               since=since, until=until)
     if png:
@@ -306,6 +451,9 @@ def timeline(
     if as_json:
         click.echo(json.dumps([p.to_dict() for p in periods], indent=2))
     elif as_csv:
+        import csv
+        import io
+
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(["period", "count", "total", "share"])
@@ -335,7 +483,7 @@ def terms(query: str, index_dir: Path, top: int, since: str | None, until: str |
       newsindex terms coffee
       newsindex terms 'topic:crude date:1987-03' --top 30 --json
     """
-    with NewsIndex.open(index_dir) as ix:
+    with _open(index_dir) as ix:
         found = ix.terms(query, top=top, operator="or" if any_word else "and", since=since, until=until)
     if as_json:
         click.echo(safe_json([t.to_dict() for t in found], indent=2))
@@ -357,7 +505,7 @@ def show(article_id: str, index_dir: Path, as_json: bool) -> None:
       newsindex show reuters-1
       newsindex show 000_7887337d1080e0d6 --json
     """
-    with NewsIndex.open(index_dir) as ix:
+    with _open(index_dir) as ix:
         article = ix.get(article_id)
     if as_json:
         click.echo(safe_json(article_fields(article), indent=2))
@@ -399,7 +547,7 @@ def similar(article_id: str, index_dir: Path, limit: int, as_json: bool) -> None
       newsindex similar 000_7887337d1080e0d6
       newsindex similar reuters-16483 --limit 5 --json
     """
-    with NewsIndex.open(index_dir) as ix:
+    with _open(index_dir) as ix:
         found = ix.similar(article_id, limit)
     for item, article in found:
         date = article.published.date().isoformat() if article.published else "no date"
@@ -421,7 +569,7 @@ def story(article_id: str, index_dir: Path, as_json: bool) -> None:
       newsindex story 001_d111d31f41ebd35a
       newsindex search extradite --collapse     # shows each hit's story
     """
-    with NewsIndex.open(index_dir) as ix:
+    with _open(index_dir) as ix:
         story_id, members = ix.story(article_id)
     if as_json:
         click.echo(safe_json({"story": story_id, "articles": [article_fields(a) for a in members]}))
@@ -449,7 +597,9 @@ def compare(id_a: str, id_b: str, index_dir: Path, as_json: bool) -> None:
       newsindex compare 000_7887337d1080e0d6 001_d111d31f41ebd35a
       newsindex compare reuters-16483 reuters-16597 --json
     """
-    with NewsIndex.open(index_dir) as ix:
+    from .stories.compare import render_text
+
+    with _open(index_dir) as ix:
         result = ix.compare(id_a, id_b)
     click.echo(safe_json(result.to_dict(), indent=2) if as_json else safe(render_text(result), multiline=True))
 
@@ -465,7 +615,7 @@ def stats(index_dir: Path, as_json: bool) -> None:
       newsindex stats
       newsindex stats --index reuters-index --json
     """
-    with NewsIndex.open(index_dir) as ix:
+    with _open(index_dir) as ix:
         info = ix.stats()
         grouped = ix.story_stats()
     if as_json:
@@ -495,7 +645,7 @@ def delete(ids: tuple[str, ...], index_dir: Path, wait: float) -> None:
     Examples:
       newsindex delete reuters-1 reuters-2
     """
-    with NewsIndex.open(index_dir) as ix:
+    with _open(index_dir) as ix:
         count = ix.delete(ids, wait=wait)
     click.echo(f"{count:,} deleted")
     if count < len(ids):

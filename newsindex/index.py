@@ -13,30 +13,33 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from whoosh import index as windex
-from whoosh import query as wq
 
 from .version import __version__
-from .coverage.facets import facet_counts
 from .coverage.stats import IndexStats, collect_stats
-from .coverage.terms import Term, significant_terms
 from .coverage.timeline import Granularity, Period, Timelines
 from .errors import ArticleNotFoundError, NewsIndexError, ReadError
 from .ingest.article import Article, is_valid_id
 from .search import ranking
 from .search.query import Operator
-from .search.results import Results
-from .search.searching import SORTS, Searching, Sort, check_page
+from .search.results import SORTS, Hit, Results, Sort
+from .search.searching import Searching, check_page
 from .store.directory import content_hashes, create_index, is_index, locked, open_index, open_writer
 from .store.indexing import COMMIT_EVERY, Batch, IndexingInterrupted, IndexSummary, run
 from .store.locking import WriteLock
 from .store.schema import FACETS, from_stored
-from .stories.compare import Comparison, compare as compare_tellings
-from .stories.similar import SimilarArticle, similar
-from .stories.store import StoryStats
 from .stories.tellings import FILES as STORY_FILES, Tellings
+from .text.stems import StemTable
+
+if TYPE_CHECKING:  # what only some calls need is imported by those calls: a search starts sooner
+    from whoosh import query as wq
+
+    from .coverage.terms import Term
+    from .stories.compare import Comparison
+    from .stories.similar import SimilarArticle
+    from .stories.store import StoryStats
 
 __all__ = ["COMMIT_EVERY", "SORTS", "IndexSummary", "IndexingInterrupted", "NewsIndex", "Sort", "default_index_dir"]
 
@@ -59,7 +62,9 @@ class NewsIndex:
         self.language = language
         self._ix = ix
         self._searcher = None
-        self._search = Searching(ix.schema, language, lambda: self.searcher)
+        #: The stems NLTK gave the index's words, so that a search need not load NLTK.
+        self._stems = StemTable(directory, language)
+        self._search = Searching(ix.schema, language, lambda: self.searcher, known_stems=self._stems)
         #: Stories of the index's articles (:mod:`newsindex.stories`), opened when first needed.
         self._stories = Tellings(directory, language, ix)
         self._timelines = Timelines()
@@ -104,6 +109,7 @@ class NewsIndex:
             self._searcher.close()
             self._searcher = None
         self._stories.close()
+        self._stems.close()
         self._ix.close()
 
     def __enter__(self) -> "NewsIndex":
@@ -253,6 +259,41 @@ class NewsIndex:
         counts = self._facets(q, facets, facet_limit) if facets else {}
         return search.results(query, q, found, shown, page, limit, sort, highlight, self._stories.refs, counts)
 
+    def hits(
+        self,
+        query: str,
+        sort: Sort = "relevance",
+        operator: Operator = "and",
+        since: str | None = None,
+        until: str | None = None,
+        highlight: tuple[str, str] = ("", ""),
+        feedback: bool = False,
+        collapse: bool = False,
+        limit: int | None = None,
+        batch: int = 500,
+    ) -> Iterator[Hit]:
+        """Every hit of the query (or the first ``limit``), in :meth:`search`'s order, for exports.
+
+        The ranking is worked out once; articles are read ``batch`` at a
+        time as the hits are consumed, so an export of a hundred thousand
+        hits streams in flat memory. Snippets are plain unless ``highlight``
+        gives marks.
+        """
+        check_page(batch, 1, sort)
+        search = self._search
+        q = search.filtered(query, operator, since, until)
+        ranked = search.expand(q) if feedback and sort == "relevance" else q
+        wanted = limit if limit is not None else max(len(search.matches(q)), 1)
+        if collapse:
+            found, order = search.collapsed(ranked, sort, 1, wanted, self._stories.keys)
+        else:
+            found = search.top(ranked, sort, wanted)
+            order = found[:wanted]
+        for start in range(0, len(order), batch):
+            page = search.results(query, q, found, order[start : start + batch], start // batch + 1, batch, sort,
+                                  highlight, self._stories.refs, {})
+            yield from page.hits
+
     def ids(self, query: str, limit: int = 10, operator: Operator = "and", feedback: bool = False) -> list[str]:
         """The ids of the ``limit`` best matches, best first, without reading the articles.
 
@@ -270,6 +311,8 @@ class NewsIndex:
         return self._search.matches(self._search.filtered(query, operator, since, until))
 
     def _facets(self, q: wq.Query, names: Iterable[str], top: int) -> dict[str, list[tuple[str, int]]]:
+        from .coverage.facets import facet_counts
+
         return facet_counts(self.searcher.reader(), self._search.matches(q), names, top)
 
     def facets(
@@ -291,6 +334,8 @@ class NewsIndex:
         since: str | None = None, until: str | None = None,
     ) -> list[Term]:
         """Words and two-word phrases much more frequent among the matching articles than in the index."""
+        from .coverage.terms import significant_terms
+
         docnums = self._matches(query, operator, since, until)
         return significant_terms(self.searcher, self._search.analyzer, self._search.parser.stop_words, docnums, top)
 
@@ -310,6 +355,8 @@ class NewsIndex:
         share of three-word sequences in common) tells a copy from a retelling.
         See :mod:`newsindex.stories.similar`.
         """
+        from .stories.similar import similar
+
         self.get(article_id)  # the one-line error for an unknown id names the index
         found = similar(self.searcher, article_id, limit, self._stories.store(), self.language)
         return [(item, self.get(item.id)) for item in found]
@@ -334,6 +381,8 @@ class NewsIndex:
 
     def compare(self, id_a: str, id_b: str) -> Comparison:
         """What the articles ``id_a`` and ``id_b`` say differently (see :mod:`newsindex.stories.compare`)."""
+        from .stories.compare import compare as compare_tellings
+
         return compare_tellings(self.get(id_a), self.get(id_b), language=self.language)
 
     def stats(self) -> IndexStats:

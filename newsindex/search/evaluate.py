@@ -796,7 +796,8 @@ class Evaluator:
 
         ``relevance``: ``ranking.exact_top(limit)``'s answer (score, then lower
         document number); ``date``/``date-asc``: the ``SortingCollector``'s on
-        the ``published`` column, undated articles last.
+        the ``published`` column, undated articles last, each hit still with
+        its relevance score (worked out for the hits kept, not for every match).
         """
         relevance = sort == "relevance"
         if limit is not None and limit < 1:
@@ -826,13 +827,14 @@ class Evaluator:
                 if limit is not None and len(keyed) > limit:
                     keyed.sort()
                     del keyed[limit:]
-                best.extend(keyed)
+                scores = self._compile(q, seg, _TOP, True).scores({docnum - offset for _, docnum in keyed})
+                best.extend((key, docnum, scores[docnum - offset]) for key, docnum in keyed)
         if relevance:
             best.sort(reverse=True)
             items: list[tuple[float | None, int]] = [(s, -negdoc) for s, negdoc in best[:limit]]
         else:
             best.sort()
-            items = [(None, docnum) for _, docnum in best[:limit]]
+            items = [(score, docnum) for _, docnum, score in best[:limit]]
         return TopDocs(self.searcher, items, total)
 
     def matches(self, q: wq.Query) -> list[int]:

@@ -194,8 +194,8 @@ class QueryParser:
         self._i = 0
         self._depth = 0
         self._default = (DEFAULT_FIELDS, "text")
-        if self._peek().kind == "EOF":
-            raise QueryError("empty query: give at least one word, phrase or field", text)
+        if self._peek().kind == "EOF":  # an empty query, as "*": every article (then filtered by date, say)
+            return wq.Every()
         clause = self._or_expr()
         tok = self._peek()
         if tok.kind == "RPAREN":
@@ -332,6 +332,8 @@ class QueryParser:
         if fields == DEFAULT_FIELDS and kind == "text":
             fields, kind = self._default
         word = tok.value
+        if word == "*" and self._default == (DEFAULT_FIELDS, "text") and fields == DEFAULT_FIELDS:
+            return _Clause(wq.Every())  # "*" alone: every article
         if "*" in word or "?" in word:
             return _Clause(self._wildcard(fields, kind, tok))
         terms = self._analyze(kind, word)

@@ -12,7 +12,9 @@ the tellings of each hit through ``tellings`` when hits are made.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Literal, Mapping
+from functools import cache
+from itertools import count
+from typing import Any, Callable, Mapping
 
 from whoosh import collectors, sorting
 from whoosh import query as wq
@@ -20,26 +22,28 @@ from whoosh import query as wq
 from ..errors import NewsIndexError
 from ..ingest.dates import parse_period
 from ..store.schema import UNDATED, from_stored
-from ..text.analysis import SnowballFilter, stop_words
+from ..text.analysis import KnownStems, SnowballFilter, stop_words, words_of
 from . import ranking
 from .evaluate import Evaluator, TopDocs
 from .query import Operator, QueryParser, date_range, restrict
-from .results import Hit, Results
+from .results import SORTS, Hit, Results, Sort
 from .snippets import make_snippet, query_words, searched_terms
-
-Sort = Literal["relevance", "date", "date-asc"]
-SORTS: tuple[str, ...] = ("relevance", "date", "date-asc")
 
 
 class Searching:
     """Searches of one index, answered from the searcher that ``searcher()`` gives."""
 
-    def __init__(self, schema: Any, language: str, searcher: Callable[[], Any]) -> None:
+    def __init__(
+        self, schema: Any, language: str, searcher: Callable[[], Any],
+        known_stems: KnownStems | None = None,
+    ) -> None:
         text = schema["title"].analyzer
         # Kept: Whoosh's ``Index.schema`` unpickles the schema anew on every access,
         # which would start every search with an empty stem cache.
         self.analyzer = text
-        stemmer = next(f for f in text.items if isinstance(f, SnowballFilter))
+        stemmer = self._stemmer = next(f for f in text.items if isinstance(f, SnowballFilter))
+        if known_stems is not None:  # the index's own words: no NLTK to load (see newsindex.text.stems)
+            stemmer.use_known(known_stems)
         self.parser = QueryParser(
             text_analyzer=text,
             name_analyzer=schema["source"].analyzer,
@@ -180,12 +184,19 @@ class Searching:
             query_words(searched_terms(q, self._searcher().reader()), ranking.TEXT_FIELDS, self.parser.stop_words)
             if shown else frozenset()
         )
-        stories = tellings(self.ids_of([hit.docnum for hit in shown])) if shown else {}
+        articles = [from_stored(hit["article"]) for hit in shown]
+        texts = [article.body or article.title for article in articles]
+        # Stems of the page's words looked up at once, before the first snippet needs them.
+        prefetched = cache(lambda: self._stemmer.prefetch(set().union(*map(words_of, texts))))
+
+        def snippet(text: str) -> str:
+            prefetched()
+            return make_snippet(text, analyzer, words, highlight)
+
+        stories = tellings([article.id for article in articles]) if shown else {}
         hits = []
-        for rank, hit in enumerate(shown, start=(page - 1) * limit + 1):
-            article = from_stored(hit["article"])
+        for rank, hit, article, text in zip(count((page - 1) * limit + 1), shown, articles, texts):
             story = stories.get(article.id)
-            text = article.body or article.title
             hits.append(
                 Hit(
                     rank=rank,
@@ -194,10 +205,14 @@ class Searching:
                     published=article.published,
                     source=article.source,
                     url=article.url,
-                    score=hit.score if sort == "relevance" else None,
-                    make_snippet=lambda text=text: make_snippet(text, analyzer, words, highlight),
+                    score=hit.score,
+                    make_snippet=lambda text=text: snippet(text),
                     story=story.story if story else None,
                     other_tellings=story.size - 1 if story else 0,
+                    authors=article.authors,
+                    topics=article.topics,
+                    places=article.places,
+                    dateline=str(article.extra.get("dateline", "")),
                 )
             )
         return Results(query=query, total=len(found), page=page, limit=limit, hits=hits, facets=facets)

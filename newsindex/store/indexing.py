@@ -17,13 +17,15 @@ from __future__ import annotations
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Protocol
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Protocol
 
 from ..errors import DateError, NewsIndexError, ReadError
 from ..ingest.article import Article
 from ..ingest.dates import in_range
 from .schema import to_document
-from .writing import IndexingSession, committed
+
+if TYPE_CHECKING:
+    from .writing import IndexingSession
 
 #: Articles written between commits: a crash loses at most this many, and
 #: each commit costs a Whoosh segment (merged later), so not too few either.
@@ -83,6 +85,8 @@ class Batch:
     """
 
     def __init__(self, open_writer: Callable[[IndexingSession], Any]) -> None:
+        from .writing import IndexingSession  # Whoosh's writing machinery: only when a run writes
+
         self._open = open_writer
         self._writer: Any = None
         self._session = IndexingSession()
@@ -118,6 +122,8 @@ class Batch:
             try:
                 writer.commit()
             except BaseException:
+                from .writing import committed
+
                 if committed(writer):
                     self.kept += done
                 else:

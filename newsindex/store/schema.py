@@ -17,13 +17,15 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from whoosh.columns import NumericColumn, VarBytesColumn
-from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
-
-from ..text.analysis import analysis_signature, name_analyzer, text_analyzer
 from ..ingest.article import Article
+
+if TYPE_CHECKING:
+    from whoosh.fields import Schema
+
+# Whoosh's fields and the analyzer are imported by the functions that build a schema:
+# the command line reads FACETS and the stored article here and must start at once.
 
 #: Bumped whenever the schema or the analysis changes in a way that makes
 #: older indexes unreadable or differently searchable.
@@ -57,6 +59,11 @@ TITLE_BOOST = 2.0
 
 def build_schema(language: str = "english") -> Schema:
     """The schema for an index whose full text is in ``language`` (a Snowball language)."""
+    from whoosh.columns import NumericColumn, VarBytesColumn
+    from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+    from ..text.analysis import name_analyzer, text_analyzer
+
     text = text_analyzer(language)
     names = name_analyzer()
     return Schema(
@@ -84,6 +91,8 @@ def facet_values(raw: bytes) -> list[str]:
 
 def schema_fingerprint(schema: Schema) -> str:
     """A digest of the schema and its text analysis, recorded in an index when it is built."""
+    from ..text.analysis import analysis_signature
+
     described = [
         [name, type(field).__name__, field.scorable, getattr(field, "field_boost", 1.0),
          analysis_signature(field.analyzer) if getattr(field, "analyzer", None) else None]

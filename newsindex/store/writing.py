@@ -72,6 +72,7 @@ from whoosh.writing import IndexingError, SegmentWriter
 
 from . import processes
 from ..text.analysis import WordTerms, analysis_signature, word_terms
+from ..text.stems import StemTable
 from .postings import read_postings
 from .processes import can_fork, cpu_count
 
@@ -110,6 +111,12 @@ class AnalysisCaches:
         if key not in self._caches:
             self._caches[key] = word_terms(analyzer)
         return self._caches[key]
+
+
+def learned_stems(plans: list["_FieldPlan"]) -> list[tuple[str, dict[str, str]]]:
+    """The stems NLTK gave the fields' word caches since the last call, per language (for :class:`StemTable`)."""
+    caches = {id(plan.words): plan.words for plan in plans if plan.words is not None}
+    return [found for words in caches.values() if (found := words.take_learned())]
 
 
 # -- what to do with each field -------------------------------------------------
@@ -908,7 +915,7 @@ def _helper_main(inbox, outbox, parent_ends, plans, codec, fields) -> None:  # t
                         finally:
                             if collecting:
                                 gc.enable()
-                    outbox.send(("ok", builder.finish()))
+                    outbox.send(("ok", builder.finish(), learned_stems(plans)))
                 else:
                     outbox.send(("error", failure))
                 builder = _Builder(plans, codec, fields, per_document=False)
@@ -1073,6 +1080,8 @@ class BatchWriter(SegmentWriter):
         self._fed = 0  # documents given to the indexers so far
         self._helper: _Helper | None = None
         self._files: _SegmentFiles | None = None
+        #: (language, word -> stem) that NLTK gave this batch's word caches, kept at commit.
+        self._stems: list[tuple[str, dict[str, str]]] = []
         self._searcher = None
         self.newsegment = None
         self.merge = True
@@ -1188,6 +1197,7 @@ class BatchWriter(SegmentWriter):
             asked = time.monotonic()
             message = helper.receive()
         files.add(message[1])
+        self._stems += message[2]
         session.rebalance(waited_raw, time.monotonic() - asked)
 
     def commit(self, mergetype=None, optimize=None, merge=None) -> None:  # type: ignore[no-untyped-def]
@@ -1198,11 +1208,28 @@ class BatchWriter(SegmentWriter):
                 segments.append(self._build(self._docs))
             if merge is not False and self.merge:
                 segments = _merge_small(self.storage, self.indexname, self.schema, self._plans_now(), segments)
+            self._keep_stems()
             self._commit_toc(segments)
         except BaseException:
             self._abandon()
             raise
         self._finish()
+
+    def _keep_stems(self) -> None:
+        """Add the stems NLTK gave this batch to the index's :class:`StemTable` (before the commit point:
+        a stem kept for a batch that then fails to commit is still the word's stem)."""
+        folder = getattr(self.storage, "folder", None)
+        if folder is None:
+            return
+        by_language: dict[str, dict[str, str]] = {}
+        for language, stems in [*self._stems, *learned_stems(self._plans_now())]:
+            by_language.setdefault(language, {}).update(stems)
+        for language, stems in by_language.items():
+            table = StemTable(folder, language)
+            try:
+                table.add(stems)
+            finally:
+                table.close()
 
     def cancel(self) -> None:
         self._check_state()

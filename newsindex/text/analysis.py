@@ -23,12 +23,13 @@ queries (see :mod:`newsindex.search.query`).
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import sys
 from itertools import chain
-from typing import Iterator
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Mapping, Protocol
 
-import nltk
-from nltk.stem.snowball import SnowballStemmer
 from whoosh.analysis import Composable, Filter, LowercaseFilter, Token, Tokenizer
 from whoosh.lang.stopwords import stoplists
 
@@ -121,6 +122,37 @@ class NewsTokenizer(Tokenizer):
                 yield token
 
 
+class KnownStems(Protocol):
+    """Stems NLTK gave before (see :mod:`newsindex.text.stems`): None / missing for a word never stemmed."""
+
+    def lookup(self, word: str) -> str | None: ...
+
+    def lookup_many(self, words: Iterable[str]) -> Mapping[str, str]: ...
+
+
+def nltk_version() -> str:
+    """NLTK's version, read from the file NLTK reads it from, without importing NLTK.
+
+    Importing the ``nltk`` package loads most of NLTK (a quarter of a second
+    and more); opening an index checks this version, and a search should not
+    pay for that.
+    """
+    module = sys.modules.get("nltk")
+    if module is not None:
+        return str(module.__version__)
+    spec = importlib.util.find_spec("nltk")
+    if spec is None or spec.origin is None:
+        raise NewsIndexError("NLTK is not installed (pip install nltk)")
+    return Path(spec.origin).with_name("VERSION").read_text(encoding="utf-8").strip()
+
+
+def snowball(language: str) -> Callable[[str], str]:
+    """NLTK's Snowball stemming function for ``language``, NLTK imported now (see :class:`SnowballFilter`)."""
+    from nltk.stem.snowball import SnowballStemmer
+
+    return SnowballStemmer(language).stem
+
+
 class SnowballFilter(Filter):
     """Stem alphabetic tokens with NLTK's Snowball stemmer, each distinct word once.
 
@@ -128,6 +160,12 @@ class SnowballFilter(Filter):
     the text, so a per-analyzer dictionary of stems removes almost all stemming
     work. Tokens with digits (``t``-``72``, ``5.93``) are left alone, since
     stemming them only does harm. The cache is not pickled with the schema.
+
+    NLTK is imported only for a word no one has stemmed yet: :meth:`use_known`
+    gives a lookup of the stems NLTK already gave (an index keeps those of its
+    own vocabulary, :mod:`newsindex.text.stems`), so a search stems its words
+    without loading NLTK; after :meth:`record`, the stems NLTK gives are kept
+    for :meth:`take_learned`, so that the index can keep them.
     """
 
     def __init__(self, language: str = "english") -> None:
@@ -136,8 +174,32 @@ class SnowballFilter(Filter):
                 f"unsupported language {language!r}; choose one of: {', '.join(sorted(LANGUAGES))}"
             )
         self.language = language
-        self._stem = SnowballStemmer(language).stem
+        self._nltk: Callable[[str], str] | None = None
         self._cache: dict[str, str] = {}
+        self._known: KnownStems | None = None
+        self._learned: dict[str, str] | None = None
+
+    def use_known(self, known: KnownStems) -> None:
+        """Look words up among ``known`` stems before asking NLTK."""
+        self._known = known
+
+    def prefetch(self, words: Iterable[str]) -> None:
+        """Look up at once the known stems of words about to be stemmed (a snippet's whole text):
+        one query for them all rather than one a word."""
+        if self._known is not None:
+            cache = self._cache
+            self._cache.update(self._known.lookup_many({w for w in words if w not in cache and w.isalpha()}))
+
+    def record(self) -> None:
+        """From now on, keep every stem NLTK gives, for :meth:`take_learned`."""
+        self._learned = {}
+
+    def take_learned(self) -> dict[str, str]:
+        """The stems NLTK gave since the last call (word -> stem); recording goes on."""
+        learned = self._learned or {}
+        if self._learned is not None:
+            self._learned = {}
+        return learned
 
     def __getstate__(self) -> dict[str, str]:
         return {"language": self.language}
@@ -161,6 +223,16 @@ class SnowballFilter(Filter):
         if stem is None:
             stem = self._stem(word) if word.isalpha() else word
             self._cache[word] = stem
+        return stem
+
+    def _stem(self, word: str) -> str:
+        stem = self._known.lookup(word) if self._known is not None else None
+        if stem is None:
+            if self._nltk is None:
+                self._nltk = snowball(self.language)
+            stem = self._nltk(word)
+            if self._learned is not None:
+                self._learned[word] = stem
         return stem
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
@@ -198,7 +270,15 @@ class WordTerms(dict):
         super().__init__()
         self._tokenizer = NewsTokenizer()
         self._stemmer = stemmer
+        if stemmer is not None:
+            stemmer.record()
         self.limit = limit
+
+    def take_learned(self) -> tuple[str, dict[str, str]] | None:
+        """(language, word -> stem) of the words NLTK stemmed since the last call (None: no stemming)."""
+        if self._stemmer is None:
+            return None
+        return self._stemmer.language, self._stemmer.take_learned()
 
     def __missing__(self, word: str) -> tuple[str, ...]:
         if word.isalnum():  # one token, the word itself (the common case)
@@ -248,6 +328,11 @@ def word_terms(analyzer: object, limit: int = 250_000) -> WordTerms | None:
     return WordTerms(stemmer, limit)
 
 
+def words_of(text: str) -> set[str]:
+    """The distinct lower-cased words of ``text`` as the analyzer sees them before stemming."""
+    return {token.text.lower() for token in NewsTokenizer()(text)}
+
+
 def text_analyzer(language: str = "english") -> Composable:
     """The analyzer of full-text fields (title, body): tokens, lowercase, Snowball stems."""
     return NewsTokenizer() | LowercaseFilter() | SnowballFilter(language)
@@ -273,7 +358,7 @@ def analysis_signature(analyzer: Composable) -> list[str]:
         type(item).__qualname__ + repr(sorted((k, v) for k, v in vars(item).items() if not k.startswith("_")))
         for item in items
     ]
-    return [*parts, _TOKEN.pattern, _POSSESSIVE.pattern, f"nltk {nltk.__version__}"]
+    return [*parts, _TOKEN.pattern, _POSSESSIVE.pattern, f"nltk {nltk_version()}"]
 
 
 def stop_words(language: str = "english") -> frozenset[str]:

@@ -15,26 +15,34 @@ first bytes. Zip archives are read member by member, like directories.
 from __future__ import annotations
 
 import os
-from typing import BinaryIO, Callable, Iterable, Iterator, Mapping
+from importlib import import_module
+from typing import Any, BinaryIO, Callable, Iterable, Iterator, Mapping
 
 from ..article import Article
+from ..formats import SUPPORTED_FORMATS
 from ...errors import NewsIndexError, ReadError
 from ._fields import ARTICLE_FIELDS
 from .compressed import DECOMPRESSION_ERRORS, archive_members, inner_name, is_archive, open_input
-from .csvfile import read_csv
-from .feed import read_feed
-from .html import read_html
-from .jsonl import read_jsonl
-from .reuters import read_reuters
-from .text import read_text
-from .warc import read_warc
 
 __all__ = [
     "SUPPORTED_FORMATS", "input_files", "parse_field_map", "read_inputs", "read_paths",
     "read_csv", "read_feed", "read_html", "read_jsonl", "read_reuters", "read_text", "read_warc",
 ]
 
-SUPPORTED_FORMATS: tuple[str, ...] = ("text", "jsonl", "reuters", "html", "feed", "warc", "csv", "tsv")
+#: Each reader's module, imported when a file of its format is read: the web-page readers
+#: load trafilatura and lxml (about half a second), which a run over SGML or JSON never needs.
+_READERS = {
+    "read_csv": ".csvfile", "read_feed": ".feed", "read_html": ".html", "read_jsonl": ".jsonl",
+    "read_reuters": ".reuters", "read_text": ".text", "read_warc": ".warc",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _READERS:
+        return getattr(import_module(_READERS[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 _EXTENSIONS = {
     ".txt": "text",
     ".jsonl": "jsonl",
@@ -127,11 +135,11 @@ def _read_stream(
 ) -> Iterator[Article | ReadError]:
     """Run the reader of ``fmt`` on ``path``, or on ``stream`` when the caller opened it."""
     if fmt == "jsonl":
-        return read_jsonl(path, field_map, stream)
+        return __getattr__("read_jsonl")(path, field_map, stream)
     if fmt in ("csv", "tsv"):
-        return read_csv(path, field_map, stream, delimiter="\t" if fmt == "tsv" else ",")
-    readers = {"reuters": read_reuters, "html": read_html, "feed": read_feed, "warc": read_warc}
-    return readers.get(fmt, read_text)(path, stream)
+        return __getattr__("read_csv")(path, field_map, stream, delimiter="\t" if fmt == "tsv" else ",")
+    reader = {"reuters": "read_reuters", "html": "read_html", "feed": "read_feed", "warc": "read_warc"}
+    return __getattr__(reader.get(fmt, "read_text"))(path, stream)
 
 
 def _member_format(name: str, opener: Callable[[], BinaryIO]) -> str | None:
