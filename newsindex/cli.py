@@ -12,6 +12,7 @@ import os
 import re
 import signal
 import sys
+import contextlib
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
@@ -405,6 +406,91 @@ def _check_dates(since: str | None, until: str | None) -> None:
         raise click.BadParameter(str(exc)) from None
 
 
+@main.command()
+@click.argument("queries_file", metavar="QUERIES", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_index_option
+@click.option("--hits", "hits_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Also write the hits of every query to FILE, with the query in a column.")
+@click.option("--limit", "-n", type=click.IntRange(1), metavar="N", help="With --hits: at most N hits per query (default: all).")
+@click.option("--sources", "top_sources", default=3, show_default=True, type=click.IntRange(1), metavar="N",
+              help="How many top sources to name per query.")
+@click.option("--since", metavar="DATE", help="Only articles published in or after DATE.")
+@click.option("--until", metavar="DATE", help="Only articles published up to the end of DATE.")
+@click.option("--any", "any_word", is_flag=True, help="Match articles with any of the words, not all.")
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines instead of CSV.")
+@click.option("--tsv", "as_tsv", is_flag=True, help="Tab-separated values instead of CSV.")
+def batch(
+    queries_file: Path, index_dir: Path, hits_file: Path | None, limit: int | None, top_sources: int,
+    since: str | None, until: str | None, any_word: bool, as_json: bool, as_tsv: bool,
+) -> None:
+    """Run every query of QUERIES and write one row per query: what matches it, and its best hit.
+
+    QUERIES is a text file with one query per line (# starts a comment), or
+    a CSV/TSV file with a header row whose "query" column (else the first)
+    holds the queries; its other columns (a name, a claim number) are kept in
+    every row. Each row says the query, how many articles and stories match,
+    the first and last date, the top sources and the best hit; a query that
+    cannot run says why in its "error" column and the batch goes on (the
+    exit status is then 1). Rows are CSV for a spreadsheet unless --json or
+    --tsv.
+
+    \b
+    Examples:
+      newsindex batch names.txt > names.csv
+      newsindex batch claims.csv --since 2025-01 --hits hits.csv > overview.csv
+      newsindex batch names.txt --json | jq -r 'select(.total > 0) | .query'
+    """
+    from .export import BATCH_FIELDS, HIT_FIELDS, failed_row, hit_rows, overview_row, read_queries
+
+    _check_dates(since, until)
+    fmt = _output_format(as_json, False, as_tsv) or "csv"
+    extra, queries = read_queries(queries_file)
+    operator = "or" if any_word else "and"
+    failed = 0
+    with _open(index_dir) as ix, _utf8_stdout() as out, contextlib.ExitStack() as stack:
+        rows = _row_writer(out, fmt, [*extra, *BATCH_FIELDS])
+        hit_out = None
+        if hits_file is not None:
+            hits_stream = stack.enter_context(_open_output(hits_file))
+            hit_out = _row_writer(hits_stream, fmt, [*extra, "query", *HIT_FIELDS])
+        for item in queries:
+            carried = {k: v for k, v in item.items() if k != "query"}
+            try:
+                row = overview_row(ix.overview(item["query"], operator=operator, since=since,  # type: ignore[arg-type]
+                                               until=until, top=top_sources))
+            except NewsIndexError as exc:
+                failed += 1
+                rows({**carried, **failed_row(item["query"], str(exc))})
+                continue
+            rows({**carried, **row})
+            if hit_out is not None:
+                for hit in hit_rows(ix.hits(item["query"], operator=operator, since=since,  # type: ignore[arg-type]
+                                            until=until, limit=limit)):
+                    hit_out({**carried, "query": item["query"], **hit})
+    click.echo(f"{len(queries):,} queries, {failed:,} could not run", err=True)
+    if failed:
+        sys.exit(1)
+
+
+def _row_writer(out: Any, fmt: str, fields: list[str]) -> Callable[[dict[str, Any]], None]:
+    """A function writing one row to ``out`` as JSON Lines or a spreadsheet's rows (header first)."""
+    from .export import SheetWriter
+
+    if fmt == "json":
+        return lambda row: out.write(json.dumps({name: row.get(name) for name in fields}, ensure_ascii=False) + "\n")
+    return SheetWriter(out, fields, delimiter="\t" if fmt == "tsv" else ",").write
+
+
+@contextmanager
+def _open_output(path: Path) -> Iterator[Any]:
+    try:
+        handle = path.open("w", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise NewsIndexError(f"{path}: cannot write here: {exc.strerror or exc}") from None
+    with handle:
+        yield handle
+
+
 def _check_date_option(name: str, value: str | None) -> None:
     if value:
         try:
@@ -430,9 +516,12 @@ def timeline(
 ) -> None:
     """How many articles matching QUERY were published per day, week, month or year.
 
-    Every period between the first and the last match is shown, empty ones as
-    zero. --normalize shows the share of all articles of each period instead,
-    since news volume itself rises and falls.
+    Every period between the first and the last match is counted, empty ones
+    as zero; --since/--until set the range instead (and filter the matches).
+    The text skips long runs of empty periods with one marked line; the PNG
+    draws the stretch with most matches and says what it leaves out.
+    --normalize shows the share of all articles of each period instead,
+    since news volume itself rises and falls, with that denominator.
 
     \b
     Examples:
@@ -447,7 +536,9 @@ def timeline(
         periods = ix.timeline(query, by=by, operator="or" if any_word else "and",  # type: ignore[arg-type]
                               since=since, until=until)
     if png:
-        draw_timeline(periods, png, title=query, normalize=normalize)
+        note = draw_timeline(periods, png, title=query, normalize=normalize, by=by)
+        if note:
+            click.echo(f"newsindex: {png}: {note}", err=True)
     if as_json:
         click.echo(json.dumps([p.to_dict() for p in periods], indent=2))
     elif as_csv:
@@ -461,7 +552,7 @@ def timeline(
             writer.writerow([p.label, p.count, p.total, f"{p.share:.6f}"])
         click.echo(out.getvalue(), nl=False)
     else:
-        click.echo(text_bars(periods, normalize))
+        click.echo(text_bars(periods, normalize, query=query, by=by))
 
 
 @main.command()
@@ -496,21 +587,23 @@ def terms(query: str, index_dir: Path, top: int, since: str | None, until: str |
 @main.command()
 @click.argument("article_id", metavar="ID")
 @_index_option
+@click.option("--highlight", metavar="QUERY", help="Mark every match of QUERY's words and phrases (bold on a terminal, else **...**).")
 @_json_option
-def show(article_id: str, index_dir: Path, as_json: bool) -> None:
+def show(article_id: str, index_dir: Path, highlight: str | None, as_json: bool) -> None:
     """Print the article with this ID, as it was indexed.
 
     \b
     Examples:
       newsindex show reuters-1
+      newsindex show reuters-236 --highlight '"emergency opec" kuwait'
       newsindex show 000_7887337d1080e0d6 --json
     """
     with _open(index_dir) as ix:
-        article = ix.get(article_id)
+        article = ix.highlighted(article_id, highlight) if highlight else ix.get(article_id)
     if as_json:
         click.echo(safe_json(article_fields(article), indent=2))
         return
-    click.echo(click.style(safe(article.title) or "(no title)", bold=sys.stdout.isatty()))
+    click.echo(click.style(safe(_BOLD.sub(r"\1", article.title)) or "(no title)", bold=sys.stdout.isatty()))
     for label, value in (
         ("id", article.id),
         ("published", article.published.isoformat() if article.published else ""),
@@ -526,7 +619,9 @@ def show(article_id: str, index_dir: Path, as_json: bool) -> None:
         if value:
             click.echo(f"{label + ':':<11} {safe(value)}")
     click.echo()
-    click.echo(safe(article.body, multiline=True))
+    color = sys.stdout.isatty()
+    body = safe(article.body, multiline=True)
+    click.echo(_BOLD.sub(lambda m: click.style(m.group(1), bold=True), body) if color and highlight else body)
 
 
 @main.command()
@@ -547,14 +642,23 @@ def similar(article_id: str, index_dir: Path, limit: int, as_json: bool) -> None
       newsindex similar 000_7887337d1080e0d6
       newsindex similar reuters-16483 --limit 5 --json
     """
+    from .stories.store import THRESHOLD
+
     with _open(index_dir) as ix:
         found = ix.similar(article_id, limit)
+    if as_json:
+        for item, article in found:
+            date = article.published.date().isoformat() if article.published else None
+            click.echo(safe_json({**item.to_dict(), "title": article.title, "published": date}))
+        return
+    click.echo("score: 1 = the same text, 0.5 or more = the same story retold, under 0.2 = another story; "
+               "overlap: share of three-word runs in common (high: a copy or a correction)")
     for item, article in found:
         date = article.published.date().isoformat() if article.published else "no date"
-        if as_json:
-            click.echo(safe_json({**item.to_dict(), "title": article.title, "published": date}))
-        else:
-            click.echo(f"{item.score:.3f}  overlap {item.overlap:.2f}  {safe(article.id)} · {date} · {safe(article.title)}")
+        click.echo(f"{item.score:.3f}  overlap {item.overlap:.2f}  {safe(article.id)} · {date} · {safe(article.title) or '(no title)'}")
+    if not found or found[0][0].score < THRESHOLD:
+        best = f"the best scores {found[0][0].score:.2f}" if found else "no article shares its words"
+        click.echo(f"nothing close: no article tells the same story ({best}; a retelling scores {THRESHOLD} or more)")
 
 
 @main.command()
@@ -606,13 +710,16 @@ def compare(id_a: str, id_b: str, index_dir: Path, as_json: bool) -> None:
 
 @main.command()
 @_index_option
+@click.option("--sources", default=10, show_default=True, type=click.IntRange(0), metavar="N",
+              help="List the N largest sources (0: all of them).")
 @_json_option
-def stats(index_dir: Path, as_json: bool) -> None:
-    """Articles, date range, sources and size on disk of the index.
+def stats(index_dir: Path, sources: int, as_json: bool) -> None:
+    """Articles, date range, stories, sources and size on disk of the index.
 
     \b
     Examples:
       newsindex stats
+      newsindex stats --sources 0          # every source, largest first
       newsindex stats --index reuters-index --json
     """
     with _open(index_dir) as ix:
@@ -629,8 +736,10 @@ def stats(index_dir: Path, as_json: bool) -> None:
     if grouped:
         click.echo(f"stories:   {grouped.stories:,} ({grouped.multi:,} told by two or more articles; largest {grouped.largest})")
     click.echo(f"sources:   {len(info.sources):,}")
-    for name, count in info.sources.most_common(10):
+    for name, count in info.sources.most_common(sources or None):
         click.echo(f"  {count:>9,}  {safe(name)}")
+    if sources and len(info.sources) > sources:
+        click.echo(f"  … and {len(info.sources) - sources:,} more (--sources 0 lists them all)")
 
 
 @main.command()
@@ -646,9 +755,12 @@ def delete(ids: tuple[str, ...], index_dir: Path, wait: float) -> None:
       newsindex delete reuters-1 reuters-2
     """
     with _open(index_dir) as ix:
+        missing = [article_id for article_id in dict.fromkeys(ids) if article_id not in ix]
         count = ix.delete(ids, wait=wait)
     click.echo(f"{count:,} deleted")
-    if count < len(ids):
+    for article_id in missing:
+        click.echo(f"newsindex: no article with id {article_id!r} in {index_dir}", err=True)
+    if missing:
         sys.exit(1)
 
 

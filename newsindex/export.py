@@ -22,15 +22,27 @@ CSV and TSV are written for spreadsheets, which is where they are opened:
 from __future__ import annotations
 
 import csv
-from typing import Any, Iterable, Iterator, Mapping, Sequence, TextIO
+import io
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence, TextIO
 
+from .errors import NewsIndexError
 from .search.results import Hit
 from .terminal import safe_json
+
+if TYPE_CHECKING:
+    from .coverage.overview import Overview
 
 #: The columns of an exported hit, in order.
 HIT_FIELDS: tuple[str, ...] = (
     "rank", "id", "title", "published", "source", "authors", "url", "topics", "places", "dateline",
     "story", "other_tellings", "score", "snippet",
+)
+
+#: The columns of a batch of searches, one row per query (after the input file's own columns).
+BATCH_FIELDS: tuple[str, ...] = (
+    "query", "total", "stories", "first", "last", "top_sources",
+    "best_id", "best_title", "best_published", "best_source", "best_url", "error",
 )
 
 #: Separates the values of a list (authors, topics, places) within one cell.
@@ -103,3 +115,58 @@ def write_json_lines(rows: Iterable[Mapping[str, Any]], out: TextIO) -> int:
         out.write(safe_json(row) + "\n")
         count += 1
     return count
+
+
+def overview_row(overview: Overview) -> dict[str, Any]:
+    """One query of a batch as a row of :data:`BATCH_FIELDS` (``top_sources``: "name (count)" items)."""
+    best = overview.best
+    return {
+        "query": overview.query, "total": overview.total, "stories": overview.stories,
+        "first": overview.first.isoformat() if overview.first else None,
+        "last": overview.last.isoformat() if overview.last else None,
+        "top_sources": [f"{name} ({count:,})" for name, count in overview.sources],
+        "best_id": best.id if best else None, "best_title": best.title if best else None,
+        "best_published": best.published.isoformat() if best and best.published else None,
+        "best_source": best.source if best else None, "best_url": best.url if best else None,
+        "error": None,
+    }
+
+
+def failed_row(query: str, error: str) -> dict[str, Any]:
+    """A query of a batch that could not run: its row says why, the batch goes on."""
+    return {"query": query, "error": error}
+
+
+def read_queries(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    """The queries of a batch file: its extra column names and one dict per query (``query`` and the rest).
+
+    A ``.csv`` or ``.tsv`` file has a header row; the column named ``query``
+    (else the first) holds the queries, and the other columns (a name, a
+    claim's number) are carried into every output row. Any other file has a
+    query per line; blank lines and lines starting with ``#`` are skipped.
+    """
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise NewsIndexError(f"{path}: cannot read the queries: {getattr(exc, 'strerror', None) or exc}") from None
+    if path.suffix.lower() not in (".csv", ".tsv"):
+        lines = [line.strip() for line in text.splitlines()]
+        return [], [{"query": line} for line in lines if line and not line.startswith("#")]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter="\t" if path.suffix.lower() == ".tsv" else ",")
+    header = next(reader, None)
+    if not header:
+        raise NewsIndexError(f"{path}: no header row (a column named query, or the queries in the first column)")
+    header = [name.strip() for name in header]
+    at = header.index("query") if "query" in header else 0
+    extra = [name for i, name in enumerate(header) if i != at]
+    rows = []
+    for values in reader:
+        if not any(v.strip() for v in values):
+            continue
+        if len(values) != len(header):
+            raise NewsIndexError(
+                f"{path}: line {reader.line_num} has {len(values)} fields, the header {len(header)}"
+            )
+        row = {name: value for i, (name, value) in enumerate(zip(header, values)) if i != at}
+        rows.append({**row, "query": values[at].strip()})
+    return extra, rows

@@ -11,7 +11,9 @@ one process.
 
 from __future__ import annotations
 
+import dataclasses
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
 
@@ -36,6 +38,7 @@ from .text.stems import StemTable
 if TYPE_CHECKING:  # what only some calls need is imported by those calls: a search starts sooner
     from whoosh import query as wq
 
+    from .coverage.overview import Overview
     from .coverage.terms import Term
     from .stories.compare import Comparison
     from .stories.similar import SimilarArticle
@@ -209,6 +212,10 @@ class NewsIndex:
     def __len__(self) -> int:
         return self.searcher.doc_count()
 
+    def __contains__(self, article_id: object) -> bool:
+        """Whether an article with this id is indexed (``"reuters-1" in ix``)."""
+        return isinstance(article_id, str) and self.searcher.document_number(id=article_id) is not None
+
     def parse(self, query: str, operator: Operator = "and", feedback: bool = False) -> wq.Query:
         """The Whoosh query a query string means (raises :class:`QueryError`).
 
@@ -322,12 +329,40 @@ class NewsIndex:
         """The ``top`` sources, topics, places or authors of *all* matching articles, with counts."""
         return self._facets(self._search.filtered(query, operator, since, until), names, top)
 
+    def overview(
+        self, query: str, operator: Operator = "and", since: str | None = None, until: str | None = None,
+        top: int = 3,
+    ) -> Overview:
+        """How many articles and stories match, first and last date, the ``top`` sources, the best hit."""
+        from .coverage.facets import facet_counts
+        from .coverage.overview import Overview, date_range
+
+        docnums = self._matches(query, operator, since, until)
+        reader = self.searcher.reader()
+        ids = self._search.ids_of(docnums)
+        keys = self._stories.keys(ids)
+        first, last = date_range(reader, docnums)
+        best = self.search(query, limit=1, operator=operator, since=since, until=until, highlight=("", ""))
+        return Overview(
+            query=query, total=len(docnums), stories=len({keys.get(i, i) for i in ids}), first=first, last=last,
+            sources=facet_counts(reader, docnums, ["source"], top)["source"], best=best.hits[0] if best.hits else None,
+        )
+
     def timeline(
         self, query: str, by: Granularity = "month", operator: Operator = "and",
         since: str | None = None, until: str | None = None,
     ) -> list[Period]:
-        """Matching articles per day, week, month or year, empty periods included, with period totals."""
-        return self._timelines.timeline(self.searcher.reader(), self._matches(query, operator, since, until), by)
+        """Matching articles per day, week, month or year, empty periods included, with period totals.
+
+        The timeline runs from the first match to the last, or over
+        ``since``..``until`` when given (which also filter the matches).
+        """
+        from .ingest.dates import parse_period
+
+        start = parse_period(since)[0] if since else None
+        end = parse_period(until)[1] - timedelta(microseconds=1) if until else None
+        docnums = self._matches(query, operator, since, until)
+        return self._timelines.timeline(self.searcher.reader(), docnums, by, start, end)
 
     def terms(
         self, query: str, top: int = 20, operator: Operator = "and",
@@ -345,6 +380,13 @@ class NewsIndex:
         if stored is None:
             raise ArticleNotFoundError(f"no article with id {article_id!r} in {self.directory}")
         return from_stored(stored["article"])
+
+    def highlighted(self, article_id: str, query: str, marks: tuple[str, str] = ("**", "**"),
+                    operator: Operator = "and") -> Article:
+        """The article with every match of ``query``'s words and phrases between ``marks`` in its title and body."""
+        article = self.get(article_id)
+        mark = self._search.marker(query, operator, marks)
+        return dataclasses.replace(article, title=mark(article.title), body=mark(article.body))
 
     def similar(self, article_id: str, limit: int = 10) -> list[tuple[SimilarArticle, Article]]:
         """The ``limit`` articles most like this one, best first, each with its similarity and article.

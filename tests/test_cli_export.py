@@ -10,18 +10,16 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from newsindex import NewsIndex
 from newsindex.cli import main
 from newsindex.export import HIT_FIELDS, cell
 
-from conftest import CORPUS
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    index = tmp_path_factory.mktemp("export") / "index"
-    result = CliRunner().invoke(main, ["index", str(CORPUS), "--index", str(index), "-q"])
-    assert result.exit_code == 0, result.output
-    return index
+def built(sample_index: NewsIndex) -> Path:
+    """The sample corpus's index (the session's, read only here)."""
+    return sample_index.directory
 
 
 def run(built: Path, *args: str):
@@ -116,3 +114,33 @@ def test_a_closed_pipe_ends_quietly(built: Path, tmp_path: Path) -> None:
         shell=True, capture_output=True, text=True, timeout=120,
     )
     assert "Traceback" not in done.stderr and "Error" not in done.stderr
+
+
+def test_batch_writes_a_row_per_query_and_reports_bad_ones_in_their_row(built: Path, tmp_path: Path) -> None:
+    queries = tmp_path / "claims.csv"
+    queries.write_text('claim,query\n1,kuwait opec\n2,"""unbalanced"\n3,cocoa brazil\n4,title:corrected\n', encoding="utf-8")
+    hits = tmp_path / "hits.csv"
+    result = CliRunner().invoke(main, ["batch", str(queries), "-i", str(built), "--hits", str(hits)])
+    assert result.exit_code == 1  # one query could not run; the others did
+    rows = read_sheet(result.stdout_bytes)
+    assert [r["claim"] for r in rows] == ["1", "2", "3", "4"]
+    kuwait, bad, none, corrected = rows
+    assert kuwait["total"] == "6" and kuwait["stories"] == "4" and kuwait["top_sources"] == "Reuters (6)"
+    assert kuwait["first"].startswith("1987-03-01") and kuwait["best_id"] == "reuters-353" and not kuwait["error"]
+    assert bad["total"] == "" and "unbalanced quote" in bad["error"]
+    assert none["total"] == "0" and none["best_id"] == ""
+    assert corrected["total"] == "5"
+    per_hit = read_sheet(hits.read_bytes())
+    assert list(per_hit[0])[:3] == ["claim", "query", "rank"]
+    assert [r["query"] for r in per_hit].count("kuwait opec") == 6 and [r["query"] for r in per_hit].count("title:corrected") == 5
+    assert "4 queries, 1 could not run" in result.stderr
+
+
+def test_batch_of_a_text_file_as_json_lines(built: Path, tmp_path: Path) -> None:
+    queries = tmp_path / "names.txt"
+    queries.write_text("# names to check\nbankamerica\n\n-opec\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["batch", str(queries), "-i", str(built), "--json"])
+    assert result.exit_code == 0
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["query"] for r in rows] == ["bankamerica", "-opec"]
+    assert rows[1]["total"] == 987 and rows[1]["last"].startswith("2025-04-23")

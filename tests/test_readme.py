@@ -138,6 +138,13 @@ CLAIMS: dict[str, Callable[[str], bool]] = {
     "similar 000_7887337d1080e0d6": lambda out: "001_d111d31f41ebd35a" in out.splitlines()[0],
     "compare 000_7887337d1080e0d6 001_d111d31f41ebd35a": lambda out: "Bogdanov" in out and "T-72" in out,
     "--map title=headline,body=short_description --dry-run": lambda out: '"title": "STANDARD OIL' in out,
+    "oil --all --csv > oil.csv": lambda out: Path("oil.csv").read_bytes().startswith(b"\xef\xbb\xbfrank,id,title"),
+    "--summary --facet place": lambda out: "place (top" in out,
+    "search -opec --summary": lambda out: out.startswith("987 articles match"),
+    "--highlight '\"emergency opec\" kuwait'": lambda out: "**emergency OPEC**" in out or "**EMERGENCY OPEC**" in out,
+    "stats --sources 0": lambda out: "The Insider" in out and "Reuters" in out,
+    "batch names.csv --hits hits.csv": lambda out: "Kuwait,kuwait opec,6," in Path("overview.csv").read_text(encoding="utf-8-sig"),
+    "batch names.csv --json": lambda out: out.splitlines()[0].startswith("Kuwait\t6\t"),
 }
 
 
