@@ -92,7 +92,8 @@ def test_cli_timeline_outputs(reuters_index, tmp_path) -> None:
     index = str(reuters_index.directory)
     runner = CliRunner()
     text = runner.invoke(main, ["timeline", "topic:coffee", "-i", index]).output.splitlines()
-    assert text[0].startswith("1987-02-01") and text[1].startswith("1987-03-01  " + "#" * 50)
+    assert text[0] == "articles matching 'topic:coffee' per month (UTC): 1987-02-01 .. 1987-10-01"
+    assert text[1].startswith("1987-02-01") and text[2].startswith("1987-03-01  " + "#" * 50)
     data = json.loads(runner.invoke(main, ["timeline", "topic:coffee", "-i", index, "--json"]).output)
     assert [d["period"] for d in data][:2] == ["1987-02-01", "1987-03-01"]
     rows = runner.invoke(main, ["timeline", "topic:coffee", "-i", index, "--csv", "--normalize"]).output.splitlines()
