@@ -10,8 +10,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import sys
+import time
 import contextlib
 from contextlib import contextmanager
 from pathlib import Path
@@ -182,11 +184,10 @@ def index_cmd(
             _print_dry_run(read_inputs(inputs, mapping))
         return
     ix = NewsIndex.create(index_dir, language, overwrite=True) if rebuild else NewsIndex.open_or_create(index_dir, language)
-    with _reader_notes(quiet), ix, click.progressbar(
-        inputs, label="indexing", file=sys.stderr, hidden=quiet or not sys.stderr.isatty(),
-        item_show_func=lambda item: item[0] if isinstance(item, tuple) else None,
-    ) as files:
-        summary = ix.add(read_inputs(files, mapping), commit_every=commit_every, wait=wait, group=not no_stories)
+    progress = _Progress(inputs, shown=not quiet and sys.stderr.isatty())
+    with _reader_notes(quiet), ix, progress:
+        summary = ix.add(read_inputs(progress.files(), mapping, progress.read), commit_every=commit_every,
+                         wait=wait, group=not no_stories, step=progress.step)
     if summary.stale_lock:
         click.echo(f"newsindex: cleared a stale lock left by {safe(summary.stale_lock)}, which is no longer running", err=True)
     click.echo(
@@ -198,6 +199,63 @@ def index_cmd(
         click.echo(f"  failed: {safe(str(failure))}", err=True)
     if summary.failed:
         sys.exit(1)
+
+
+class _Progress:
+    """The indexing progress line on a terminal: bytes read of all inputs, the file, a labelled ETA,
+    then what the run does after the last byte (the last commit, the stories still to group)."""
+
+    def __init__(self, inputs: list[Any], shown: bool) -> None:
+        self._inputs = inputs
+        self._shown = shown
+        self._total = sum(_size(item[0]) for item in inputs if isinstance(item, tuple))
+        self._done = 0
+        self._file = ""
+        self._started = self._drawn = time.monotonic()
+
+    def __enter__(self) -> "_Progress":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._shown:
+            click.echo("\r\033[K", nl=False, err=True)
+
+    def files(self) -> Iterator[Any]:
+        for item in self._inputs:
+            if isinstance(item, tuple):
+                self._file = os.path.basename(item[0])
+            yield item
+
+    def read(self, count: int) -> None:
+        self._done += count
+        now = time.monotonic()
+        if self._shown and now - self._drawn >= 0.1:
+            self._drawn = now
+            self._draw(now)
+
+    def _draw(self, now: float) -> None:
+        share = min(self._done / self._total, 1.0) if self._total else 0.0
+        bar = "#" * round(30 * share)
+        elapsed = now - self._started
+        eta = f"about {_duration(elapsed * (1 - share) / share)} left" if share > 0.01 and elapsed > 1 else "time left: estimating"
+        line = f"reading  [{bar:<30}] {share:4.0%}  {self._done / 1e6:,.1f} of {self._total / 1e6:,.1f} MB  {eta}  {self._file}"
+        click.echo("\r\033[K" + line[: shutil.get_terminal_size().columns - 1], nl=False, err=True)
+
+    def step(self, what: str) -> None:
+        if self._shown:
+            click.echo("\r\033[K" + f"all input read; {what}"[: shutil.get_terminal_size().columns - 1], nl=False, err=True)
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
+def _duration(seconds: float) -> str:
+    seconds = round(seconds)
+    return f"{seconds // 60} min {seconds % 60:02d} s" if seconds >= 60 else f"{seconds} s"
 
 
 @contextmanager

@@ -15,7 +15,7 @@ import dataclasses
 import os
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from whoosh import index as windex
 
@@ -129,6 +129,7 @@ class NewsIndex:
         commit_every: int | None = COMMIT_EVERY,
         wait: float = 0.0,
         group: bool = True,
+        step: Callable[[str], None] | None = None,
     ) -> IndexSummary:
         """Index articles; return what was added, updated, unchanged or failed.
 
@@ -148,6 +149,8 @@ class NewsIndex:
         ``wait`` is how long to wait for another writer to finish.
         ``group=False`` skips grouping the articles into stories (see
         :mod:`newsindex.stories`; it is caught up on the next run that groups).
+        ``step`` is told what the run does after the last article is read
+        (``"grouping stories: 4,210 articles left"``), for a progress display.
         """
         self._check_open()
         lock = WriteLock(self.directory)
@@ -159,7 +162,8 @@ class NewsIndex:
             known = content_hashes(self._ix)
             if group:
                 stories = self._stories.grouping(known, parallel=batch.parallel)
-            return run(items, batch, known, stories, summary, commit_every, self._stories.generation, self.directory)
+            return run(items, batch, known, stories, summary, commit_every, self._stories.generation, self.directory,
+                       step)
         finally:
             if stories is not None:
                 stories.close()

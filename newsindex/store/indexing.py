@@ -71,7 +71,7 @@ class Grouping(Protocol):
     def assign(self, article: Article) -> None: ...
     def catch_up(self) -> None: ...
     def commit(self, marker: str) -> None: ...
-    def finish(self) -> None: ...
+    def finish(self, left: Callable[[int], None] | None = None) -> None: ...
     def rollback(self) -> None: ...
 
 
@@ -173,13 +173,16 @@ def run(
     commit_every: int | None,
     generation: Callable[[], str],
     directory: Path,
+    step: Callable[[str], None] | None = None,
 ) -> IndexSummary:
     """Index ``items`` in batches of ``commit_every`` into ``batch``'s index; fill ``summary``.
 
     ``known`` maps every indexed id to its content hash: an article with the
     same hash is unchanged and skipped, one with another hash replaces it.
     After each commit the story grouping (if any) commits too, marked with the
-    index's new ``generation()``.
+    index's new ``generation()``. ``step`` is told what the run does once
+    every article is read (the last commit, the stories still to group), so a
+    long final wait is never silent.
     """
 
     def commit() -> None:
@@ -230,9 +233,11 @@ def run(
                 summary.updated += 1
             if commit_every and batch.pending >= commit_every:
                 commit()
+        if step is not None:
+            step(f"writing the last {batch.pending:,} articles")
         commit()
         if stories is not None:
-            stories.finish()
+            stories.finish(None if step is None else lambda left: step(f"grouping stories: {left:,} articles left"))
     except KeyboardInterrupt:
         rolled_back = batch.cancel()
         _rollback(stories)

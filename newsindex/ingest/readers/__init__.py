@@ -22,7 +22,7 @@ from ..article import Article
 from ..formats import SUPPORTED_FORMATS
 from ...errors import NewsIndexError, ReadError
 from ._fields import ARTICLE_FIELDS
-from .compressed import DECOMPRESSION_ERRORS, archive_members, inner_name, is_archive, open_input
+from .compressed import DECOMPRESSION_ERRORS, archive_members, inner_name, is_archive, open_counted, open_input
 
 __all__ = [
     "SUPPORTED_FORMATS", "input_files", "parse_field_map", "read_inputs", "read_paths",
@@ -151,16 +151,20 @@ def _member_format(name: str, opener: Callable[[], BinaryIO]) -> str | None:
     return _EXTENSIONS.get(extension)
 
 
-def _read_archive(path: str, fmt: str, field_map: Mapping[str, str]) -> Iterator[Article | ReadError]:
+def _read_archive(path: str, fmt: str, field_map: Mapping[str, str],
+                  progress: Callable[[int], None] | None = None) -> Iterator[Article | ReadError]:
     """Every member of a zip archive, each in ``fmt``, or (for :data:`ARCHIVE`) in the format its name says.
 
-    Members are named ``archive.zip!member`` in ids' origins and in errors.
+    Members are named ``archive.zip!member`` in ids' origins and in errors;
+    ``progress`` is told the archive's size once it is read.
     """
     for name, opener in archive_members(path):
         member_fmt = _member_format(name, opener) if fmt == ARCHIVE else fmt
         if member_fmt is not None:
             member = f"{path}!{name}"
             yield from _guarded(member, member_fmt, _read_member(member, member_fmt, opener, field_map))
+    if progress is not None:
+        progress(os.path.getsize(path))
 
 
 def _read_member(
@@ -170,10 +174,19 @@ def _read_member(
         yield from _read_stream(member, fmt, stream, field_map)
 
 
-def _read_file(path: str, fmt: str, field_map: Mapping[str, str]) -> Iterator[Article | ReadError]:
+def _read_file(path: str, fmt: str, field_map: Mapping[str, str],
+               progress: Callable[[int], None] | None = None) -> Iterator[Article | ReadError]:
     if is_archive(path):
-        return _guarded(path, fmt, _read_archive(path, fmt, field_map))
+        return _guarded(path, fmt, _read_archive(path, fmt, field_map, progress))
+    if progress is not None:
+        return _guarded(path, fmt, _read_counted(path, fmt, field_map, progress))
     return _guarded(path, fmt, _read_stream(path, fmt, None, field_map))
+
+
+def _read_counted(path: str, fmt: str, field_map: Mapping[str, str],
+                  progress: Callable[[int], None]) -> Iterator[Article | ReadError]:
+    with open_counted(path, progress) as stream:
+        yield from _read_stream(path, fmt, stream, field_map)
 
 
 def _guarded(path: str, fmt: str, items: Iterator[Article | ReadError]) -> Iterator[Article | ReadError]:
@@ -295,18 +308,25 @@ def read_paths(
 
 
 def read_inputs(
-    inputs: Iterable[tuple[str, str] | ReadError], field_map: Mapping[str, str] | None = None
+    inputs: Iterable[tuple[str, str] | ReadError], field_map: Mapping[str, str] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> Iterator[Article | ReadError]:
-    """Read the ``(path, format)`` pairs that :func:`input_files` lists, passing its errors through."""
+    """Read the ``(path, format)`` pairs that :func:`input_files` lists, passing its errors through.
+
+    ``progress`` is told the bytes of the files as they are read (as stored:
+    compressed bytes for a compressed file), so that a progress bar can move
+    by bytes across all inputs rather than by files.
+    """
     _check_field_map(field_map or {})
-    return _read_listed(inputs, dict(field_map or {}))
+    return _read_listed(inputs, dict(field_map or {}), progress)
 
 
 def _read_listed(
-    inputs: Iterable[tuple[str, str] | ReadError], field_map: Mapping[str, str]
+    inputs: Iterable[tuple[str, str] | ReadError], field_map: Mapping[str, str],
+    progress: Callable[[int], None] | None,
 ) -> Iterator[Article | ReadError]:
     for found in inputs:
         if isinstance(found, ReadError):
             yield found
         else:
-            yield from _read_file(found[0], found[1], field_map)
+            yield from _read_file(found[0], found[1], field_map, progress)

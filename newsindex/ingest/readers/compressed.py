@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import bz2
 import gzip
+import io
 import lzma
 import os
 import zipfile
 import zlib
 from contextlib import contextmanager
-from typing import BinaryIO, Callable, Iterator
+from typing import Any, BinaryIO, Callable, Iterator
 
 _DECOMPRESSORS: dict[str, Callable[[BinaryIO], BinaryIO]] = {
     ".gz": lambda raw: gzip.GzipFile(fileobj=raw, mode="rb"),  # type: ignore[return-value]
@@ -61,6 +62,40 @@ def decompressed(name: str, raw: BinaryIO) -> BinaryIO:
     """``raw`` decompressed on the fly if ``name`` ends with a compression suffix, else ``raw`` itself."""
     suffix = _compression(name)
     return _DECOMPRESSORS[suffix](raw) if suffix else raw
+
+
+class _Counted(io.RawIOBase):
+    """A file whose reads are told to ``progress`` (bytes as stored: compressed for a compressed file)."""
+
+    def __init__(self, raw: BinaryIO, progress: Callable[[int], None]) -> None:
+        super().__init__()
+        self._raw = raw
+        self._progress = progress
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        count = self._raw.readinto(buffer)  # type: ignore[attr-defined]
+        if count:
+            self._progress(count)
+        return count
+
+    def seekable(self) -> bool:
+        return self._raw.seekable()
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        return self._raw.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._raw.tell()
+
+
+@contextmanager
+def open_counted(path: str, progress: Callable[[int], None]) -> Iterator[BinaryIO]:
+    """:func:`open_input` for a file, each read of its stored bytes told to ``progress`` (a progress bar)."""
+    with open(path, "rb") as raw, decompressed(path, io.BufferedReader(_Counted(raw, progress))) as handle:  # type: ignore[arg-type]
+        yield handle
 
 
 @contextmanager
