@@ -247,3 +247,24 @@ def test_sort_by_date_orders_hits_and_paging_is_consistent(reuters_index) -> Non
 def test_total_is_exact_on_the_first_page(reuters_index, query: str, sort: str) -> None:
     """The total of a 10-hit page is the number of all matching articles (Whoosh's own count can fall short)."""
     assert reuters_index.search(query, sort=sort).total == len(ids(reuters_index, query))
+
+
+def test_exact_words_are_not_other_forms_on_reuters_corrected_titles(reuters_index, reuters_articles) -> None:
+    import re
+
+    exact = {a.id for a in reuters_articles if re.search(r"(?<![\w.])corrected(?!\w)", a.title, re.IGNORECASE)}
+    stemmed = ids(reuters_index, "title:corrected")
+    assert len(exact) > 20 and ids(reuters_index, "title:=corrected") == exact
+    assert exact < stemmed  # "corrects", "correction" also have the stem
+    assert any("CORRECTION" in reuters_index.get(i).title.upper() for i in stemmed - exact)
+
+
+def test_exact_phrases_and_fields(sample_index: NewsIndex) -> None:
+    assert sample_index.search('"refusal to extradite"').total == 2  # stems: "refused to extradite" too
+    assert [h.id for h in sample_index.search('="refusal to extradite"')] == ["001_d111d31f41ebd35a"]
+    assert sample_index.search('="refused to extradite"').total == 2
+    assert sample_index.search("=Refusal").total == 4 and sample_index.search("=refusal -=refused").total == 2
+    assert sample_index.search("source:=reuters").total == sample_index.search("source:reuters").total
+    for bad in ("=", "=*", "title:=ex*"):
+        with pytest.raises(QueryError):
+            sample_index.search(bad)

@@ -101,6 +101,9 @@ def _lex(text: str) -> list[_Tok]:
         elif ch == ")":
             toks.append(_Tok("RPAREN", ch, i))
             i += 1
+        elif ch == "=" and text.startswith('="', i):  # an exact phrase: the = goes with the phrase
+            toks.append(_Tok("EXACT", ch, i))
+            i += 1
         elif ch == '"':
             end = text.find('"', i + 1)
             if end < 0:
@@ -264,6 +267,8 @@ class QueryParser:
             return self._field(tok)
         if tok.kind == "PHRASE":
             return self._phrase(DEFAULT_FIELDS, "text", tok)
+        if tok.kind == "EXACT":
+            return self._exact(DEFAULT_FIELDS, "text", self._next())
         if tok.kind == "WORD":
             return self._word(DEFAULT_FIELDS, "text", tok)
         if tok.kind == "RPAREN":
@@ -306,6 +311,8 @@ class QueryParser:
             return self._field_group(fieldname, kind, tok)
         if tok.kind == "PHRASE":
             return self._phrase((fieldname,), kind, tok)
+        if tok.kind == "EXACT":
+            return self._exact((fieldname,), kind, self._next())
         if tok.kind == "WORD":
             return self._word((fieldname,), kind, tok)
         raise self._error(f"{name}: needs a word, a phrase or a (group)", tok)
@@ -332,6 +339,8 @@ class QueryParser:
         if fields == DEFAULT_FIELDS and kind == "text":
             fields, kind = self._default
         word = tok.value
+        if word.startswith("=") and len(word) > 1:
+            return self._exact(fields, kind, _Tok("WORD", word[1:], tok.pos + 1))
         if word == "*" and self._default == (DEFAULT_FIELDS, "text") and fields == DEFAULT_FIELDS:
             return _Clause(wq.Every())  # "*" alone: every article
         if "*" in word or "?" in word:
@@ -343,6 +352,24 @@ class QueryParser:
             return _Clause(_any(wq.Phrase(f, terms) for f in fields))
         stop = kind == "text" and word.lower() in self.stop_words
         return _Clause(_any(wq.Term(f, terms[0]) for f in fields), stop=stop)
+
+    def _exact(self, fields: tuple[str, ...], kind: str, tok: _Tok) -> _Clause | None:
+        """``=word``, ``="a phrase"``: the words exactly as written (case aside), not other forms of them.
+
+        Text is indexed by stem, so the stemmed query finds the candidates and
+        :class:`ExactFilter` keeps those whose text has the exact words. In a
+        field that is not stemmed (source, author, ids) every word is exact already.
+        """
+        if tok.kind not in ("WORD", "PHRASE") or "*" in tok.value or "?" in tok.value:
+            raise self._error("= needs a word or a phrase right after it (=corrected, =\"oil price\")", tok)
+        clause = self._phrase(fields, kind, tok) if tok.kind == "PHRASE" else self._word(fields, kind, tok)
+        if fields == DEFAULT_FIELDS and kind == "text":
+            fields, kind = self._default
+        if clause is None or kind != "text":
+            return clause
+        words = tuple(t.text for t in self._name(tok.value))  # the text's tokens, lower-cased, not stemmed
+        filtered = [ExactFilter(leaf, field, words) for field, leaf in _per_field(clause.query, fields)]
+        return _Clause(_any(filtered))
 
     def _wildcard(self, fields: tuple[str, ...], kind: str, tok: _Tok) -> wq.Query:
         word = tok.value if kind == "exact" else tok.value.lower()
@@ -503,6 +530,73 @@ def published_micros(reader) -> array:  # type: ignore[no-untyped-def]
         cached = array("q", reader.column_reader("published"))
         reader._newsindex_published = cached
     return cached
+
+
+class ExactFilter(wq.WrappingQuery):
+    """``child`` (a word or phrase searched by its stems in ``fieldname``) restricted to the articles
+    whose text has ``words`` exactly: in that order, as written, case aside.
+
+    Why a filter and not a second, unstemmed copy of the text in the index:
+    that copy would double the postings of title and body (the bulk of the
+    index) and the time to write them, for a search journalists need now
+    and then (``title:=corrected`` for Reuters' corrections, not every
+    "correction" and "corrects"). The stems find every candidate, so nothing
+    is missed; the check reads the stored article of each candidate, which
+    costs in proportion to how common the word's stem is.
+    """
+
+    def __init__(self, child: wq.Query, fieldname: str, words: tuple[str, ...]) -> None:
+        super().__init__(child)
+        self.fieldname = fieldname
+        self.words = words
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, ExactFilter) and other.child == self.child and other.fieldname == self.fieldname
+                and other.words == self.words)
+
+    def __hash__(self) -> int:
+        return hash((type(self), self.child, self.fieldname, self.words))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.child!r}, {self.fieldname!r}, {self.words!r})"
+
+    def __str__(self) -> str:
+        return f"{self.fieldname}:=\"{' '.join(self.words)}\""
+
+    def _rewrap(self, child: wq.Query) -> "ExactFilter":
+        return ExactFilter(child, self.fieldname, self.words)
+
+    def matcher(self, searcher, context=None) -> Matcher:  # type: ignore[no-untyped-def]
+        child = self.child.matcher(searcher, context)
+        if not child.is_active():
+            return child
+        return FilterMatcher(child, _HasWords(searcher.reader(), self.fieldname, self.words))
+
+
+class _HasWords:
+    """The documents whose stored text of one field holds ``words`` in a row (lower-cased tokens)."""
+
+    __slots__ = ("_reader", "_field", "_words", "_seen")
+
+    def __init__(self, reader, field: str, words: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+        self._reader, self._field, self._words = reader, field, words
+        self._seen: dict[int, bool] = {}  # a matcher may ask about a document more than once
+
+    def __contains__(self, docnum: int) -> bool:
+        from ..store.schema import from_stored
+        from ..text.analysis import words_in_order
+
+        found = self._seen.get(docnum)
+        if found is None:
+            article = from_stored(self._reader.stored_fields(docnum)["article"])
+            found = self._seen[docnum] = words_in_order(getattr(article, self._field, ""), self._words)
+        return found
+
+
+def _per_field(query: wq.Query, fields: tuple[str, ...]) -> list[tuple[str, wq.Query]]:
+    """The (field, query) pairs of a word or phrase searched in ``fields`` (an Or of one per field)."""
+    parts = query.subqueries if isinstance(query, wq.Or) else [query]
+    return [(field, part) for field, part in zip(fields, parts)]
 
 
 def restrict(query: wq.Query, days: DayRange) -> wq.Query:

@@ -328,6 +328,13 @@ def word_terms(analyzer: object, limit: int = 250_000) -> WordTerms | None:
     return WordTerms(stemmer, limit)
 
 
+def words_in_order(text: str, words: tuple[str, ...]) -> bool:
+    """Whether ``text`` holds ``words`` (lower-cased tokens, not stemmed) one after the other."""
+    tokens = [token.text.lower() for token in NewsTokenizer()(text)]
+    n = len(words)
+    return any(tuple(tokens[i : i + n]) == words for i in range(len(tokens) - n + 1)) if n else False
+
+
 def words_of(text: str) -> set[str]:
     """The distinct lower-cased words of ``text`` as the analyzer sees them before stemming."""
     return {token.text.lower() for token in NewsTokenizer()(text)}
