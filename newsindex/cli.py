@@ -535,7 +535,7 @@ def _row_writer(out: Any, fmt: str, fields: list[str]) -> Callable[[dict[str, An
     from .export import SheetWriter
 
     if fmt == "json":
-        return lambda row: out.write(json.dumps({name: row.get(name) for name in fields}, ensure_ascii=False) + "\n")
+        return lambda row: out.write(safe_json({name: row.get(name) for name in fields}) + "\n")
     return SheetWriter(out, fields, delimiter="\t" if fmt == "tsv" else ",").write
 
 
