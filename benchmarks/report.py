@@ -314,6 +314,41 @@ def startup(results: dict) -> str:
     ])
 
 
+def web(results: dict) -> str:
+    """The web interface's search pages, cold and under concurrent clients (newsindex only)."""
+    runs = results.get("web", {})
+    if not runs:
+        return ""
+    rows = []
+    for label, run in runs.items():
+        for phase, name in (("cold", "each query's search page once, one at a time"),
+                            ("load", f"{run['load']['clients']} concurrent clients, mixed pages")):
+            fig = run[phase]
+            rows.append([
+                label, name, f"{fig['requests']:,}", num(fig["requests_per_second"]),
+                num(fig["server_ms"]["p50"]), num(fig["server_ms"]["p95"]),
+                num(fig.get("server_cpu_ms", {}).get("p50")), num(fig.get("server_cpu_ms", {}).get("p95")),
+                num(fig["client_ms"]["p50"]), num(fig["client_ms"]["p95"]), f"{fig['errors']:,}",
+            ])
+    return "\n".join([
+        "## Web interface under load (newsindex serve)", "",
+        "`newsindex serve` on the newsindex index, in a process of its own, asked over HTTP on 127.0.0.1"
+        " (`benchmarks/web.py`). *cold*: the search page of every query of the mix (hits, snippets, facets"
+        " of source/topic/place/author over all matches, timeline), once each, on a freshly started server."
+        " *load*: concurrent keep-alive clients cycling through search pages (pages 1-3, one hit per story,"
+        " newest first), article pages and `/api/search`. Server time is the application's `Server-Timing`"
+        " (including the wait for its turn with the index); client time adds Waitress and the socket."
+        " The issue's target: search page p50 < 100 ms and p95 < 300 ms on the server.",
+        "",
+        table(["corpus", "phase", "requests", "req/s", "server p50 ms", "server p95 ms", "CPU p50 ms", "CPU p95 ms",
+               "client p50 ms", "client p95 ms", "errors"], rows),
+        "",
+        "CPU: the answering thread's CPU time per request (what a request costs, whatever else the machine"
+        f" does; the 1-minute load average was {', '.join(num(r['load_average']['before']) for r in runs.values())}"
+        " when the run began).",
+    ])
+
+
 def relevance(results: dict) -> str:
     rel = results["relevance"]
     if not rel:
@@ -417,5 +452,5 @@ def chart_note(results: dict) -> str:
 def render(results: dict) -> str:
     """The whole report."""
     sections = [header(results), chart_note(results), indexing(results), latency(results), coverage(results),
-                incremental(results), startup(results), relevance(results), counts(results), notes(results)]
+                incremental(results), startup(results), web(results), relevance(results), counts(results), notes(results)]
     return "\n\n".join(s for s in sections if s) + "\n"

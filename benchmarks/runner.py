@@ -44,6 +44,10 @@ class Plan:
     max_build_seconds: float = float("inf")
     max_search_seconds: float = 60.0
     max_coverage_seconds: float = 30.0
+    #: Length of the web interface's load phase (seconds of 8 concurrent clients; 0: no web run),
+    #: and the share of the query mix it uses (every Nth query).
+    web_seconds: float = 20.0
+    web_every: int = 1
     relevance: bool = True
     command: str = ""
 
@@ -51,7 +55,7 @@ class Plan:
     def quick(cls, engines: list[str], out: Path, corpora: Path, command: str = "") -> "Plan":
         """The small run the tests execute: two Reuters files, Cranfield, three repetitions."""
         return cls(engines, [1], out, corpora, reps=3, files=QUICK_FILES, max_search_seconds=10.0,
-                   max_coverage_seconds=5.0, command=command)
+                   max_coverage_seconds=5.0, web_seconds=3.0, web_every=6, command=command)
 
 
 @dataclass
@@ -137,6 +141,8 @@ def measure(plan: Plan, work: Path, name: str, scale: int, results: dict, progre
         measure_coverage(plan, work, name, label, index, results, progress)
         if name == "newsindex" and scale == min(plan.sizes):
             measure_startup(plan, work, index, results, progress)
+        if name == "newsindex" and scale == 1 and plan.web_seconds > 0:
+            measure_web(plan, work, label, index, results, progress)
         return built["seconds"]
     finally:
         shutil.rmtree(index, ignore_errors=True)
@@ -167,6 +173,16 @@ def measure_startup(plan: Plan, work: Path, index: Path, results: dict, progress
         _failed(results, progress, "newsindex", "start-up", exc)
 
 
+def measure_web(plan: Plan, work: Path, label: str, index: Path, results: dict, progress: Progress) -> None:
+    """The web interface on newsindex's index: each query's search page cold, then 8 concurrent clients."""
+    progress.say(f"  web interface under load, newsindex {label}")
+    try:
+        args = ["--index", str(index), "--seconds", str(plan.web_seconds), "--every", str(plan.web_every)]
+        results["web"][label] = run_worker("web", args, work / "web.json")
+    except WorkerFailed as exc:
+        _failed(results, progress, "newsindex", f"{label} web", exc)
+
+
 def run(plan: Plan) -> dict:
     """Run the plan; return the results document (also what results.json holds)."""
     progress = Progress()
@@ -193,6 +209,7 @@ def run(plan: Plan) -> dict:
         "indexing": {},
         "queries": {},
         "coverage": {},
+        "web": {},
         "relevance": {},
     }
     last_build: dict[str, tuple[int, float]] = {}

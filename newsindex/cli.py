@@ -137,6 +137,7 @@ def main() -> None:
       newsindex stats
       newsindex timeline coffee --by month
       newsindex terms coffee
+      newsindex serve                  # the web interface on http://127.0.0.1:8000/
     """
 
 
@@ -764,6 +765,37 @@ def compare(id_a: str, id_b: str, index_dir: Path, as_json: bool) -> None:
     with _open(index_dir) as ix:
         result = ix.compare(id_a, id_b)
     click.echo(safe_json(result.to_dict(), indent=2) if as_json else safe(render_text(result), multiline=True))
+
+
+@main.command()
+@_index_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Any other than 127.0.0.1/localhost lets other machines read the index.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on (0: any free port).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the address in the web browser.")
+def serve(index_dir: Path, host: str, port: int, open_browser: bool) -> None:
+    """Serve the index as a web application (search, articles, stories, compare, export, JSON API).
+
+    It only reads the index: nothing done through it changes what is indexed,
+    and articles indexed meanwhile (by `newsindex index` in another terminal)
+    show up within a second. Ctrl-C stops it.
+
+    \b
+    Examples:
+      newsindex serve                       # then open http://127.0.0.1:8000/
+      newsindex serve --index reuters-index --port 8080 --open
+    """
+    from .web import serve as serve_web  # Flask and Waitress are loaded for this command only
+
+    with _open(index_dir) as ix:
+        try:
+            serve_web(ix, host=host, port=port, open_browser=open_browser,
+                      announce=lambda message: click.echo(f"newsindex: {message}", err=message.startswith("warning")))
+        except OSError as exc:
+            raise NewsIndexError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+        except KeyboardInterrupt:
+            pass  # Ctrl-C or SIGTERM while starting; once serving, the server ends its loop itself
+    click.echo("newsindex: stopped serving", err=True)
 
 
 @main.command()

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 from whoosh import index as windex
 
 from .version import __version__
+from .coverage.facets import FacetCounter
 from .coverage.stats import IndexStats, collect_stats
 from .coverage.timeline import Granularity, Period, Timelines
 from .errors import ArticleNotFoundError, NewsIndexError, ReadError
@@ -72,6 +73,7 @@ class NewsIndex:
         self._stories = Tellings(directory, language, ix)
         self._timelines = Timelines()
         self._closed = False
+        self._facet_counter = FacetCounter()
 
     # -- opening -----------------------------------------------------------
 
@@ -206,12 +208,33 @@ class NewsIndex:
 
     def _refresh(self) -> None:
         self._timelines.reset()
+        self._facet_counter.reset()
         self._search.reset()
         if self._searcher is not None:
             # Not ``Searcher.refresh()``: it reuses the reader of every segment whose id is
             # unchanged, deletions included, so deleted and replaced articles kept matching.
             self._searcher.close()
             self._searcher = None
+
+    def refresh(self) -> bool:
+        """Catch up with commits made since this index was opened (by another process); True if any.
+
+        A long-lived reader, such as the web server, calls this so that
+        articles indexed meanwhile show up; a plain open index keeps reading
+        the commit it started with.
+        """
+        if self._searcher is None or self._searcher.up_to_date():
+            return False
+        self._refresh()
+        return True
+
+    def generation(self) -> int:
+        """The number of the commit this index reads (every write makes a new one).
+
+        With the directory, it names the exact state of the index that a
+        search answered from, for exports and caches.
+        """
+        return self.searcher.reader().generation()
 
     def __len__(self) -> int:
         return self.searcher.doc_count()
@@ -322,9 +345,7 @@ class NewsIndex:
         return self._search.matches(self._search.filtered(query, operator, since, until))
 
     def _facets(self, q: wq.Query, names: Iterable[str], top: int) -> dict[str, list[tuple[str, int]]]:
-        from .coverage.facets import facet_counts
-
-        return facet_counts(self.searcher.reader(), self._search.matches(q), names, top)
+        return self._facet_counter.counts(self.searcher.reader(), self._search.matches(q), names, top)
 
     def facets(
         self, query: str, names: Iterable[str] = tuple(FACETS), top: int = 10, operator: Operator = "and",
@@ -376,7 +397,19 @@ class NewsIndex:
         from .coverage.terms import significant_terms
 
         docnums = self._matches(query, operator, since, until)
-        return significant_terms(self.searcher, self._search.analyzer, self._search.parser.stop_words, docnums, top)
+        return significant_terms(
+            self.searcher, self._search.analyzer, self._search.parser.stop_words, docnums,
+            lambda q: len(self._search.matches(q)), top,
+        )
+
+    def highlight(self, text: str, query: str, marks: tuple[str, str] = ("**", "**"), operator: Operator = "and") -> str:
+        """``text`` (say an article's body) with every word the query looks for between ``marks``.
+
+        The words are those a search for ``query`` marks in its snippets
+        (stemmed forms, prefixes expanded), so an article opened from a hit
+        shows why it matched.
+        """
+        return self._search.highlight(text, query, operator, marks)
 
     def get(self, article_id: str) -> Article:
         """The article with this id, exactly as it was indexed."""
@@ -404,7 +437,7 @@ class NewsIndex:
         from .stories.similar import similar
 
         self.get(article_id)  # the one-line error for an unknown id names the index
-        found = similar(self.searcher, article_id, limit, self._stories.store(), self.language)
+        found = similar(self.searcher, article_id, limit, self._stories.reading(), self.language)
         return [(item, self.get(item.id)) for item in found]
 
     def story(self, article_or_story_id: str) -> tuple[str, list[Article]]:

@@ -367,6 +367,16 @@ def test_quick_run_measures_coverage_and_engines_count_the_same_articles(quick_r
     assert "newsindex ÷ fts5" in report.split("## Coverage: timeline and facets")[1]
 
 
+def test_quick_run_puts_the_web_interface_under_load(quick_run: Path) -> None:
+    results = json.loads((quick_run / "results.json").read_text(encoding="utf-8"))
+    (label, run), = results["web"].items()
+    assert run["cold"]["requests"] == len(load_queries()[::6]) and run["cold"]["errors"] == 0
+    assert run["load"]["clients"] == 8 and run["load"]["requests"] > 8 and run["load"]["errors"] == 0
+    assert run["server_errors_logged"] == []
+    assert 0 < run["cold"]["server_cpu_ms"]["p50"] <= run["cold"]["server_ms"]["p95"] <= run["cold"]["client_ms"]["p99"]
+    assert "## Web interface under load (newsindex serve)" in (quick_run / "report.md").read_text(encoding="utf-8")
+
+
 def test_quick_run_ranking_quality_is_plausible_for_every_engine(quick_run: Path) -> None:
     results = json.loads((quick_run / "results.json").read_text(encoding="utf-8"))
     assert set(results["relevance"]) == set(results["engines"]) | {"newsindex+feedback"}

@@ -10,9 +10,12 @@ from datetime import datetime, timezone
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from newsindex import NewsIndexError
 from newsindex.cli import main
+from newsindex.coverage.terms import Term, _best
 
 from conftest import reuters_files
 
@@ -105,3 +108,44 @@ def test_cli_timeline_outputs(reuters_index, tmp_path) -> None:
     assert json.loads(facets)["facets"]["place"]["brazil"] > 50
     terms = runner.invoke(main, ["terms", "coffee", "-i", index, "--top", "5"]).output.splitlines()
     assert terms[0].split() == ["term", "score", "in", "results", "in", "index"] and len(terms) == 6
+
+
+@given(st.lists(st.tuples(st.integers(1, 50), st.floats(0, 1), st.booleans()), max_size=40), st.integers(1, 8))
+def test_terms_scored_only_while_they_can_make_the_top_are_those_of_scoring_all(items, top) -> None:
+    # Each candidate: a count, a score at most its count's bound (the bound is the count itself
+    # here, so a smaller count bounds lower), or no score at all (not over-represented).
+    candidates = [(a, lambda a=a, f=f, keep=keep: Term(f"t{a}-{f}", a * f, a, a) if keep else None)
+                  for a, f, keep in items]
+    everything = sorted((t for t in (make() for _, make in candidates) if t), key=lambda t: t.score, reverse=True)
+    assert _best(candidates, top, bound=float) == everything[:top]
+
+
+def test_facets_and_timelines_counted_again_from_their_caches_give_the_same_answers(sample_index) -> None:
+    first = (sample_index.facets("oil"), sample_index.timeline("oil", by="day"), sample_index.timeline("-oil", by="week"))
+    again = (sample_index.facets("oil"), sample_index.timeline("oil", by="day"), sample_index.timeline("-oil", by="week"))
+    assert first == again
+    articles = [sample_index.get(i) for i in sample_index.ids("oil", limit=1000)]
+    assert dict(first[0]["topic"]) == dict(Counter(t for a in articles for t in a.topics).most_common(10))
+    days = Counter(a.published.date().isoformat() for a in articles if a.published)
+    assert {p.label: p.count for p in first[1] if p.count} == days
+
+
+def test_facets_over_a_commit_whose_articles_have_no_value_for_a_facet(tmp_path) -> None:
+    # Found by the web interface's tests: a second commit of articles without places made every
+    # facet count over it fail (Whoosh's MultiReader reads a segment without the column in the
+    # segment before, past its end). Columns are now written in every segment, and read per segment.
+    from whoosh.reading import MultiReader
+
+    from newsindex import Article, NewsIndex
+
+    day = datetime(2024, 5, 6, tzinfo=timezone.utc)
+    with NewsIndex.create(tmp_path / "ix") as ix:
+        ix.add([Article(id="a", title="Harbour tax", body="harbour", published=day, places=("oslo",), source="Post")])
+        ix.add([Article(id="b", title="Harbour ferry", body="harbour", published=day)])
+        ix.add([Article(id="c", title="Harbour fees", body="harbour", published=day, places=("bergen",))])
+        reader = ix.searcher.reader()
+        assert isinstance(reader, MultiReader) and len(reader.readers) == 3
+        assert all(leaf.has_column("facet_places") for leaf, _ in reader.leaf_readers())
+        assert ix.facets("harbour", ["place", "source", "author"]) == {
+            "place": [("oslo", 1), ("bergen", 1)], "source": [("Post", 1)], "author": []}
+        assert ix.stats().sources == Counter({"Post": 1})

@@ -1,29 +1,69 @@
 """Facets: the most frequent sources, topics, places or authors among *all* matching articles.
 
 Counted from columns, so a facet over thousands of matches reads numbers,
-not stored articles.
+not stored articles; and each article's values are read from the column
+once per index state (:class:`FacetCounter`), so the next query that matches
+the same article counts a small integer instead of decoding its values again.
 """
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from ..errors import NewsIndexError
+from ..store.columns import column as read_column
 from ..store.schema import FACETS, facet_values
 
+#: The code of a document whose facet values are not read yet.
+_UNREAD = -1
 
-def facet_counts(reader: Any, docnums: Sequence[int], names: Iterable[str], top: int = 10) -> dict[str, list[tuple[str, int]]]:
-    """The ``top`` values of each facet among the matching articles, with their counts."""
-    names = list(names)
-    unknown = [n for n in names if n not in FACETS]
-    if unknown:
-        raise NewsIndexError(f"unknown facet {unknown[0]!r}; choose from {', '.join(FACETS)}")
-    counts: dict[str, list[tuple[str, int]]] = {}
-    for name in names:
-        column = reader.column_reader(FACETS[name][0])
-        counter: Counter[str] = Counter()
+
+class FacetCounter:
+    """Facet counts over one index state.
+
+    For each facet, every document gets the code of its combination of
+    values (most articles share a handful: one source, a topic or two), read
+    from the column the first time the document is counted; a count is then
+    a tally of codes, spread over the values of each combination at the end.
+    Reset it when the index changes.
+    """
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        #: Each facet's column, opened once (opening one reads its table of offsets: ~10 ms on Reuters-21578).
+        self._columns: dict[str, Callable[[int], Any]] = {}
+        self._codes: dict[str, array[int]] = {}
+        self._combinations: dict[str, list[list[str]]] = {}
+        self._known: dict[str, dict[bytes, int]] = {}
+
+    def counts(self, reader: Any, docnums: Sequence[int], names: Iterable[str], top: int = 10) -> dict[str, list[tuple[str, int]]]:
+        """The ``top`` values of each facet among the matching articles, with their counts."""
+        names = list(names)
+        unknown = [n for n in names if n not in FACETS]
+        if unknown:
+            raise NewsIndexError(f"unknown facet {unknown[0]!r}; choose from {', '.join(FACETS)}")
+        return {name: self._count(reader, docnums, name).most_common(top) for name in names}
+
+    def _count(self, reader: Any, docnums: Sequence[int], name: str) -> Counter[str]:
+        if name not in self._codes:
+            self._codes[name] = array("l", [_UNREAD]) * reader.doc_count_all()
+            self._combinations[name], self._known[name] = [], {}
+        codes, combinations, known = self._codes[name], self._combinations[name], self._known[name]
         for docnum in docnums:
-            counter.update(facet_values(column[docnum]))
-        counts[name] = counter.most_common(top)
-    return counts
+            if codes[docnum] == _UNREAD:
+                if name not in self._columns:
+                    self._columns[name] = read_column(reader, FACETS[name][0])
+                raw = self._columns[name](docnum)
+                if raw not in known:
+                    known[raw] = len(combinations)
+                    combinations.append(facet_values(raw))
+                codes[docnum] = known[raw]
+        counter: Counter[str] = Counter()
+        for code, count in Counter(map(codes.__getitem__, docnums)).items():
+            for value in combinations[code]:
+                counter[value] += count
+        return counter

@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from ..store.columns import column
 from ..store.schema import FACETS, UNDATED, facet_values, from_micros
 
 
@@ -59,9 +60,9 @@ def collect_stats(reader: Any, directory: Path) -> IndexStats:
     """
     stats = IndexStats(articles=reader.doc_count())
     if stats.articles:
-        sources = reader.column_reader(FACETS["source"][0])
+        sources = column(reader, FACETS["source"][0])
         for docnum in reader.all_doc_ids():
-            stats.sources.update(facet_values(sources[docnum]))
+            stats.sources.update(facet_values(sources(docnum)))
         dates = reader.column_reader("published")
         dated = [dates[d] for d in reader.all_doc_ids() if dates[d] != UNDATED]
         if dated:

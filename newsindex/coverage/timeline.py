@@ -8,6 +8,7 @@ as a share (news volume itself varies from week to week).
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -15,12 +16,16 @@ from typing import Any, Iterable, Literal, Sequence
 
 from ..errors import NewsIndexError
 from ..ingest.dates import END_OF_TIME
-from ..store.schema import UNDATED, from_micros
+from ..store.schema import UNDATED
 
 Granularity = Literal["day", "week", "month", "year"]
 GRANULARITIES: tuple[str, ...] = ("day", "week", "month", "year")
 #: How each period is named in labels: "articles per week".
 PERIOD_NOUNS = {"day": "day", "week": "week (from Monday)", "month": "month", "year": "year"}
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_MICROS_A_DAY = 86_400_000_000
+#: Marks in the day cache: not read yet, and read but undated (no real day number is this small).
+_UNREAD, _UNDATED = -(2**62), -(2**62) + 1
 
 
 @dataclass(frozen=True)
@@ -89,17 +94,16 @@ def periods_between(first: datetime, last: datetime, by: Granularity) -> int:
     return (months if by == "month" else last.year - first.year) + 1
 
 
-def period_totals(reader: Any, by: Granularity) -> Counter[datetime]:
-    """How many articles were published in each period: one pass over the date column.
-
-    It does not depend on the query, so a caller keeps it until the index changes.
-    """
-    dates = reader.column_reader("published")
-    return Counter(period_start(from_micros(m), by) for m in (dates[d] for d in reader.all_doc_ids()) if m != UNDATED)
+def by_period(days: Counter[int], by: Granularity) -> Counter[datetime]:
+    """Counts per publication day (days since 1970, UTC) added up per period."""
+    periods: Counter[datetime] = Counter()
+    for day, count in days.items():
+        periods[period_start(_EPOCH + timedelta(days=day), by)] += count
+    return periods
 
 
 def timeline(
-    reader: Any, docnums: Iterable[int], by: Granularity, totals: Counter[datetime],
+    matched: Counter[datetime], totals: Counter[datetime], by: Granularity,
     since: datetime | None = None, until: datetime | None = None,
 ) -> list[Period]:
     """Matching articles per period from the first match to the last, empty periods included.
@@ -107,12 +111,9 @@ def timeline(
     ``since``/``until`` widen (or narrow) that range to the periods holding
     them, so a timeline can show the quiet weeks before a story broke. Each
     period also carries the number of all articles published in it
-    (``totals``, from :func:`period_totals`), so a caller can show the share
-    of coverage rather than raw counts (news volume itself varies from week
-    to week).
+    (``totals``), so a caller can show the share of coverage rather than raw
+    counts (news volume itself varies from week to week).
     """
-    dates = reader.column_reader("published")
-    matched = Counter(period_start(from_micros(m), by) for m in (dates[d] for d in docnums) if m != UNDATED)
     if not matched and not (since and until):
         return []
     bounds = [*matched, *(period_start(t, by) for t in (since, until) if t is not None)]
@@ -136,25 +137,48 @@ def timeline(
 
 
 class Timelines:
-    """Timelines of one index state, with the per-period totals of the whole index worked out once.
+    """Timelines of one index state: each article's publication day read once, totals worked out once.
 
-    The totals do not depend on the query, so they are kept until the index
-    changes (:meth:`reset`).
+    Why keep the days: turning a column value into a period (a datetime per
+    article) was most of a timeline's cost, paid again for every query; a
+    day number per article, read the first time the article is counted,
+    makes a timeline a count of small integers. The per-period totals of the
+    whole index do not depend on the query either. Both are kept until the
+    index changes (:meth:`reset`).
     """
 
     def __init__(self) -> None:
         self._totals: dict[str, Counter[datetime]] = {}
+        #: Publication day of each document number; _UNREAD until read, _UNDATED for an undated article.
+        self._days: array[int] | None = None
 
     def reset(self) -> None:
         self._totals.clear()
+        self._days = None
+
+    def days(self, reader: Any, docnums: Iterable[int]) -> Counter[int]:
+        """How many of these documents were published on each day (undated ones left out)."""
+        docnums = docnums if isinstance(docnums, (list, tuple, range)) else list(docnums)
+        if self._days is None:
+            self._days = array("q", [_UNREAD]) * reader.doc_count_all()
+        days, column = self._days, None
+        for docnum in docnums:
+            if days[docnum] == _UNREAD:
+                if column is None:  # (not ``column or``: the truth of a column reader reads it all)
+                    column = reader.column_reader("published")
+                micros = column[docnum]
+                days[docnum] = _UNDATED if micros == UNDATED else micros // _MICROS_A_DAY
+        counts = Counter(map(days.__getitem__, docnums))
+        counts.pop(_UNDATED, None)
+        return counts
 
     def timeline(self, reader: Any, docnums: Iterable[int], by: Granularity,
                  since: datetime | None = None, until: datetime | None = None) -> list[Period]:
         if by not in GRANULARITIES:
             raise NewsIndexError(f"by must be one of {', '.join(GRANULARITIES)}, not {by!r}")
         if by not in self._totals:
-            self._totals[by] = period_totals(reader, by)
-        return timeline(reader, docnums, by, self._totals[by], since, until)
+            self._totals[by] = by_period(self.days(reader, list(reader.all_doc_ids())), by)  # deleted ones left out
+        return timeline(by_period(self.days(reader, docnums), by), self._totals[by], by, since, until)
 
 
 def runs(periods: Sequence[Period], gap: int) -> list[tuple[int, int]]:

@@ -699,6 +699,7 @@ class _SegmentFiles:
         self.terms: dict[str, list[tuple[list[bytes], list[bytes]]]] = defaultdict(list)  # field -> [(terms, infos)]
         self.fieldlengths: dict[str, int] = defaultdict(int)
         self.stored_written = False
+        self.columns_written: set[str] = set()
 
     def add(self, part: _Part) -> None:
         """Write a part's posting lists and columns."""
@@ -733,6 +734,7 @@ class _SegmentFiles:
         self.terms.pop(name, None)
 
     def _column(self, name: str, writer_of, values) -> None:  # type: ignore[no-untyped-def]
+        self.columns_written.add(name)
         f = self.storage.create_file(W3Codec.column_filename(self.segment, name))
         try:
             writer = writer_of(f)
@@ -749,6 +751,12 @@ class _SegmentFiles:
         try:
             if not self.stored_written:
                 self._column("_stored", VarBytesColumn.Writer, [])
+            # Every column in every segment, empty where no article of the batch has a value (a
+            # batch of feed items without places): Whoosh's MultiReader leaves a segment without
+            # the column out and reads its documents in the segment before, past its end.
+            for name, field in self.schema.items():
+                if field.column_type is not None and name not in self.columns_written:
+                    self._column(name, field.column_type.writer, [])
             table = _TermTable(self.segment.create_file(self.storage, W3Codec.TERMS_EXT))
             try:
                 fieldmap = table.extras["fieldmap"] = {}

@@ -469,7 +469,9 @@ class StoryStore:
             raise NewsIndexError(f"{path}: no story store here")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(str(path), isolation_level=None, timeout=10.0)
+            # Any thread may use the connection, one at a time: a NewsIndex is used by one
+            # thread at a time (the web server serialises its requests' use of the index).
+            db = sqlite3.connect(str(path), isolation_level=None, timeout=10.0, check_same_thread=False)
         except (OSError, sqlite3.Error) as exc:
             raise NewsIndexError(f"{path}: cannot open the story store: {exc}") from None
         try:

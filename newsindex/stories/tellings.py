@@ -104,8 +104,13 @@ class Tellings:
         return {article_id: ref.story for article_id, ref in self.refs(ids).items()}
 
     def story(self, article_or_story_id: str) -> tuple[str, list[str]] | None:
-        """The story of an article (or a story by its id) and its members, oldest first; None if in none."""
-        store = self.store()
+        """The story of an article (or a story by its id) and its members, oldest first; None if in none.
+
+        Reading never creates the store: a read-only server must not write the index directory.
+        """
+        store = self.reading()
+        if store is None:
+            return None
         story = store.story_of(article_or_story_id)
         if story is None and store.size(article_or_story_id):
             story = article_or_story_id
