@@ -359,7 +359,6 @@ class NewsIndex:
         top: int = 3,
     ) -> Overview:
         """How many articles and stories match, first and last date, the ``top`` sources, the best hit."""
-        from .coverage.facets import facet_counts
         from .coverage.overview import Overview, date_range
 
         docnums = self._matches(query, operator, since, until)
@@ -370,7 +369,7 @@ class NewsIndex:
         best = self.search(query, limit=1, operator=operator, since=since, until=until, highlight=("", ""))
         return Overview(
             query=query, total=len(docnums), stories=len({keys.get(i, i) for i in ids}), first=first, last=last,
-            sources=facet_counts(reader, docnums, ["source"], top)["source"], best=best.hits[0] if best.hits else None,
+            sources=self._facet_counter.counts(reader, docnums, ["source"], top)["source"], best=best.hits[0] if best.hits else None,
         )
 
     def timeline(
@@ -401,15 +400,6 @@ class NewsIndex:
             self.searcher, self._search.analyzer, self._search.parser.stop_words, docnums,
             lambda q: len(self._search.matches(q)), top,
         )
-
-    def highlight(self, text: str, query: str, marks: tuple[str, str] = ("**", "**"), operator: Operator = "and") -> str:
-        """``text`` (say an article's body) with every word the query looks for between ``marks``.
-
-        The words are those a search for ``query`` marks in its snippets
-        (stemmed forms, prefixes expanded), so an article opened from a hit
-        shows why it matched.
-        """
-        return self._search.highlight(text, query, operator, marks)
 
     def get(self, article_id: str) -> Article:
         """The article with this id, exactly as it was indexed."""

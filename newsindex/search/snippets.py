@@ -145,16 +145,6 @@ def _extent(text: str, window: list[tuple[int, int, str]]) -> tuple[int, int]:
     return start, end
 
 
-def mark_all(text: str, analyzer: Any, words: frozenset[str], marks: tuple[str, str]) -> str:
-    """The whole text, spacing and paragraphs kept, with every occurrence of ``words`` marked.
-
-    For showing a whole article with the query's words highlighted, exactly
-    as its snippet marks them (same analyzer, same words).
-    """
-    matches = [(t.startchar, t.endchar, t.text) for t in analyzer(text, chars=True) if t.text in words]
-    return _marked(text, 0, len(text), matches, marks)
-
-
 def _format(text: str, start: int, end: int, window: list[tuple[int, int, str]], marks: tuple[str, str]) -> str:
     return _squeeze(_marked(text, start, end, window, marks))
 
