@@ -849,7 +849,7 @@ def delete(ids: tuple[str, ...], index_dir: Path, wait: float) -> None:
         count = ix.delete(ids, wait=wait)
     click.echo(f"{count:,} deleted")
     for article_id in missing:
-        click.echo(f"newsindex: no article with id {article_id!r} in {index_dir}", err=True)
+        click.echo(f"newsindex: no article with id {safe(repr(article_id))} in {index_dir}", err=True)
     if missing:
         sys.exit(1)
 

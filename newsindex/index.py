@@ -241,7 +241,8 @@ class NewsIndex:
 
     def __contains__(self, article_id: object) -> bool:
         """Whether an article with this id is indexed (``"reuters-1" in ix``)."""
-        return isinstance(article_id, str) and self.searcher.document_number(id=article_id) is not None
+        return (isinstance(article_id, str) and is_valid_id(article_id)
+                and self.searcher.document_number(id=article_id) is not None)
 
     def parse(self, query: str, operator: Operator = "and", feedback: bool = False) -> wq.Query:
         """The Whoosh query a query string means (raises :class:`QueryError`).
