@@ -61,6 +61,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="stop repeating an engine's query mix after this long (default 60)")
     parser.add_argument("--max-coverage-seconds", type=float, default=30.0,
                         help="stop repeating an engine's coverage timeline and facets after this long (default 30)")
+    parser.add_argument("--max-trace-seconds", type=float, default=60.0,
+                        help="stop repeating newsindex's trace of claims after this long (default 60)")
     parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA,
                         help=f"the shared corpora folder (default: {DEFAULT_CORPORA})")
     return parser.parse_args(argv)
@@ -82,7 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     else:
         plan = Plan(args.engines, args.sizes, args.out, args.corpora, reps=args.reps or 10,
                     max_build_seconds=args.max_build_seconds, max_search_seconds=args.max_search_seconds,
-                    max_coverage_seconds=args.max_coverage_seconds, command=command.strip())
+                    max_coverage_seconds=args.max_coverage_seconds, max_trace_seconds=args.max_trace_seconds,
+                    command=command.strip())
     results = run(plan)
     args.out.mkdir(parents=True, exist_ok=True)
     try:

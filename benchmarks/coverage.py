@@ -25,8 +25,7 @@ from typing import Any, Callable
 
 from .engines import ENGINES, Engine
 from .querymix import load_queries
-from .resources import load_average
-from .timing import rounds, warm_up, worker_parser
+from .timing import round_figures, rounds, warm_up, worker_parser
 
 #: The measurements, in the order they run for each query.
 MEASUREMENTS: tuple[str, ...] = ("timeline", "facets")
@@ -87,12 +86,8 @@ def main(argv: list[str] | None = None) -> None:
         "setup": engine.coverage_setup,
         "not_measured": engine.coverage_gaps,
         "open_seconds": open_seconds,
-        "reps_requested": args.reps,
-        "reps": timed.reps,
+        **round_figures(timed, args.reps),
         "changed_answers": sorted(f"{queries[labels[c][0]].id} {labels[c][1]}" for c in timed.changed),
-        "seconds": timed.seconds,
-        "cpu_seconds": timed.cpu_seconds,
-        "load_1min": load_average(),
         "queries": per_query,
     }
     args.out.write_text(json.dumps(out, indent=1), encoding="utf-8")

@@ -268,6 +268,42 @@ def coverage(results: dict) -> str:
     return "\n".join(parts)
 
 
+def trace(results: dict) -> str:
+    """newsindex's trace of claims taken from the indexed stories: latency, and what it found."""
+    runs = {label: run for label, run in results.get("trace", {}).items() if run}
+    if not runs:
+        return ""
+    rows = []
+    for label, run in runs.items():
+        claims = run["per_claim"]
+        wall = latency_summary([s for c in claims for s in c["seconds"]])
+        cpu = latency_summary([s for c in claims for s in c["cpu_seconds"]])
+        first = latency_summary([c["first_seconds"] for c in claims])
+        tellings = [c["tellings"] for c in claims]
+        rows.append([
+            label, str(len(claims)), str(run["reps"]),
+            num(wall["p50_ms"], 0), num(wall["p95_ms"], 0), num(cpu["p50_ms"], 0), num(cpu["p95_ms"], 0),
+            num(first["p50_ms"], 0), num(first["p95_ms"], 0),
+            f"{sum(tellings) / len(tellings):.1f}", f"{sum(t > 1 for t in tellings)}",
+            f"{sum(c['found_itself'] for c in claims)} of {len(claims)}",
+            f"{run['load_1min']:.1f}" if run.get("load_1min") is not None else "",
+        ])
+    return "\n".join([
+        "## Tracing a claim (newsindex)", "",
+        "`ix.trace(claim)` / `newsindex trace CLAIM`: every article carrying a claim exactly, nearly or"
+        " retold, oldest first. The claims are sentences of the indexed stories chosen with a fixed seed,"
+        " half from stories told more than once (`benchmarks/trace.py`); no peer has such a command, so"
+        " only newsindex is timed. Warm index in a fresh process; *first call* is each claim's first,"
+        " cold trace (postings read from disk); then rounds as for the query mix, wall and CPU time of"
+        " every call. The trace issue's target: under a second on Reuters-21578 (x1). *found itself*: the"
+        " claims whose own story is found word for word (all must be).",
+        "",
+        table(["size", "claims", "reps", "p50 ms", "p95 ms", "CPU p50 ms", "CPU p95 ms", "first call p50 ms",
+               "first call p95 ms", "tellings per claim", "claims told more than once", "found itself",
+               "load (1 min)"], rows),
+    ])
+
+
 REL_COLUMNS = [("ndcg@10", "nDCG@10"), ("ndcg@10_linear", "nDCG@10 (linear gain)"), ("map", "MAP")]
 
 
@@ -452,5 +488,6 @@ def chart_note(results: dict) -> str:
 def render(results: dict) -> str:
     """The whole report."""
     sections = [header(results), chart_note(results), indexing(results), latency(results), coverage(results),
-                incremental(results), startup(results), web(results), relevance(results), counts(results), notes(results)]
+                incremental(results), startup(results), web(results), trace(results), relevance(results), counts(results),
+                notes(results)]
     return "\n\n".join(s for s in sections if s) + "\n"

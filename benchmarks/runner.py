@@ -2,8 +2,9 @@
 
 For each corpus size (smallest first) and each engine: build the index
 (:mod:`benchmarks.build`), then time the query mix on it
-(:mod:`benchmarks.search`) and the coverage timeline and facets
-(:mod:`benchmarks.coverage`); then measure ranking quality on Cranfield
+(:mod:`benchmarks.search`), the coverage timeline and facets
+(:mod:`benchmarks.coverage`) and, for newsindex, the trace of claims
+(:mod:`benchmarks.trace`); then measure ranking quality on Cranfield
 (:mod:`benchmarks.relevance`). Indexes live in a temporary directory
 outside the repository and are deleted as soon as they have been searched.
 
@@ -48,6 +49,7 @@ class Plan:
     #: and the share of the query mix it uses (every Nth query).
     web_seconds: float = 20.0
     web_every: int = 1
+    max_trace_seconds: float = 60.0
     relevance: bool = True
     command: str = ""
 
@@ -55,7 +57,8 @@ class Plan:
     def quick(cls, engines: list[str], out: Path, corpora: Path, command: str = "") -> "Plan":
         """The small run the tests execute: two Reuters files, Cranfield, three repetitions."""
         return cls(engines, [1], out, corpora, reps=3, files=QUICK_FILES, max_search_seconds=10.0,
-                   max_coverage_seconds=5.0, web_seconds=3.0, web_every=6, command=command)
+                   max_coverage_seconds=5.0, max_trace_seconds=10.0, web_seconds=3.0, web_every=6,
+                   command=command)
 
 
 @dataclass
@@ -143,6 +146,8 @@ def measure(plan: Plan, work: Path, name: str, scale: int, results: dict, progre
             measure_startup(plan, work, index, results, progress)
         if name == "newsindex" and scale == 1 and plan.web_seconds > 0:
             measure_web(plan, work, label, index, results, progress)
+        if name == "newsindex":
+            measure_trace(plan, work, label, index, results, progress)
         return built["seconds"]
     finally:
         shutil.rmtree(index, ignore_errors=True)
@@ -183,6 +188,20 @@ def measure_web(plan: Plan, work: Path, label: str, index: Path, results: dict, 
         _failed(results, progress, "newsindex", f"{label} web", exc)
 
 
+def measure_trace(plan: Plan, work: Path, label: str, index: Path, results: dict, progress: Progress) -> None:
+    """Time newsindex's trace of claims taken from the indexed stories (no peer has one); a failure
+    here keeps the other figures."""
+    progress.say(f"  trace newsindex {label}")
+    try:
+        results["trace"][label] = run_worker(
+            "trace",
+            ["newsindex", "--index", str(index), "--reps", str(plan.reps), "--max-seconds", str(plan.max_trace_seconds)],
+            work / "trace.json",
+        )
+    except WorkerFailed as exc:
+        _failed(results, progress, "newsindex", f"{label} trace", exc)
+
+
 def run(plan: Plan) -> dict:
     """Run the plan; return the results document (also what results.json holds)."""
     progress = Progress()
@@ -210,6 +229,7 @@ def run(plan: Plan) -> dict:
         "queries": {},
         "coverage": {},
         "web": {},
+        "trace": {},
         "relevance": {},
     }
     last_build: dict[str, tuple[int, float]] = {}

@@ -19,8 +19,7 @@ from functools import partial
 
 from .engines import ENGINES
 from .querymix import load_queries
-from .resources import load_average
-from .timing import rounds, warm_up, worker_parser
+from .timing import round_figures, rounds, warm_up, worker_parser
 
 TOP = 10
 
@@ -44,12 +43,8 @@ def main(argv: list[str] | None = None) -> None:
     out = {
         "engine": args.engine,
         "open_seconds": open_seconds,
-        "reps_requested": args.reps,
-        "reps": timed.reps,
+        **round_figures(timed, args.reps),
         "unstable_totals": sorted(queries[i].id for i in timed.changed),
-        "seconds": timed.seconds,
-        "cpu_seconds": timed.cpu_seconds,
-        "load_1min": load_average(),
         "queries": [
             {
                 "id": q.id,

@@ -21,7 +21,7 @@ from typing import Any, Callable, Generic, Sequence, TypeVar
 
 from . import QUERIES_FILE
 from .engines import ENGINES
-from .resources import cpu_seconds
+from .resources import cpu_seconds, load_average
 
 T = TypeVar("T")
 
@@ -39,6 +39,7 @@ class Rounds:
     """What the timed rounds measured."""
 
     latencies: list[list[float]]            # seconds per call, one list per call
+    cpu_latencies: list[list[float]] = field(default_factory=list)  # CPU seconds per call, likewise
     changed: set[int] = field(default_factory=set)  # calls whose answer differed from the warm-up's
     reps: int = 0
     seconds: float = 0.0                    # wall time of all rounds
@@ -63,14 +64,15 @@ def rounds(
     key: Callable[[T], Any] = lambda answer: answer,
 ) -> Rounds:
     """Time ``reps`` rounds of all ``calls``; note a call whose ``key(answer)`` is not ``expected``."""
-    measured = Rounds(latencies=[[] for _ in calls])
+    measured = Rounds(latencies=[[] for _ in calls], cpu_latencies=[[] for _ in calls])
     cpu_from = cpu_seconds()
     timed_from = time.perf_counter()
     while measured.reps < reps:
         for i, call in enumerate(calls):
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), time.process_time()
             answer = call()
             measured.latencies[i].append(time.perf_counter() - start)
+            measured.cpu_latencies[i].append(time.process_time() - cpu_start)
             if key(answer) != expected[i]:
                 measured.changed.add(i)
         measured.reps += 1
@@ -79,6 +81,19 @@ def rounds(
     measured.seconds = time.perf_counter() - timed_from
     measured.cpu_seconds = cpu_seconds() - cpu_from
     return measured
+
+
+def round_figures(timed: Rounds, requested: int) -> dict[str, Any]:
+    """What every timing worker reports of its rounds: how many ran (of how many asked), their wall
+    and CPU time, and the machine's load, so a report can say when a figure rests on few rounds or
+    a busy machine."""
+    return {
+        "reps_requested": requested,
+        "reps": timed.reps,
+        "seconds": timed.seconds,
+        "cpu_seconds": timed.cpu_seconds,
+        "load_1min": load_average(),
+    }
 
 
 def worker_parser(prog: str, description: str | None) -> argparse.ArgumentParser:

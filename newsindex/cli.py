@@ -745,26 +745,66 @@ def story(article_id: str, index_dir: Path, as_json: bool) -> None:
 
 @main.command()
 @click.argument("id_a", metavar="ID_A")
-@click.argument("id_b", metavar="ID_B")
+@click.argument("id_b", metavar="[ID_B]", required=False)
 @_index_option
 @_json_option
-def compare(id_a: str, id_b: str, index_dir: Path, as_json: bool) -> None:
-    """What two tellings of a story say differently.
+def compare(id_a: str, id_b: str | None, index_dir: Path, as_json: bool) -> None:
+    """What two tellings of a story say differently, and what changed inside what both say.
 
-    Lines the articles up sentence by sentence and lists the sentences only
-    one of them has, and, in those, the figures, dates, quotes, sources and
-    names the other never mentions.
+    Lines the articles up sentence by sentence, then word by word: the title
+    and the statements both make with words changed ([-A's words-]{+B's+},
+    changed figures, negations, names and sources first), the sentences only
+    one of them has, and the figures, dates, quotes, sources and names the
+    other never mentions.
+
+    With one ID, compares that article (B) with the earlier telling it most
+    likely corrects or rewrites (A), and says which and why.
 
     \b
     Examples:
       newsindex compare 000_7887337d1080e0d6 001_d111d31f41ebd35a
       newsindex compare reuters-16483 reuters-16597 --json
+      newsindex compare reuters-16597          # a correction, against what it corrects
     """
-    from .stories.compare import render_text
+    from .stories.render import render_text
 
     with _open(index_dir) as ix:
         result = ix.compare(id_a, id_b)
     click.echo(safe_json(result.to_dict(), indent=2) if as_json else safe(render_text(result), multiline=True))
+
+
+@main.command()
+@click.argument("claim", metavar="CLAIM | ID")
+@_index_option
+@click.option("--sentence", "-s", "number", type=click.IntRange(0), metavar="N",
+              help="Trace sentence N of the article ID (0 is its title; --sentences lists them).")
+@click.option("--sentences", "listing", is_flag=True, help="List the numbered sentences of the article ID.")
+@click.option("--limit", "-n", type=click.IntRange(1), help="Show only the oldest N tellings.")
+@_json_option
+def trace(claim: str, index_dir: Path, number: int | None, listing: bool, limit: int | None, as_json: bool) -> None:
+    """Every article that carries CLAIM, oldest first: who said it first, and what later tellings changed.
+
+    Finds the claim said word for word (exact), with a few words changed
+    (near: a changed figure, a shortened quote) or retold with its words in
+    another order, marks the earliest telling, and lines each later one up
+    word by word with it ([-earliest's words-]{+this one's+}).
+
+    \b
+    Examples:
+      newsindex trace "Russia provided up to 40% of Syria's wheat imports"
+      newsindex trace 000_7887337d1080e0d6 --sentences        # number the sentences
+      newsindex trace 000_7887337d1080e0d6 --sentence 9
+      newsindex trace "imposed a levy on vegetable oils" --json
+    """
+    from .stories.render import render_trace
+
+    with _open(index_dir) as ix:
+        if listing:
+            for sentence in ix.sentences(claim):
+                click.echo(f"{sentence.index:>4}  {safe(sentence.text)}")
+            return
+        found = ix.trace(claim, limit) if number is None else ix.trace_sentence(claim, number, limit)
+    click.echo(safe_json(found.to_dict(), indent=2) if as_json else safe(render_trace(found), multiline=True))
 
 
 @main.command()

@@ -42,8 +42,10 @@ if TYPE_CHECKING:  # what only some calls need is imported by those calls: a sea
     from .coverage.overview import Overview
     from .coverage.terms import Term
     from .stories.compare import Comparison
+    from .stories.sentences import Sentence
     from .stories.similar import SimilarArticle
     from .stories.store import StoryStats
+    from .stories.trace import Trace, Tracer
 
 __all__ = ["COMMIT_EVERY", "SORTS", "IndexSummary", "IndexingInterrupted", "NewsIndex", "Sort", "default_index_dir"]
 
@@ -74,6 +76,8 @@ class NewsIndex:
         self._timelines = Timelines()
         self._closed = False
         self._facet_counter = FacetCounter()
+        #: Traces claims (:mod:`newsindex.stories.trace`), made when first needed; it keeps its word stems.
+        self._tracer: Tracer | None = None
 
     # -- opening -----------------------------------------------------------
 
@@ -449,11 +453,46 @@ class NewsIndex:
         """How articles are grouped into stories (None for an index without a story store)."""
         return self._stories.stats()
 
-    def compare(self, id_a: str, id_b: str) -> Comparison:
-        """What the articles ``id_a`` and ``id_b`` say differently (see :mod:`newsindex.stories.compare`)."""
-        from .stories.compare import compare as compare_tellings
+    def compare(self, id_a: str, id_b: str | None = None) -> Comparison:
+        """What the articles ``id_a`` and ``id_b`` say differently, and what changed inside what both say
+        (see :mod:`newsindex.stories.compare`).
 
-        return compare_tellings(self.get(id_a), self.get(id_b), language=self.language)
+        With one id, that article is B and A is the earlier telling it most
+        likely corrects or rewrites: the closest earlier article of its story
+        (or one at least as similar), with the reason in ``chosen`` (see
+        :mod:`newsindex.stories.earlier`).
+        """
+        from .stories.compare import compare as compare_tellings
+        from .stories.earlier import CANDIDATES as EARLIER_CANDIDATES, compare_with_earlier
+
+        if id_b is not None:
+            return compare_tellings(self.get(id_a), self.get(id_b), language=self.language)
+        article = self.get(id_a)
+        story = self._stories.story(id_a)
+        members = story[1] if story else []
+        return compare_with_earlier(article, self.similar(id_a, EARLIER_CANDIDATES), members, self.language)
+
+    def trace(self, claim: str, limit: int | None = None) -> Trace:
+        """Every article carrying ``claim`` exactly, nearly or retold, oldest first, the earliest marked
+        and each later one lined up word by word with it (see :mod:`newsindex.stories.trace`)."""
+        from .stories.trace import Tracer
+
+        if self._tracer is None:
+            self._tracer = Tracer(self._search.analyzer, self.language)
+        return self._tracer.trace(claim, self.searcher, self._search.match_set, limit)
+
+    def trace_sentence(self, article_id: str, number: int, limit: int | None = None) -> Trace:
+        """:meth:`trace` of sentence ``number`` of an article (0 is its title; see :meth:`sentences`)."""
+        from .stories.trace import sentence_of
+
+        found = self.trace(sentence_of(self.get(article_id), number), limit)
+        return dataclasses.replace(found, origin=(article_id, number))
+
+    def sentences(self, article_id: str) -> list[Sentence]:
+        """The article's sentences as :meth:`compare` and :meth:`trace_sentence` number them."""
+        from .stories.sentences import article_sentences
+
+        return [located.sentence for located in article_sentences(self.get(article_id))]
 
     def stats(self) -> IndexStats:
         """Counts, date range, sources and size on disk."""

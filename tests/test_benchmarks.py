@@ -306,6 +306,18 @@ def test_quick_run_times_the_command_against_a_bare_interpreter(quick_run: Path)
     assert "## Start-up (newsindex command, whole process)" in report and "`newsindex search cocoa`" in report
 
 
+def test_quick_run_traces_claims_from_real_stories(quick_run: Path) -> None:
+    run = json.loads((quick_run / "results.json").read_text(encoding="utf-8"))["trace"]["quick-x1"]
+    claims = run["per_claim"]
+    assert run["claims"] == len(claims) == 60 and len({c["from"] for c in claims}) == 60
+    # Every claim is a sentence of a story of the index: trace finds that story word for word.
+    assert all(c["found_itself"] and c["tellings"] >= 1 for c in claims)
+    assert sum(c["tellings"] > 1 for c in claims) >= 10  # copies, corrections, retellings
+    assert all(len(c["seconds"]) == len(c["cpu_seconds"]) == run["reps"] >= 1 for c in claims)
+    report = (quick_run / "report.md").read_text(encoding="utf-8")
+    assert "## Tracing a claim (newsindex)" in report and "| quick-x1 | 60 |" in report
+
+
 def test_quick_run_writes_report_json_and_chart(quick_run: Path) -> None:
     report = (quick_run / "report.md").read_text(encoding="utf-8")
     for heading in ("## Indexing", "## Query latency", "## Coverage: timeline and facets",

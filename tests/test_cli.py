@@ -76,14 +76,39 @@ def test_compare_shows_what_each_telling_adds(built: Path) -> None:
     original, retelling = "000_7887337d1080e0d6", "001_d111d31f41ebd35a"
     result = run("compare", original, retelling, "--index", str(built))
     assert result.exit_code == 0, result.output
-    only_a, _, only_b = result.output.partition("Only in B (")
-    assert only_a.startswith(f"Only in A ({original}")
+    assert result.output.startswith(f"A: {original} \u00b7 2025-04-23 00:00 UTC \u00b7 ")
+    _, _, only = result.output.partition("Said only by A (")
+    only_a, _, only_b = only.partition("Said only by B (")
     assert "Mikhail Bogdanov" in only_a and "T-72" not in only_a
     assert "T-72" in only_b and "According to Reuters" in only_b and "Bogdanov" not in only_b
     data = json.loads(run("compare", original, retelling, "--index", str(built), "--json").output)
     assert data["a"]["id"] == original and data["b"]["id"] == retelling
     missing = run("compare", original, "no-such-id", "--index", str(built))
     assert missing.exit_code == 1 and "no article with id 'no-such-id'" in missing.output
+    # One id: the other seed, dated the same day, is the closest telling of its story.
+    alone = run("compare", retelling, "--index", str(built))
+    assert alone.exit_code == 0, alone.output
+    assert alone.output.splitlines()[:3] == [
+        f"A: {original} \u00b7 2025-04-23 00:00 UTC \u00b7 Syria\u2019s new leader confirms Russia refused to hand over "
+        "Bashar al-Assad after he fled to Moscow",
+        f"B: {retelling} \u00b7 2025-04-23 00:00 UTC \u00b7 Russia Refused to Extradite Assad to New Syrian Authorities",
+        "B is compared with A, the closest telling in its story: similarity 0.59, 3% of three-word runs in",
+    ]
+    corrected = json.loads(run("compare", "reuters-901", "--index", str(built), "--json").output)
+    assert corrected["chosen"]["id"] == "reuters-900"
+    assert [(e["old"], e["new"]) for e in corrected["changes"][0]["edits"] if e["kind"] == "number"] == [("THREE", "3-1/4")]
+
+
+def test_compare_never_prints_control_characters(tmp_path: Path) -> None:
+    """Article text is hostile web content: what compare prints shows an escape, never the character."""
+    (tmp_path / "a.txt").write_text("Title: Oil\n\nOil rose 5 pct on Monday.\x1b]0;owned\x07 Traders said so.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Title: Oil\n\nOil rose 6 pct on Monday.\x1b]0;owned\x07 Traders said so.\n", encoding="utf-8")
+    index = str(tmp_path / "ix")
+    assert run("index", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--index", index).exit_code == 0
+    result = run("compare", "a", "b", "--index", index)
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "\\x1b]0;owned\\x07" in result.output and "[-5-]{+6+}" in result.output
 
 
 def test_stats(built: Path) -> None:

@@ -17,7 +17,9 @@ from hypothesis import strategies as st
 
 from conftest import CORPUS, REUTERS, SEEDS, need_shared
 from newsindex import Article
-from newsindex.stories.compare import Comparison, Side, SentenceMatch, compare, render_text, split_sentences
+from newsindex.stories.compare import Change, Comparison, Side, SentenceMatch, compare
+from newsindex.stories.render import render_text
+from newsindex.stories.sentences import split_sentences
 from newsindex.ingest.readers import read_paths
 
 ORIGINAL = "000_7887337d1080e0d6"
@@ -95,11 +97,14 @@ def test_seed_what_both_say_in_other_words_is_shared(seeds: Comparison) -> None:
         (seeds.b, "naval base in Tartus and an air base in Khmeimim"),
     ]:
         match = sentence(side, fragment)
-        assert match.status in ("shared", "partial"), (fragment, match.coverage)
+        # Told in other words, so never "same": a shared sentence with other words is "changed".
+        assert match.status == "changed", (fragment, match.coverage)
         assert match.matched, fragment
     # The merge is recognised: B's one sentence on the bases is covered by A's two.
     bases = sentence(seeds.b, "air base in Khmeimim")
-    assert bases.status == "shared" and len(bases.matched) == 2
+    assert bases.status == "changed" and len(bases.matched) == 2
+    change = next(c for c in seeds.changes if bases.sentence.index in c.b)
+    assert change.retold and len(change.a) == 2 and "Khmeimim airbase" in change.words.old
 
 
 def test_seed_names_both_mention_are_never_flagged(seeds: Comparison) -> None:
@@ -108,29 +113,38 @@ def test_seed_names_both_mention_are_never_flagged(seeds: Comparison) -> None:
         assert not any(common in n for n in names), (common, names)
 
 
-def test_seed_partial_sentence_names_the_added_detail(seeds: Comparison) -> None:
+def test_seed_shared_sentence_names_the_added_detail(seeds: Comparison) -> None:
     # B says what A says about the NYT interview, and adds the interview's date.
     nyt = sentence(seeds.b, "as stated by interim Syrian President")
-    assert nyt.status == "partial" and flagged(nyt, "date") == ["April 23, 2025"]
+    assert nyt.status == "changed" and flagged(nyt, "date") == ["April 23, 2025"]
     # A quotes al-Sharaa word for word where B paraphrases: the quote is A's detail.
     weapons = sentence(seeds.a, "weapons are entirely Russian")
-    assert weapons.status == "partial" and flagged(weapons, "quote") == ["Syria\u2019s weapons are entirely Russian"]
+    assert weapons.status == "changed" and flagged(weapons, "quote") == ["Syria\u2019s weapons are entirely Russian"]
 
 
 def test_seed_render_text(seeds: Comparison) -> None:
     text = render_text(seeds)
-    assert f"Only in A ({ORIGINAL}: " in text
-    assert f"Only in B ({RETELLING}: Russia Refused to Extradite Assad to New Syrian Authorities)" in text
-    only_a, only_b = text.split("Only in B (")
-    assert "Mikhail Bogdanov" in only_a and "Mikhail Bogdanov" not in only_b
-    assert "* number: 40%" in only_b and "* attribution: According to the BBC" in only_b
-    assert "shared, but adds:" in only_b
-    assert "* name: Islamist" in only_a  # A's HTS sentence is said by B too, but B never says "Islamist"
-    assert "* name: Hayat" not in text and "* name: Bashar" not in text
+    # The seeds as they are in ../shared: no date, the first line (page furniture in A) is the title.
+    assert text.startswith(f"A: {ORIGINAL} \u00b7 no date \u00b7 Investigation topicsFakesperts")
+    assert f"\nB: {RETELLING} \u00b7 no date \u00b7 Russia Refused to Extradite Assad to New Syrian Authorities\n" in text
+    # The titles say different things: both shown, one under the other.
+    assert "Title changed:\n  A: Investigation topics" in text and "\n  B: Russia Refused to Extradite" in text
+    assert "Changed inside statements both make: none" in text  # a retelling, no light edit
+    retold, only = text.split("Said only by A (")
+    only_a, only_b = only.split("Said only by B (")
+    # Each heading lists what it says: the sentences B alone says are under "Said only by B".
+    assert "Mikhail Bogdanov" in only_a and "Mikhail Bogdanov" not in only_b + retold
+    assert "* never in A: number 40%" in only_b and "* never in A: attribution According to the BBC" in only_b
+    # Told by both, with a detail only one has: shown as the two wordings, with the detail.
+    assert "Told by both in other words (" in retold
+    assert "* never in A: date April 23, 2025" in retold
+    assert "* never in B: name Islamist" in retold  # A's HTS sentence is told by B too, but B never says "Islamist"
+    assert "* never in B: quote \u201cSyria\u2019s weapons are entirely Russian\u201d" in retold
+    assert "name Hayat" not in text and "name Bashar" not in text
     a, b = seeds.a, seeds.b
     assert text.splitlines()[-1] == (
-        f"Shared: {len(a.shared)} of {len(a.sentences)} sentences of A ({len(a.partial)} adding details), "
-        f"{len(b.shared)} of {len(b.sentences)} of B ({len(b.partial)} adding details). "
+        f"Same words in both: {len(a.same)} of A's {len(a.sentences)} sentences, {len(b.same)} of B's "
+        f"{len(b.sentences)}. Changed or retold: {len(a.changed)} of A's, {len(b.changed)} of B's. "
         f"Only in A: {len(a.only)}. Only in B: {len(b.only)}."
     )
     assert len(a.only) >= 5 and len(b.only) >= 10 and len(a.shared) >= 8
@@ -140,7 +154,7 @@ def test_seed_to_dict_is_plain_json(seeds: Comparison) -> None:
     data = json.loads(json.dumps(seeds.to_dict()))
     assert data["a"]["id"] == ORIGINAL and data["b"]["id"] == RETELLING
     b = data["b"]
-    assert b["shared"] + b["partial"] + b["only"] == b["sentences"] == len(b["alignment"])
+    assert b["same"] + b["changed"] + b["only"] == b["sentences"] == len(b["alignment"])
     wheat = next(s for s in b["alignment"] if "wheat" in s["text"])
     assert wheat["status"] == "only"
     assert {"kind": "number", "text": "40%"} in [{k: d[k] for k in ("kind", "text")} for d in wheat["details"]]
@@ -151,27 +165,44 @@ def test_seed_to_dict_is_plain_json(seeds: Comparison) -> None:
 # --- corrected Reuters wires --------------------------------------------------------------------
 
 
+def edits(c: Comparison, kind: str | None = None) -> list[tuple[str, str]]:
+    """(old, new) of every word-level edit of the comparison's body sentences, of one kind or all."""
+    return [(e.old, e.new) for ch in c.changes if not ch.title for e in ch.words.edits if kind in (None, e.kind)]
+
+
 def test_reuters_correction_finds_the_changed_figure_and_shares_the_rest() -> None:
     # reuters-16597 corrects reuters-16483: the year-ago loss was 59 cents a share, not 64;
     # the correction repeats the first three paragraphs and leaves the rest out.
     original, corrected = _articles([need_shared(REUTERS) / "reut2-016.sgm"], ["reuters-16483", "reuters-16597"])
     c = compare(original, corrected)
-    assert [flagged(s, "number") for s in c.a.partial] == [["64 cents"]]
-    assert [flagged(s, "number") for s in c.b.partial] == [["59 cents"]]
+    assert edits(c) == [("64", "59")]
+    (change,) = [ch for ch in c.changes if not ch.title]
+    assert "loss of [-64-]{+59+} cents a share" in change.words.marked()
+    assert [s.status for s in c.b.sentences if not s.sentence.in_title].count("changed") == 1
+    # The figures stay flagged as details the other never mentions.
+    assert [flagged(s, "number") for s in c.a.changed if not s.sentence.in_title] == [["64 cents"]]
+    assert [flagged(s, "number") for s in c.b.changed if not s.sentence.in_title] == [["59 cents"]]
     assert c.b.only == () and len(c.b.shared) == len(c.b.sentences)
     dropped = [s.sentence.text for s in c.a.only]
     assert len(dropped) == 4
     assert dropped[0].startswith("Celeron consists of oil and gas reserves")
     assert any("no fire sale" in t for t in dropped)
-    assert all(s.details == () for s in c.a.sentences if s.status == "shared")
+    assert all(s.details == () for s in c.a.sentences if s.status == "same")
+    # The title only gained the correction mark.
+    assert c.title_change is not None and edits_of(c.title_change) == [("", "CORRECTED")]
+
+
+def edits_of(change: Change) -> list[tuple[str, str]]:
+    return [(e.old, e.new) for e in change.words.edits]
 
 
 def test_reuters_correction_of_precision() -> None:
     # reuters-2249 corrects reuters-2188's revenue "12.1 mln" to "12,141,000" and its note.
     original, corrected = _articles([need_shared(REUTERS) / "reut2-002.sgm"], ["reuters-2188", "reuters-2249"])
     c = compare(original, corrected)
-    assert [(s.sentence.text, flagged(s, "number")) for s in c.a.partial] == [("Revs 12.1 mln vs 5,993,000", ["12.1 mln"])]
-    assert [(s.sentence.text, flagged(s, "number")) for s in c.b.partial] == [("Revs 12,141,000 vs 5,993,000", ["12,141,000"])]
+    assert edits(c, "number") == [("12.1 mln", "12,141,000")]
+    assert [(s.sentence.text, flagged(s, "number")) for s in c.a.changed if not s.sentence.in_title] == [("Revs 12.1 mln vs 5,993,000", ["12.1 mln"])]
+    assert [(s.sentence.text, flagged(s, "number")) for s in c.b.changed if not s.sentence.in_title] == [("Revs 12,141,000 vs 5,993,000", ["12,141,000"])]
     assert [s.sentence.text for s in c.b.only] == ["NOTE: company corrects reporting period to 4th qtr and year from 3rd qtr and nine mths"]
     assert len(c.a.only) == 1 and c.a.only[0].sentence.text.startswith("NOTE: Current qtr includes gain")
 
@@ -192,8 +223,10 @@ def test_an_article_compared_with_itself_has_nothing_of_its_own(sample_reuters: 
         c = compare(article, article)
         for side in (c.a, c.b):
             assert side.sentences, article.id
-            assert all(s.status == "shared" and s.coverage == 1.0 and not s.details for s in side.sentences), article.id
-        assert "(nothing)" in render_text(c)
+            assert all(s.status == "same" and s.coverage == 1.0 and not s.details for s in side.sentences), article.id
+        assert c.changes == ()
+        text = render_text(c)
+        assert "Said only by A: nothing" in text and "Said only by B: nothing" in text
 
 
 def test_comparison_is_the_mirror_of_the_reverse(sample_reuters: list[Article], seeds: Comparison) -> None:
@@ -224,18 +257,21 @@ def test_any_text_compares_symmetrically_without_error(x: list[str], y: list[str
     for side in (ab.a, ab.b):
         for s in side.sentences:
             assert 0.0 <= s.coverage <= 1.0
-            assert (s.status == "only") == (s.coverage < ab.threshold)
+            assert s.coverage >= ab.threshold or s.status == "only"
+            assert (s.status == "only") == (not s.matched)
             for d in s.details:
                 assert s.sentence.text[d.start:d.end] == d.text
     aa = compare(a, a)
-    assert not aa.a.only and not aa.a.partial
+    assert not aa.a.only and not aa.a.changed and aa.changes == ()
 
 
 def test_word_forms_the_stemmer_keeps_apart_still_meet() -> None:
     a = Article("a", body="Russia keeps the Khmeimim airbase. The Syrian government objects.")
     b = Article("b", body="Russia keeps an air base in Khmeimim. Syria's government objects.")
     c = compare(a, b)
-    assert [(s.status, s.coverage) for s in c.a.sentences] == [("shared", 1.0), ("shared", 1.0)]
+    assert [(s.status, s.coverage) for s in c.a.sentences] == [("changed", 1.0), ("changed", 1.0)]
+    # Shared by their stems, and changed in their words: "The Syrian" -> "Syria's" is shown.
+    assert [(e.old, e.new) for ch in c.changes for e in ch.words.edits if e.kind == "name"] == [("The Syrian", "Syria's")]
 
 
 # --- sentence splitting -------------------------------------------------------------------------

@@ -70,12 +70,15 @@ def _run(*args: str):
     ["similar", "evil-1"],
     ["stats"],
     ["terms", "pipeline"],
+    ["trace", "the pipeline burst near the river"],
+    ["trace", "evil-1", "--sentence", "0"],
+    ["trace", "evil-1", "--sentences"],
 ])
 def test_text_output_shows_control_characters_escaped(hostile_index: Path, command: list[str]) -> None:
     result = _run(*command, "-i", str(hostile_index))
     assert result.exit_code == 0, result.output
     assert not RAW.search(result.output), repr(result.output)
-    if command[0] in ("search", "show", "story", "similar"):
+    if command[0] in ("search", "show", "story", "similar", "trace"):
         assert "\\x1b]0;PWNED\\x07" in result.output  # shown, so the reader sees the page held it
 
 
@@ -84,6 +87,7 @@ def test_text_output_shows_control_characters_escaped(hostile_index: Path, comma
     (["show", "evil-1", "--json"], lambda out: json.loads(out)["title"]),
     (["story", "evil-1", "--json"], lambda out: json.loads(out)["articles"][0]["title"]),
     (["compare", "evil-1", "evil-2", "--json"], lambda out: json.loads(out)["a"]["title"]),
+    (["trace", "evil-1", "--sentence", "0", "--json"], lambda out: json.loads(out)["tellings"][0]["title"]),
 ])
 def test_json_output_is_escaped_json_of_the_very_text(hostile_index: Path, command: list[str], title_of) -> None:
     result = _run(*command, "-i", str(hostile_index))
@@ -107,3 +111,16 @@ def test_safe_escapes_every_control_but_keeps_text() -> None:
     assert safe("one\ntwo") == "one\\ntwo" and safe("one\ntwo", multiline=True) == "one\ntwo"
     assert json.loads(safe_json({"t": "\x9b\x1b\u202e\x7f"})) == {"t": "\x9b\x1b\u202e\x7f"}
     assert not RAW.search(safe_json({"t": "".join(HOSTILE)}))
+
+
+def test_a_line_break_in_a_title_forges_no_line_of_compare(tmp_path: Path) -> None:
+    """compare's heading names each article on one line: a title holding a line break stays on it."""
+    forged = "Oil\nB: forged-id \u00b7 2099-01-01 \u00b7 Fake"
+    with NewsIndex.create(tmp_path / "index") as ix:
+        ix.add([Article(id=i, title=forged, body=f"Oil rose {n} pct on Monday. Traders said so.", published=WHEN)
+                for i, n in (("a", 5), ("b", 6))])
+    result = _run("compare", "a", "b", "-i", str(tmp_path / "index"))
+    assert result.exit_code == 0, result.output
+    assert [line for line in result.output.splitlines() if line.startswith("B:")] == [
+        "B: b \u00b7 2025-04-23 10:00 UTC \u00b7 Oil B: forged-id \u00b7 2099-01-01 \u00b7 Fake"
+    ]

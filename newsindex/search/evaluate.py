@@ -845,6 +845,15 @@ class Evaluator:
             found.extend(sorted(offset + d for d in self._compile(q, seg, _TOP, False).docs()))
         return found
 
+    def match_set(self, q: wq.Query) -> set[int]:
+        """Every document ``q`` matches, as a set: for callers that test membership, not order
+        (sorting the postings of a common word costs more than finding them)."""
+        found: set[int] = set()
+        for seg in self._segments:
+            docs = self._compile(q, seg, _TOP, False).docs()
+            found.update(docs if not seg.offset else (seg.offset + d for d in docs))
+        return found
+
     # -- compiling ---------------------------------------------------------------
 
     def _compile(self, q: wq.Query, seg: _Segment, ctx: _Context, scored: bool) -> _Node:

@@ -96,6 +96,10 @@ class Searching:
         """The document numbers of every match of ``q``."""
         return self.evaluator().matches(q)
 
+    def match_set(self, q: wq.Query) -> set[int]:
+        """The document numbers of every match of ``q``, as a set."""
+        return self.evaluator().match_set(q)
+
     def top(self, q: wq.Query, sort: Sort, limit: int) -> TopDocs:
         """The top ``limit`` matches of ``q`` in ``sort`` order, with the exact number of matches.
 

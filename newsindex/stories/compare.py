@@ -1,18 +1,17 @@
-"""Compare two tellings of the same story: what each says that the other does not.
+"""Compare two tellings of the same story: what each says that the other does not, and what changed.
 
-A fact-checker holding an original report and a retelling wants to know
-which statements were added, which were dropped, and, inside both, which
-checkable details (figures, dates, quotes, attributions, names) appear in
-only one of them. :func:`compare` answers that sentence by sentence.
+A fact-checker holding an original report and a retelling (or a correction)
+wants to know which statements were added, which were dropped, which were
+changed inside and how, and which checkable details (figures, dates, quotes,
+attributions, names) appear in only one of them. :func:`compare` answers
+that sentence by sentence, then word by word.
 
 How sentences are aligned, and why:
 
-* Each article (title, then body) is split into sentences by a small splitter
-  (:func:`split_sentences`): NLTK's punkt needs downloaded data, which this
-  project never fetches, and the usual traps of news text ("U.S.", "Mr.",
-  "No. 5", "5.93", initials) are few and known.
-* Sentences are reduced with the index's own analyzer (Snowball stems, stop
-  words dropped), so "refusal" meets "refused" here exactly as in a search.
+* Each article (title, then body) is split into sentences
+  (:mod:`~newsindex.stories.sentences`) and each sentence reduced to its
+  content words with the index's own analyzer (:mod:`~newsindex.stories.stems`),
+  so "refusal" meets "refused" here exactly as in a search.
 * Words are weighted by their inverse document frequency over the sentences
   of *both* articles: words every sentence repeats ("Russia", "Syria") say
   little about whether two sentences state the same thing; rare ones
@@ -24,9 +23,14 @@ How sentences are aligned, and why:
   merge two sentences into one or split one into two, and a long sentence
   that also says more must not hide that a short one is fully contained in
   it. Two sentences need not be adjacent: a rewrite regroups facts.
-* A shared sentence that carries a detail the other article never mentions
-  is reported as *partial* ("shared, but adds: ..."), since that is where a
-  changed figure or a new source hides inside familiar wording.
+* Each shared sentence and the sentences that cover it are then lined up
+  word by word (:mod:`~newsindex.stories.wording`): a shared sentence is
+  ``"same"`` only when the words are the same, else ``"changed"``, with the
+  edits (a corrected figure, a dropped "not", "imposed" for "proposed"),
+  since that is where a correction hides inside familiar wording. The two
+  titles are always lined up with each other.
+* Under each sentence are its checkable details (:mod:`~newsindex.stories.details`)
+  that the other article never mentions anywhere.
 
 Limits: the details are found by English patterns (month names, "according
 to", "said"), and names by capitalisation, so in German, which capitalises
@@ -38,13 +42,20 @@ as said by one article only, which shows it to the reader rather than hide it.
 from __future__ import annotations
 
 import math
-import re
-import textwrap
-from dataclasses import dataclass, field
-from typing import Any, Iterable, Literal, NamedTuple
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Iterable, Literal
 
-from ..text.analysis import text_analyzer, stop_words
 from ..ingest.article import Article
+from .details import KINDS, Detail, Kind, capital_evidence, details
+from .sentences import Located, Sentence, article_sentences
+from .stems import Analyser, sentence_words
+from .wording import EDIT_KINDS, WordChanges, word_changes
+
+__all__ = [
+    "KINDS", "MAX_MATCHED", "SHARED_COVERAGE", "Change", "Choice", "Comparison", "Detail", "Kind", "Sentence",
+    "SentenceMatch", "Side", "Status", "compare",
+]
 
 #: A sentence is shared when the other article covers at least this share of its weighted words.
 #: Measured on 52 sentences labelled by hand (the seed pair and a Reuters follow-up story,
@@ -56,259 +67,24 @@ SHARED_COVERAGE = 0.35
 QUOTE_COVERAGE = 0.8
 #: How many sentences of the other article may together cover one sentence (a merge or a split).
 MAX_MATCHED = 2
-#: Derived forms the stemmer keeps apart are joined when one stem is at least MIN_ROOT letters
-#: and the other adds at most MAX_SUFFIX ("syria"/"syrian", "russia"/"russian").
-MIN_ROOT = 5
-MAX_SUFFIX = 3
 
-Status = Literal["shared", "partial", "only"]
-Kind = Literal["number", "date", "quote", "attribution", "name"]
-KINDS: tuple[str, ...] = ("number", "date", "quote", "attribution", "name")
+#: Two wordings with less than this share of their words in common are a retelling, not an edit.
+RETOLD_SIMILARITY = 0.5
 
-# --- sentence splitting -------------------------------------------------------------------------
-
-# Paragraphs: blank lines, or a line break followed by indentation (Reuters wraps lines at
-# 70 characters and indents paragraphs; a plain line break inside a paragraph is a wrap).
-_PARAGRAPH = re.compile(r"\n[ \t]*\n\s*|\n(?=[ \t]+\S)")
-# A possible sentence end: terminator, closing quotes/brackets, space, then what may open a
-# sentence (an opening quote or bracket, a capital letter or a digit).
-_BOUNDARY = re.compile(r"""([.!?\u2026]+)(["'\u201d\u2019)\]]*)\s+(?=["'\u201c\u2018(\[]*[^\W_a-z])""")
-# Titles before a name: never the end of a sentence.
-_TITLES = frozenset(
-    "mr mrs ms dr prof sen rep gov gen lt col sgt capt cmdr adm maj rev hon pres fr messrs mme mlle".split()
-)
-# Abbreviations that may also end a sentence ("... said Acme Co. The company ...").
-_ABBREVIATIONS = frozenset(
-    "inc corp co ltd plc bros jr sr st ave blvd rd mt ft dept univ assn approx est vs no nos vol fig ch art"
-    " jan feb mar apr jun jul aug sep sept oct nov dec".split()
-)
-_WORD_BEFORE = re.compile(r"([^\W\d_][\w.]*)$")
-_NEXT_WORD = re.compile(r"""["'\u201c\u2018(\[]*([^\W_]+)""")
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """The (start, end) character spans of the sentences of ``text``.
-
-    A period ends a sentence unless it follows a title ("Mr."), an initial
-    ("J."), "No." before a number, or an abbreviation ("U.S.", "Corp.",
-    "Jan.") followed by a word that is not a capitalised function word: a
-    capitalised "The" or "It" can only start a sentence, which is the same
-    orthographic evidence punkt relies on. Paragraph breaks always end one.
-    """
-    return [span for _, spans in _split(text) for span in spans]
-
-
-def _split(text: str) -> Iterable[tuple[tuple[int, int], list[tuple[int, int]]]]:
-    """Each paragraph's span with the spans of its sentences. The abbreviation rules are
-    English ones, as are the seeds and Reuters; other languages still split at every
-    sentence-ending punctuation mark before a capital."""
-    stops = stop_words("english")
-    for para_start, para_end in _paragraphs(text):
-        spans: list[tuple[int, int]] = []
-        start = para_start
-        para = text[para_start:para_end]
-        for match in _BOUNDARY.finditer(para):
-            if match.group(1) == "." and not _period_ends_sentence(para, match, stops):
-                continue
-            end = para_start + match.end(2)
-            spans.append(_strip_span(text, start, end))
-            start = para_start + match.end()
-        spans.append(_strip_span(text, start, para_end))
-        yield (para_start, para_end), [(s, e) for s, e in spans if s < e]
-
-
-def _paragraphs(text: str) -> Iterable[tuple[int, int]]:
-    start = 0
-    for match in _PARAGRAPH.finditer(text):
-        yield start, match.start()
-        start = match.end()
-    yield start, len(text)
-
-
-def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """The span without surrounding space, or punctuation left at its start (". upstairs")."""
-    while start < end and (text[start].isspace() or text[start] in ".,;:"):
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
-def _period_ends_sentence(para: str, match: re.Match[str], stops: frozenset[str]) -> bool:
-    before = _WORD_BEFORE.search(para, 0, match.start())
-    if before is None:
-        return True
-    word = before.group(1)
-    bare = word.lower().rstrip(".")
-    after = _NEXT_WORD.match(para, match.end())
-    following = after.group(1) if after else ""
-    if bare in _TITLES:
-        return False
-    if len(word) == 1 and word.isupper():  # an initial: "J. Smith"
-        return False
-    if bare in ("no", "nos") and following[:1].isdigit():  # "No. 5"
-        return False
-    if "." in word or bare in _ABBREVIATIONS:  # "U.S.", "Corp.": a sentence ends only before "The", "It", ...
-        return following.lower() in stops and following[:1].isupper()
-    return True
-
-
-# --- details ----------------------------------------------------------------------------------
-
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
-            ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
-            ("october", "oct"), ("november", "nov"), ("december", "dec"),
-        ],
-        1,
-    )
-    for name in names
-}
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_MONTH_NAMES = "January|February|March|April|May|June|July|August|September|October|November|December"
-_MONTH_ABBR = r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
-_YEAR = r"(?:1[89]|20)\d\d"
-_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
-_WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
-_DATE = re.compile(
-    rf"""
-    (?<![\w-])
-    (?:
-        (?:{_WEEKDAY},?\s+)?(?:{_DAY}\s+)?(?:{_MONTH_NAMES}|{_MONTH_ABBR})(?:\s+{_DAY}\b)?(?:,?\s+{_YEAR}\b)?
-      | \d{{4}}-\d\d-\d\d\b                                                  # 2025-04-23
-      | (?:mid-|early\s|late\s)?{_YEAR}(?:s\b|(?![\w%]|[.,]\d|\s*(?:%|pct\b|percent\b|per\scent\b)))  # 2024, 1980s
-      | {_WEEKDAY}\b(?!\s+[A-Z])                                             # on Friday (not "Sunday Times")
-    )
-    """,
-    re.VERBOSE,
-)
-# "May" and month abbreviations are dates only next to a day or a year ("may" is also a verb).
-_AMBIGUOUS_MONTH = re.compile(rf"^(?:May|{_MONTH_ABBR})$")
-
-# Spelled numbers count as figures: news style spells out numbers under ten ("four days",
-# "two buildings"), so they are checkable quantities like digits. "One" is left out: it is
-# mostly a pronoun ("one of the ...").
-_UNITS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine".split())}
-_TEENS = {w: i + 10 for i, w in enumerate("ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split())}
-_TENS = {w: (i + 2) * 10 for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())}
-_SPELLED_VALUES = {**_UNITS, **_TEENS, **_TENS, "dozen": 12}
-_SPELLED = (
-    rf"(?:(?:{'|'.join(_TENS)})(?:-(?:{'|'.join(list(_UNITS)[1:])}))?|{'|'.join(_TEENS)}"
-    rf"|{'|'.join(list(_UNITS)[2:])}|a\sdozen)"
-)
-_SCALE = r"(?:hundred|thousand|million|billion|trillion|mln|bln|bn|trn)"
-_UNIT = (
-    r"(?:dlrs?|dollars?|cts|cents?|stg|sterling|yen|marks|euros?|pounds?|francs?|lire|roubles?|rubles?|yuan|"
-    r"rupees?|pesos?|tonnes?|tons?|barrels?|bpd|ounces?|km|kms|miles?|points?|shares?|people|persons?|civilians|"
-    r"soldiers|troops|deaths|dead|casualties|years?|months?|weeks?|days?|hours?)"
-)
-_NUMBER = re.compile(
-    rf"""
-    (?<![\w\-/.,])                                    # not inside a word or a model code (T-72)
-    (?:[$\u20ac\u00a3\u00a5]\s?)?                     # currency
-    (?:
-        \d+(?:[.,]\d+)*(?![^\W\d_])(?:-\d+/\d+|\s\d/\d)?  # 155,221  5.93  8,7  25-1/8 (not 4th, 3B)
-        (?:\s?(?:%|pct\b|percent\b|per\scent\b))?
-        (?:\s{_SCALE}\b)?
-      | (?i:tens|hundreds|thousands|millions|billions)\sof\s(?i:thousands|millions)\b
-      | (?i:dozens|scores|hundreds|thousands|millions|billions)\b(?=\sof\b)
-      | (?i:(?:{_SPELLED}|one|a)\s{_SCALE}\b|{_SPELLED}\b)(?!-)   # two billion, four (not "two-thirds")
-    )
-    (?:-[^\W\d_]+)?                                   # 50-year, 600-member
-    (?:\s{_UNIT}\b)?                                   # shown, not compared: 21 people
-    """,
-    re.VERBOSE,
-)
-_SCALES = {"mln": "million", "bln": "billion", "bn": "billion", "trn": "trillion"}
-_GROUPED = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
-
-_QUOTE = re.compile(
-    r"\"([^\"]+)\"|\u201c([^\u201c\u201d]+)[\u201d\"]|\u00ab([^\u00ab\u00bb]+)\u00bb|\u201e([^\u201e\u201c\u201d]+)[\u201c\u201d]"
-)
-
-_SAY = (  # verbs of saying, in lower case only ("United States" is no attribution)
-    r"(?-i:said|says|say|stated|states|told|tells|reported|reports|stressed|noted|notes|added|adds|announced|"
-    r"confirmed|claimed|claims|wrote|writes|argued|warned|insisted|explained|denied|estimated|"
-    r"acknowledged|admitted|alleged|declared|predicted)"
-)
-_SOURCE_WORD = r"(?:[^\W\d_][\w'\u2019&.-]*|\d{4})"
-_SOURCE = rf"{_SOURCE_WORD}(?:\s+{_SOURCE_WORD}){{0,7}}"
-# A capitalised word: "Reuters", "al-Sharaa" (a lower-case particle before a capital), a model
-# ("T-72", "S-300"); runs of them, joined by the particles of names, make one name.
-_NAME_WORD = r"(?:[A-Z](?:\.[A-Z])+\.?|(?:[a-z]{1,3}-)?[A-Z][^\W_]*(?:['\u2019&-](?:[A-Z](?:\.[A-Z])+\.?|[^\W_]+))*|[A-Z]+-\d+\w*|(?!\d+(?i:st|nd|rd|th)\b)\d+[A-Z][\w/]*)"
-_NAME_SEQ = rf"{_NAME_WORD}(?:\s+(?:(?:of|for|the|de|du|da|del|der|van|von|bin|ibn|la|le)\s+)*{_NAME_WORD})*"
-_NAME = re.compile(rf"(?<![\w'\u2019&.-]){_NAME_SEQ}")
-_CONJUNCTION = r"(?:as|that|which|who|whom|and|but|or|if|when|while|because|so|then|than|he|she|it|they|we|i|you)"
-_ADVERB = r"(?:also|however|later|earlier|again|further|still|then|now|today|yesterday|previously|repeatedly|separately)"
-_ATTRIBUTION = re.compile(
-    rf"""
-      \b(?:according\sto|as\s(?:stated|reported|quoted|cited|said|told)\sby|cit(?:ed|ing)|told|quoted\sby|
-         in\san?\s(?:interview|statement|report|letter|post|message|article|briefing)\s(?:with|to|by|from|for|on|in)|
-         sources?\s(?:at|in|close\sto|familiar\swith)|
-         (?:interviewed|reported|published|confirmed|issued|released)\sby)
-      \s+(?P<after>{_SOURCE})
-    | (?-i:\b(?P<before>{_NAME_SEQ}))(?:,[^,]{{1,60}},)?(?:\s+{_ADVERB})?\s+{_SAY}\b  # al-Sharaa said
-    | (?:^|[,;]\s+)(?!(?:{_CONJUNCTION}|{_ADVERB})\b)
-      (?P<plain>(?:[\w'\u2019-]+\s+){{0,4}}?[\w'\u2019-]+)(?:\s+{_ADVERB})?\s+{_SAY}\b  # , security sources said
-    | [,\u201d"]\s+(?:said|says|added|wrote)\s+(?-i:(?P<inverted>{_NAME_SEQ}))(?=\s*(?:[,.;]|$))  # ," said Mercer.
-    """,
-    re.VERBOSE | re.IGNORECASE,
-)
-# Where the source of an attribution ends: a clause or a verb of saying after it.
-_SOURCE_END = re.compile(rf"[,;:()\u2014]|\s(?:that|who|which|when|where|while|because|as|after|before|{_SAY})\b", re.I)
-_PRONOUNS = frozenset("he she they it we i you who this that which there one".split())
-_POSSESSIVE = re.compile(r"['\u2019]s?$")
-
-
-@dataclass(frozen=True)
-class Detail:
-    """One checkable detail of a sentence: a figure, a date, a quote, an attribution or a name.
-
-    ``start``/``end`` are character offsets in the sentence's text, so a
-    renderer can mark the detail where it stands; ``key`` is what is compared
-    with the other article (normalised numbers, date parts, or stems), so
-    "1,000" meets "1000" and "al-Sharaa" meets "Sharaa's".
-    """
-
-    kind: Kind
-    text: str
-    start: int
-    end: int
-    key: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-able fields (the comparison key is internal)."""
-        return {"kind": self.kind, "text": self.text, "start": self.start, "end": self.end}
-
-
-@dataclass(frozen=True)
-class Sentence:
-    """A sentence of an article: where it is and what it says.
-
-    ``index`` counts the article's sentences from 0 (the title, when there is
-    one); ``in_title`` tells the headline from the body, since a headline is
-    written in another register (title case, no verb) and a reader weighs it
-    differently.
-    """
-
-    index: int
-    text: str
-    in_title: bool = False
+Status = Literal["same", "changed", "only"]
 
 
 @dataclass(frozen=True)
 class SentenceMatch:
     """One sentence of one article, aligned with the other article.
 
-    ``status`` is ``"shared"`` (the other article says it too), ``"partial"``
-    (it says it, but this sentence adds details the other never mentions) or
-    ``"only"``. ``coverage`` is the share of the sentence's weighted words
-    found in ``matched`` (indexes of the other article's best sentences), so a
-    reader can see how close a call was. ``details`` are the sentence's
-    checkable details that the other article never mentions.
+    ``status`` is ``"same"`` (the other article says it in the same words),
+    ``"changed"`` (it says it, with words changed, added or removed: see the
+    comparison's :attr:`Comparison.changes`) or ``"only"``. ``coverage`` is
+    the share of the sentence's weighted words found in ``matched`` (indexes
+    of the other article's best sentences), so a reader can see how close a
+    call was. ``details`` are the sentence's checkable details that the other
+    article never mentions.
     """
 
     sentence: Sentence
@@ -335,6 +111,7 @@ class Side:
 
     id: str
     title: str
+    published: datetime | None
     sentences: tuple[SentenceMatch, ...]
 
     @property
@@ -343,13 +120,18 @@ class Side:
         return tuple(s for s in self.sentences if s.status == "only")
 
     @property
-    def partial(self) -> tuple[SentenceMatch, ...]:
-        """Shared sentences that add details the other article never mentions."""
-        return tuple(s for s in self.sentences if s.status == "partial")
+    def changed(self) -> tuple[SentenceMatch, ...]:
+        """Sentences the other article says with words changed, added or removed."""
+        return tuple(s for s in self.sentences if s.status == "changed")
+
+    @property
+    def same(self) -> tuple[SentenceMatch, ...]:
+        """Sentences the other article says in the same words."""
+        return tuple(s for s in self.sentences if s.status == "same")
 
     @property
     def shared(self) -> tuple[SentenceMatch, ...]:
-        """Sentences the other article also says, partial ones included."""
+        """Sentences the other article also says, changed or not."""
         return tuple(s for s in self.sentences if s.status != "only")
 
     @property
@@ -357,34 +139,116 @@ class Side:
         """Every detail of this article that the other never mentions, in reading order."""
         return tuple(d for s in self.sentences for d in s.details)
 
+    def sentence(self, index: int) -> SentenceMatch:
+        """The sentence with this index."""
+        return next(s for s in self.sentences if s.sentence.index == index)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "title": self.title,
+            "published": self.published.isoformat() if self.published else None,
             "sentences": len(self.sentences),
-            "shared": len(self.shared) - len(self.partial),
-            "partial": len(self.partial),
+            "same": len(self.same),
+            "changed": len(self.changed),
             "only": len(self.only),
             "alignment": [s.to_dict() for s in self.sentences],
         }
 
 
 @dataclass(frozen=True)
+class Change:
+    """One statement both articles make, worded differently: A's sentences, B's, and the edits.
+
+    ``a`` and ``b`` are sentence indexes (one or two on a side when a
+    retelling merged or split sentences); ``words`` lines up their texts word
+    by word, A's as the old wording and B's as the new, with the edits most
+    telling first. ``title`` is set for the two titles.
+    """
+
+    a: tuple[int, ...]
+    b: tuple[int, ...]
+    words: WordChanges
+    title: bool = False
+
+    @property
+    def retold(self) -> bool:
+        """Told in other words rather than changed in a few (under :data:`RETOLD_SIMILARITY` of the words
+        in common): the two wordings are better read one under the other than merged."""
+        return self.words.similarity < RETOLD_SIMILARITY
+
+    @property
+    def rank(self) -> int:
+        """The kind of its most telling edit (0 = a figure): changes of figures are read first."""
+        return min((EDIT_KINDS.index(e.kind) for e in self.words.edits), default=len(EDIT_KINDS))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "a": list(self.a), "b": list(self.b), "title": self.title,
+            "a_text": self.words.old, "b_text": self.words.new, **self.words.to_dict(),
+        }
+
+
+@dataclass(frozen=True)
+class Choice:
+    """Why B was compared with A when only B was named: the earlier telling it most likely corrects or rewrites.
+
+    ``reason`` says it in words; ``score`` is the similarity of the two
+    (TF-IDF cosine, 0..1), ``overlap`` the share of three-word runs they
+    share, ``same_story`` whether the two were grouped into one story,
+    ``earlier_by`` how many seconds earlier A was published (None when a
+    date is missing), ``candidates`` how many earlier tellings were weighed.
+    """
+
+    id: str
+    reason: str
+    score: float
+    overlap: float
+    same_story: bool
+    earlier_by: float | None
+    candidates: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "reason": self.reason, "score": round(self.score, 3), "overlap": round(self.overlap, 3),
+            "same_story": self.same_story, "earlier_by_seconds": self.earlier_by, "candidates": self.candidates,
+        }
+
+
+@dataclass(frozen=True)
 class Comparison:
-    """The result of :func:`compare`: both articles, sentence by sentence.
+    """The result of :func:`compare`: both articles, sentence by sentence, and what changed inside.
 
     ``a`` and ``b`` are symmetric: ``compare(b, a)`` gives the same two sides
     swapped, so nothing depends on which article is called the original.
+    ``changes`` are the statements both make in different words, read from A
+    to B, the most telling first (changed figures, then negations, names,
+    attributions, other wording; then in A's reading order). ``chosen`` says
+    why A was picked when only B was named (see :class:`Choice`).
     """
 
     a: Side
     b: Side
+    changes: tuple[Change, ...] = ()
     language: str = "english"
     threshold: float = SHARED_COVERAGE
+    chosen: Choice | None = None
+
+    @property
+    def title_change(self) -> Change | None:
+        """The two titles lined up, when they differ."""
+        return next((c for c in self.changes if c.title), None)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-able types, for ``--json``."""
-        return {"language": self.language, "threshold": self.threshold, "a": self.a.to_dict(), "b": self.b.to_dict()}
+        return {
+            "language": self.language,
+            "threshold": self.threshold,
+            "chosen": self.chosen.to_dict() if self.chosen else None,
+            "a": self.a.to_dict(),
+            "b": self.b.to_dict(),
+            "changes": [c.to_dict() for c in self.changes],
+        }
 
 
 # --- analysis -----------------------------------------------------------------------------------
@@ -399,265 +263,14 @@ class _Analysed:
     details: tuple[Detail, ...]
 
 
-class _Token(NamedTuple):
-    pos: int
-    start: int
-    end: int
-    word: str  # lower case, as written
-    stem: str
+class _Aligned:
+    """One sentence's alignment before its status is known: how well it is covered, and by which."""
 
-
-def _stems_in(tokens: list[_Token], start: int, end: int) -> frozenset[str]:
-    """The stems of the sentence's words within ``start:end``. A detail's words are taken from the
-    sentence's own tokens, never by analysing the detail's text again, so that the same words
-    always give the same stems ("Sino-U.S." is "sino" and "us" in both)."""
-    return frozenset(t.stem for t in tokens if t.start < end and start < t.end)
-
-
-class _Analyser:
-    """The index's analyzer and stop words for one language, and the word forms of one comparison.
-
-    ``canon`` maps a stem to a shorter stem of the same two articles that it
-    only extends by a suffix the Snowball stemmer keeps ("syrian" ->
-    "syria", "russian" -> "russia"): a retelling says "Syrian government"
-    where the original says "Syria's government".
-    """
-
-    def __init__(self, language: str) -> None:
-        self.analyzer = text_analyzer(language)
-        self.stem = self.analyzer.items[-1].stem
-        self.stops = stop_words(language)
-        self.canon: dict[str, str] = {}
-
-    def tokens(self, text: str) -> list[_Token]:
-        """The content words of ``text`` (stop words dropped), with where they are."""
-        out = []
-        for t in self.analyzer(text, positions=True, chars=True, keeporiginal=True):
-            low = t.original.lower()
-            if low not in self.stops:
-                out.append(_Token(t.pos, t.startchar, t.endchar, low, self.canon.get(t.text, t.text)))
-        return out
-
-    def learn(self, vocabulary: Iterable[str]) -> None:
-        """Set ``canon`` for the stems of both articles: a stem of 5 or more letters absorbs stems
-        that add at most :data:`MAX_SUFFIX` letters to it."""
-        canon: dict[str, str] = {}
-        for word in sorted(set(vocabulary), key=len):
-            canon[word] = word
-            if word.isalpha():
-                for cut in range(1, MAX_SUFFIX + 1):
-                    head = word[:-cut]
-                    if len(head) >= MIN_ROOT and head in canon:
-                        canon[word] = canon[head]
-                        break
-        self.canon = canon
-
-
-@dataclass(frozen=True)
-class _Raw:
-    """A sentence as split, with its paragraph and its span there (quotes run over sentences)."""
-
-    sentence: Sentence
-    paragraph: str
-    start: int
-    end: int
-
-
-def _sentences(article: Article) -> list[_Raw]:
-    """The article's sentences (title first), without repeats: a body that restates the
-    headline says it once, not twice."""
-    out: list[_Raw] = []
-    seen: set[str] = set()
-    for text, in_title in ((article.title.strip(), True), (article.body, False)):
-        for (p_start, p_end), spans in _split(text):
-            para = text[p_start:p_end]
-            for start, end in spans:
-                sentence = " ".join(text[start:end].split())
-                norm = re.sub(r"\W+", " ", sentence.lower()).strip()
-                if not norm or norm in seen:
-                    continue
-                seen.add(norm)
-                out.append(_Raw(Sentence(len(out), sentence, in_title), para, start - p_start, end - p_start))
-    return out
-
-
-def _words(raw: _Raw, an: _Analyser, vocabulary: frozenset[str]) -> frozenset[str]:
-    """A sentence's content stems, plus the compound two adjacent words make when the articles
-    also write it as one word ("air base" and "airbase")."""
-    tokens = an.tokens(raw.sentence.text)
-    words = {t.stem for t in tokens}
-    for (p1, _, _, w1, _), (p2, _, _, w2, _) in zip(tokens, tokens[1:]):
-        if p2 == p1 + 1 and w1.isalpha() and w2.isalpha():
-            compound = an.canon.get(an.stem(w1 + w2), an.stem(w1 + w2))
-            if compound in vocabulary:
-                words.add(compound)
-    return frozenset(words)
-
-
-def _is_headline(text: str, stops: frozenset[str]) -> bool:
-    """Title case or capitals: every content word capitalised, so capitals say nothing about names."""
-    words = [w for w in re.findall(r"[^\W\d_]+", text) if w.lower() not in stops]
-    return len(words) >= 2 and all(w[0].isupper() for w in words)
-
-
-def _capital_evidence(sentences: Iterable[str], stops: frozenset[str]) -> tuple[set[str], set[str]]:
-    """Words seen capitalised inside a running sentence, and words seen in lower case.
-
-    The first word of a sentence (and every word of a headline) is
-    capitalised whatever it is; whether it is a name is decided by how the
-    two articles write it elsewhere, as punkt decides abbreviations.
-    """
-    capital: set[str] = set()
-    lower: set[str] = set()
-    for text in sentences:
-        if _is_headline(text, stops):
-            continue
-        for i, match in enumerate(re.finditer(r"[^\W\d_][\w'\u2019-]*", text)):
-            for part in _POSSESSIVE.sub("", match.group()).split("-"):
-                if not part:
-                    continue
-                if not part[0].isupper():
-                    lower.add(part.lower())
-                elif i > 0 and not _after_opening(text, match.start()):
-                    capital.add(part.lower())
-    return capital, lower
-
-
-def _after_opening(text: str, pos: int) -> bool:
-    """Whether a word at ``pos`` opens a quote, a bracket or a clause after a colon (capitalised by rule)."""
-    return text[:pos].rstrip().endswith(("\u201c", '"', ":", "(", "\u2018", "\u2014"))
-
-
-def _details(raw: _Raw, an: _Analyser, capital: set[str], lower: set[str]) -> tuple[Detail, ...]:
-    """Every checkable detail of a sentence, whether or not the other article has it."""
-    text = raw.sentence.text
-    tokens = an.tokens(text)
-    found: list[Detail] = []
-
-    def add(kind: Kind, start: int, end: int, key: frozenset[str], blocked: tuple[str, ...]) -> None:
-        # A detail overlapping one of a kind in ``blocked`` is part of it ("March" in "March 2025").
-        if key and not any(d.kind in blocked and d.start < end and start < d.end for d in found):
-            found.append(Detail(kind, text[start:end], start, end, key))
-
-    for m in _DATE.finditer(text):
-        if not _AMBIGUOUS_MONTH.match(m.group()):
-            add("date", m.start(), m.end(), _date_key(m.group()), ("date",))
-    for m in _NUMBER.finditer(text):
-        add("number", m.start(), m.end(), _number_key(m.group()), ("date", "number"))
-    for start, end in _quotes(raw):
-        add("quote", start, end, _stems_in(tokens, start, end), ("quote",))
-    for m in _ATTRIBUTION.finditer(text):
-        group = next(g for g in ("after", "before", "plain", "inverted") if m.group(g))
-        source = _SOURCE_END.split(m.group(group), maxsplit=1)[0].strip().rstrip(".")
-        named = _NAME.match(source, len(re.match(r"(?:the\s+|a\s+|an\s+)?", source, re.I).group()))
-        if group == "after" and named and not m.group().lower().startswith("according"):
-            source = source[: named.end()]  # "told the BBC on Monday": the source is the name
-        if not source or source.split()[0].lower() in _PRONOUNS:
-            continue  # "he said": who "he" is, is said elsewhere
-        key = _stems_in(tokens, m.start(group), m.start(group) + len(source)) - _PRONOUNS
-        start = m.start(group) if group in ("before", "plain") else m.start()
-        end = m.end() if group in ("before", "plain") else m.start(group) + len(source)
-        add("attribution", start, end, key, ("attribution",))
-    headline = raw.sentence.in_title or _is_headline(text, an.stops)
-    for m in _NAME.finditer(text):
-        start, end = _name_span(text, m.start(), m.end(), headline, an.stops, capital, lower)
-        if start < end:
-            add("name", start, end, _stems_in(tokens, start, end), ("date", "number"))
-    found.sort(key=lambda d: (d.start, KINDS.index(d.kind)))
-    return tuple(found)
-
-
-def _name_span(
-    text: str, start: int, end: int, headline: bool, stops: frozenset[str], capital: set[str], lower: set[str]
-) -> tuple[int, int]:
-    """The part of a capitalised run that is a name.
-
-    Leading function words ("The") go, and so do leading words capitalised
-    only by their place (a sentence's first word, a headline's words) unless
-    the articles show them capitalised mid-sentence too, or the run is two
-    capitalised words at a sentence start never seen in lower case ("Middle East").
-    """
-    words = list(re.finditer(r"\S+", text[start:end]))
-    first = re.search(r"[^\W_]", text)
-    keep = 0
-    for i, w in enumerate(words):
-        bare = _POSSESSIVE.sub("", w.group()).rstrip(".,").lower()
-        parts = [p for p in bare.split("-") if p]
-        if bare in stops or not parts:
-            keep = i + 1
-            continue
-        at_start = (first is not None and start + w.start() == first.start()) or _after_opening(text, start + w.start())
-        if not (headline or at_start):
-            break
-        if any(p in capital for p in parts) or re.search(r"\d", bare):
-            break
-        if at_start and not headline and i + 1 < len(words) and not any(p in lower for p in parts):
-            break
-        keep = i + 1
-    if keep >= len(words):
-        return start, start
-    name_start = start + words[keep].start()
-    name = _POSSESSIVE.sub("", text[name_start:start + words[-1].end()].rstrip(".,"))
-    return name_start, name_start + len(name)
-
-
-def _date_key(text: str) -> frozenset[str]:
-    """The parts a date names (year, month, day, weekday): "December" is contained in
-    "December 2024", so a retelling that adds the year adds a detail, not the other way round."""
-    iso = re.search(r"(\d{4})-(\d\d)-(\d\d)", text)
-    if iso:
-        return frozenset({f"year:{iso.group(1)}", f"month:{int(iso.group(2))}", f"day:{int(iso.group(3))}"})
-    key: set[str] = set()
-    for token in re.findall(r"[A-Za-z]+|\d+", text):
-        low = token.lower()
-        if low in _MONTHS:
-            key.add(f"month:{_MONTHS[low]}")
-        elif low in _WEEKDAYS:
-            key.add(f"weekday:{low}")
-        elif token.isdigit():
-            key.add(f"year:{token}" if len(token) == 4 else f"day:{int(token)}")
-        elif low == "s" and key:
-            key = {f"decade:{k[5:]}" for k in key}
-    return frozenset(key)
-
-
-def _number_key(text: str) -> frozenset[str]:
-    """A figure's value as written, thousands separators dropped, spelled numbers and scale
-    words normalised ("four" = "4", "mln" = "million"). The unit is left out, so "21 people"
-    meets "21 killed"; "12.1 mln" and "12,141,000" stay different, as a correction that
-    changes a figure's precision should."""
-    low = text.lower()
-    value = ""
-    number = re.search(r"\d+(?:[.,]\d+)*(?:[- ]\d+/\d+)?", low)
-    if number:
-        value = number.group()
-        value = value.replace(",", "") if _GROUPED.match(value) else value
-    else:
-        words = re.findall(r"[a-z]+", low.split("-")[0] if "-" in low and " " not in low else low)
-        spelled = [_SPELLED_VALUES[w] for w in words if w in _SPELLED_VALUES]
-        value = str(sum(spelled)) if spelled else " ".join(w for w in words if w != "of")
-    if re.search(r"%|pct|percent|per cent", low):
-        value += "%"
-    scale = re.search(rf"\b{_SCALE}\b", low)
-    if scale and value:
-        value += " " + _SCALES.get(scale.group(), scale.group())
-    return frozenset({value}) if value else frozenset()
-
-
-def _quotes(raw: _Raw) -> Iterable[tuple[int, int]]:
-    """Quoted speech in this sentence: quotes are found in the whole paragraph, since one quote
-    often runs over several sentences, and each sentence gets the part inside it."""
-    text, para = raw.sentence.text, raw.paragraph
-    for m in _QUOTE.finditer(para):
-        inner = next(g for g in m.groups() if g is not None)
-        inner_start = m.start() + m.group().index(inner)
-        lo, hi = max(inner_start, raw.start), min(inner_start + len(inner), raw.end)
-        if lo >= hi:
-            continue
-        piece = " ".join(para[lo:hi].split()).strip(" .,;:")
-        where = text.find(piece) if piece else -1
-        if where >= 0:
-            yield where, where + len(piece)
+    def __init__(self, item: _Analysed, coverage: float, matched: tuple[int, ...], details: tuple[Detail, ...]) -> None:
+        self.item = item
+        self.coverage = coverage
+        self.matched = matched
+        self.details = details
 
 
 # --- alignment ----------------------------------------------------------------------------------
@@ -674,10 +287,12 @@ def _idf(sentences: Iterable[frozenset[str]]) -> dict[str, float]:
 
 
 def _cover(
-    words: frozenset[str], others: list[frozenset[str]], weight: dict[str, float], most: int = MAX_MATCHED
+    words: frozenset[str], others: list[frozenset[str]], weight: dict[str, float], most: int = MAX_MATCHED,
+    ties: list[Any] | None = None,
 ) -> tuple[float, tuple[int, ...]]:
     """The share of ``words``' weight found in the best ``most`` of ``others`` (greedy set
-    cover: best sentence, then the one covering most of the rest), and which ones."""
+    cover: best sentence, then the one covering most of the rest), and which ones. Of sentences
+    covering as much, the one with the smallest ``ties`` key wins (else the first)."""
     total = sum(weight.get(w, 1.0) for w in words)
     chosen: list[int] = []
     left = set(words)
@@ -685,7 +300,7 @@ def _cover(
         best, gain = -1, 0.0
         for j, other in enumerate(others):
             g = sum(weight.get(w, 1.0) for w in left if w in other)
-            if g > gain + 1e-9:
+            if g > gain + 1e-9 or (ties and best >= 0 and g > gain - 1e-9 and ties[j] < ties[best]):
                 best, gain = j, g
         if best < 0:
             break
@@ -729,81 +344,141 @@ def _new_details(
     )
 
 
-def _side(article: Article, mine: list[_Analysed], other: list[_Analysed], idf: dict[str, float], threshold: float) -> Side:
+def _align(mine: list[_Analysed], other: list[_Analysed], idf: dict[str, float], threshold: float) -> list[_Aligned]:
     other_words = frozenset().union(*(a.words for a in other))
     other_sets = [a.words for a in other]
-    matches = []
+    aligned = []
     for item in mine:
-        coverage, matched = _cover(item.words, other_sets, idf)
-        details = _new_details(item, other, other_words, idf)
-        status: Status = ("partial" if details else "shared") if coverage >= threshold else "only"
-        indexes = tuple(other[j].sentence.index for j in matched) if status != "only" else ()
-        matches.append(SentenceMatch(item.sentence, status, coverage, indexes, details))
-    return Side(article.id, article.title, tuple(matches))
+        # Of sentences covering as much: the same text, then one of the same part (title or body),
+        # then the one saying least besides.
+        ties = [(o.sentence.text != item.sentence.text, o.sentence.in_title != item.sentence.in_title, len(o.words)) for o in other]
+        coverage, matched = _cover(item.words, other_sets, idf, ties=ties)
+        indexes = tuple(other[j].sentence.index for j in matched) if coverage >= threshold else ()
+        aligned.append(_Aligned(item, coverage, indexes, _new_details(item, other, other_words, idf)))
+    return aligned
+
+
+Unit = tuple[tuple[int, ...], tuple[int, ...]]
+
+
+def _units(a: list[_Aligned], b: list[_Aligned]) -> tuple[Unit | None, list[Unit]]:
+    """The statements both articles make: groups of A's and B's sentences to line up word by word.
+
+    Each shared sentence brings itself and the one or two sentences covering
+    it, from either side, so the groups are the same whichever article is A;
+    a group inside a larger one (a sentence of a merge) is said by the larger
+    one. A sentence that has a close wording on the other side (a copy, a
+    correction) belongs with it, not with a neighbour it lent a few words to:
+    "twice a year" is no part of "46,000 barrels a day", and a correction
+    note "(Correcting output to barrels/day from barrels/year)" says
+    something only the correction says. The two titles always make a group
+    of their own, and of no other.
+    """
+    title_a = next((s.item.sentence.index for s in a if s.item.sentence.in_title), None)
+    title_b = next((s.item.sentence.index for s in b if s.item.sentence.in_title), None)
+    titles = ((title_a,), (title_b,)) if title_a is not None and title_b is not None else None
+    text = {("a", s.item.sentence.index): s.item.sentence.text for s in a}
+    text.update({("b", s.item.sentence.index): s.item.sentence.text for s in b})
+    body = [("a", s) for s in a] + [("b", s) for s in b]
+    body = [(side, s) for side, s in body if not (titles and s.item.sentence.in_title)]
+    similarity: dict[tuple[str, int], dict[int, float]] = {}  # a sentence -> its candidates' word similarity
+    for side, s in body:
+        other = "b" if side == "a" else "a"
+        own = s.item.sentence.index
+        for j in s.matched:
+            value = word_changes(text[(side, own)], text[(other, j)]).similarity
+            similarity.setdefault((side, own), {})[j] = value
+            similarity.setdefault((other, j), {})[own] = value
+
+    def belongs(other: str, j: int, own: int) -> bool:
+        """Whether sentence ``j`` of the other side may stand with ``own``: it has no close wording
+        on this side, or ``own`` is (one of) its closest."""
+        scores = similarity.get((other, j), {})
+        best = max(scores.values(), default=0.0)
+        return best < RETOLD_SIMILARITY or scores.get(own, 0.0) >= best
+
+    units: set[Unit] = set()
+    for side, s in body:
+        other = "b" if side == "a" else "a"
+        own = s.item.sentence.index
+        partners = tuple(j for j in s.matched if belongs(other, j, own) and not (titles and j == titles[other == "b"][0]))
+        if partners:
+            units.add(((own,), partners) if side == "a" else (partners, (own,)))
+    kept = [
+        u for u in units
+        if not any(v != u and set(u[0]) <= set(v[0]) and set(u[1]) <= set(v[1]) for v in units)
+    ]
+    return titles, sorted(kept)
+
+
+def _statuses(aligned: list[_Aligned], same: set[int], changed: set[int], title_same: bool | None) -> tuple[SentenceMatch, ...]:
+    """Each sentence's status: ``only`` when the other article covers too little of it, or covers it
+    only with sentences that have closer wordings of their own; else ``same`` when a group it is in
+    has the same words on both sides (a title: when the two titles do), else ``changed``."""
+    out = []
+    for s in aligned:
+        sentence = s.item.sentence
+        if not s.matched:
+            status: Status = "only"
+        elif sentence.in_title and title_same is not None:
+            status = "same" if title_same else "changed"
+        elif sentence.index in same:
+            status = "same"
+        elif sentence.index in changed:
+            status = "changed"
+        else:
+            status = "only"
+        out.append(SentenceMatch(sentence, status, s.coverage, s.matched if status != "only" else (), s.details))
+    return tuple(out)
 
 
 def compare(a: Article, b: Article, language: str = "english", threshold: float = SHARED_COVERAGE) -> Comparison:
-    """Align two articles sentence by sentence and report what each says that the other does not.
+    """Align two articles sentence by sentence, then word by word, and report what each says that
+    the other does not and what changed inside what both say.
 
     ``language`` is a Snowball language, as for an index. ``threshold`` is the
     coverage from which a sentence counts as shared (see
-    :data:`SHARED_COVERAGE`). The result is symmetric: ``compare(b, a)``
-    gives the same sides swapped.
+    :data:`SHARED_COVERAGE`). The sides are symmetric: ``compare(b, a)``
+    gives the same sides swapped (and the changes read from B to A).
     """
-    an = _Analyser(language)
-    raw_a, raw_b = _sentences(a), _sentences(b)
+    an = Analyser(language)
+    raw_a, raw_b = article_sentences(a), article_sentences(b)
     raws = raw_a + raw_b
     an.learn(t.stem for r in raws for t in an.tokens(r.sentence.text))
     vocabulary = frozenset(an.canon.values())
-    capital, lower = _capital_evidence((r.sentence.text for r in raws), an.stops)
+    capital, lower = capital_evidence((r.sentence.text for r in raws), an.stops)
 
-    def analyse(side: list[_Raw]) -> list[_Analysed]:
+    def analyse(side: list[Located]) -> list[_Analysed]:
         out = []
         for raw in side:
-            words = _words(raw, an, vocabulary)
+            words = sentence_words(raw.sentence.text, an, vocabulary)
             if words:
-                out.append(_Analysed(raw.sentence, words, _details(raw, an, capital, lower)))
+                out.append(_Analysed(raw.sentence, words, details(raw, an, capital, lower)))
         return out
 
     sa, sb = analyse(raw_a), analyse(raw_b)
     idf = _idf(s.words for s in sa + sb)
-    return Comparison(_side(a, sa, sb, idf, threshold), _side(b, sb, sa, idf, threshold), language, threshold)
-
-
-# --- rendering ----------------------------------------------------------------------------------
-
-
-def render_text(comparison: Comparison, width: int = 100) -> str:
-    """The comparison for a terminal: what only A says, what only B says, then a summary line.
-
-    Sentences come in reading order. ``-`` marks a sentence only this article
-    says; ``~`` one the other article says too, but with details it never
-    mentions ("shared, but adds"), since that is where a changed figure or a
-    new source hides in familiar wording. Under each sentence are its
-    details that the other article never mentions.
-    """
-    lines: list[str] = []
-    for label, side in (("A", comparison.a), ("B", comparison.b)):
-        lines.append(f"Only in {label} ({side.id}: {side.title})" if side.title else f"Only in {label} ({side.id})")
-        items = [s for s in side.sentences if s.status != "shared"]
-        if not items:
-            lines.append("  (nothing)")
-        for item in items:
-            lines.extend(_wrap(item.sentence.text, width, "  - " if item.status == "only" else "  ~ ", "    "))
-            if item.status == "partial":
-                lines.append("    shared, but adds:")
-            for detail in item.details:
-                text = f"\u201c{detail.text}\u201d" if detail.kind == "quote" else detail.text
-                lines.extend(_wrap(f"{detail.kind}: {text}", width, "      * ", "        "))
-        lines.append("")
-    a, b = comparison.a, comparison.b
-    lines.append(
-        f"Shared: {len(a.shared)} of {len(a.sentences)} sentences of A ({len(a.partial)} adding details), "
-        f"{len(b.shared)} of {len(b.sentences)} of B ({len(b.partial)} adding details). "
-        f"Only in A: {len(a.only)}. Only in B: {len(b.only)}."
-    )
-    return "\n".join(lines)
-
-
-def _wrap(text: str, width: int, first: str, rest: str) -> list[str]:
-    return textwrap.wrap(text, width, initial_indent=first, subsequent_indent=rest, break_on_hyphens=False) or [first]
+    aligned_a, aligned_b = _align(sa, sb, idf, threshold), _align(sb, sa, idf, threshold)
+    text_a = {s.sentence.index: s.sentence.text for s in sa}
+    text_b = {s.sentence.index: s.sentence.text for s in sb}
+    titles, units = _units(aligned_a, aligned_b)
+    same_a: set[int] = set()
+    same_b: set[int] = set()
+    changed_a: set[int] = set()
+    changed_b: set[int] = set()
+    title_same = None
+    changes = []
+    for unit in ([titles] if titles else []) + units:
+        in_a, in_b = unit
+        words = word_changes(" ".join(text_a[i] for i in in_a), " ".join(text_b[i] for i in in_b))
+        if unit is titles:
+            title_same = words.same
+        else:
+            (same_a if words.same else changed_a).update(in_a)
+            (same_b if words.same else changed_b).update(in_b)
+        if not words.same:
+            changes.append(Change(in_a, in_b, words, title=unit is titles))
+    changes.sort(key=lambda c: (not c.title, c.rank, c.a, c.b))
+    side_a = Side(a.id, a.title, a.published, _statuses(aligned_a, same_a, changed_a, title_same))
+    side_b = Side(b.id, b.title, b.published, _statuses(aligned_b, same_b, changed_b, title_same))
+    return Comparison(side_a, side_b, tuple(changes), language, threshold)
