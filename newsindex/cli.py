@@ -147,7 +147,9 @@ def main() -> None:
 @click.option("--rebuild", is_flag=True, help="Delete the index and build it again from PATHS.")
 @click.option("--map", "field_map", metavar="FIELD=KEY,...", help="Map JSON keys or CSV columns to fields, e.g. title=headline,body=short_description.")
 @click.option("--format", "fmt", type=click.Choice(SUPPORTED_FORMATS), help="Read every file in this format, whatever its extension.")
-@click.option("--language", default="english", show_default=True, help="Snowball language of a new index's stemmer.")
+@click.option("--language", default="english", show_default=True,
+              help="A new index's default language (Snowball): the analysis of articles whose language is neither "
+                   "declared nor detected; every other article is analysed in its own language.")
 @click.option("--no-stories", is_flag=True, help="Do not group articles into stories now (faster; the next run catches up).")
 @click.option("--commit-every", default=COMMIT_EVERY, show_default=True, type=click.IntRange(1),
               help="Commit after this many written articles: a crash loses at most one batch.")
@@ -280,13 +282,15 @@ def _reader_notes(quiet: bool) -> Iterator[None]:
 
 def _print_dry_run(items: Iterable[Article | ReadError]) -> None:
     """One JSON object per article that would be indexed; failures and a count on stderr."""
+    from .ingest.languages import with_language
+
     articles, failed = 0, []
     for item in items:
         if isinstance(item, ReadError):
             failed.append(item)
         else:
             articles += 1
-            click.echo(safe_json(article_fields(item)))
+            click.echo(safe_json(article_fields(with_language(item))))
     click.echo(f"{articles:,} articles read, {len(failed):,} failed (dry run: no index was opened)", err=True)
     for failure in failed:
         click.echo(f"  failed: {safe(str(failure))}", err=True)

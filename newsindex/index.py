@@ -34,7 +34,7 @@ from .store.indexing import COMMIT_EVERY, Batch, IndexingInterrupted, IndexSumma
 from .store.locking import WriteLock
 from .store.schema import FACETS, from_stored
 from .stories.tellings import FILES as STORY_FILES, Tellings
-from .text.stems import StemTable
+from .text.stems import StemTables
 
 if TYPE_CHECKING:  # what only some calls need is imported by those calls: a search starts sooner
     from whoosh import query as wq
@@ -69,15 +69,16 @@ class NewsIndex:
         self._ix = ix
         self._searcher = None
         #: The stems NLTK gave the index's words, so that a search need not load NLTK.
-        self._stems = StemTable(directory, language)
-        self._search = Searching(ix.schema, language, lambda: self.searcher, known_stems=self._stems)
+        self._stems = StemTables(directory)
+        self._search = Searching(ix.schema, language, lambda: self.searcher, known_stems=self._stems.of)
         #: Stories of the index's articles (:mod:`newsindex.stories`), opened when first needed.
         self._stories = Tellings(directory, language, ix)
         self._timelines = Timelines()
         self._closed = False
         self._facet_counter = FacetCounter()
-        #: Traces claims (:mod:`newsindex.stories.trace`), made when first needed; it keeps its word stems.
-        self._tracer: Tracer | None = None
+        #: Tracers of claims (:mod:`newsindex.stories.trace`), one per language, made when first needed;
+        #: each keeps its word stems.
+        self._tracers: dict[str, Tracer] = {}
 
     # -- opening -----------------------------------------------------------
 
@@ -402,8 +403,7 @@ class NewsIndex:
 
         docnums = self._matches(query, operator, since, until)
         return significant_terms(
-            self.searcher, self._search.analyzer, self._search.parser.stop_words, docnums,
-            lambda q: len(self._search.matches(q)), top,
+            self.searcher, self._search.analysis, docnums, lambda q: len(self._search.matches(q)), top,
         )
 
     def get(self, article_id: str) -> Article:
@@ -417,7 +417,7 @@ class NewsIndex:
                     operator: Operator = "and") -> Article:
         """The article with every match of ``query``'s words and phrases between ``marks`` in its title and body."""
         article = self.get(article_id)
-        mark = self._search.marker(query, operator, marks)
+        mark = self._search.marker(query, operator, marks, article.language)
         return dataclasses.replace(article, title=mark(article.title), body=mark(article.body))
 
     def similar(self, article_id: str, limit: int = 10) -> list[tuple[SimilarArticle, Article]]:
@@ -474,19 +474,31 @@ class NewsIndex:
 
     def trace(self, claim: str, limit: int | None = None) -> Trace:
         """Every article carrying ``claim`` exactly, nearly or retold, oldest first, the earliest marked
-        and each later one lined up word by word with it (see :mod:`newsindex.stories.trace`)."""
-        from .stories.trace import Tracer
+        and each later one lined up word by word with it (see :mod:`newsindex.stories.trace`).
 
-        if self._tracer is None:
-            self._tracer = Tracer(self._search.analyzer, self.language)
-        return self._tracer.trace(claim, self.searcher, self._search.match_set, limit)
+        The claim's words are analysed in its language (detected; a short claim in the Latin alphabet
+        takes the index's default), as the articles of that language were indexed."""
+        from .ingest.languages import detect_language
+
+        return self._trace(claim, detect_language(claim), limit)
 
     def trace_sentence(self, article_id: str, number: int, limit: int | None = None) -> Trace:
-        """:meth:`trace` of sentence ``number`` of an article (0 is its title; see :meth:`sentences`)."""
+        """:meth:`trace` of sentence ``number`` of an article (0 is its title; see :meth:`sentences`),
+        analysed in the article's language."""
         from .stories.trace import sentence_of
 
-        found = self.trace(sentence_of(self.get(article_id), number), limit)
+        article = self.get(article_id)
+        found = self._trace(sentence_of(article, number), article.language, limit)
         return dataclasses.replace(found, origin=(article_id, number))
+
+    def _trace(self, claim: str, code: str, limit: int | None) -> Trace:
+        from .stories.trace import Tracer
+
+        analysis = self._search.analysis(code)
+        tracer = self._tracers.get(analysis.code)
+        if tracer is None:
+            tracer = self._tracers[analysis.code] = Tracer(analysis.analyzer, analysis.stop_words)
+        return tracer.trace(claim, self.searcher, self._search.match_set, limit)
 
     def sentences(self, article_id: str) -> list[Sentence]:
         """The article's sentences as :meth:`compare` and :meth:`trace_sentence` number them."""

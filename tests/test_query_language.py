@@ -43,7 +43,7 @@ SEED_A, SEED_B = "000_7887337d1080e0d6", "001_d111d31f41ebd35a"
         ("khmeimim NOT bogdanov", {SEED_B}),
         ("(bogdanov OR T-72) date:2025", {SEED_A, SEED_B}),
         ("topic:syria", {SEED_A, SEED_B}),
-        ("language:en", {SEED_A, SEED_B}),
+        ("language:en extradite", {SEED_A, SEED_B}),
     ],
 )
 def test_constructs_on_the_seeds(sample_index: NewsIndex, query: str, expected: set[str]) -> None:

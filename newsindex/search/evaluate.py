@@ -51,7 +51,7 @@ from whoosh.scoring import BM25F, BM25FScorer, WeightScorer
 from whoosh.searching import Searcher
 
 from ..store.postings import read_postings
-from .query import DateFilter, DayRange, published_micros
+from .query import DateFilter, DayRange, InLanguage, published_micros
 from .ranking import CombinedFields
 from ..store.schema import UNDATED
 
@@ -883,6 +883,8 @@ class Evaluator:
             # ConstantScoreQuery over the day terms: the matches, each scored the boost.
             low, high = q.micros()
             return _Constant(seg.dated_between(low, high), q.boost or 1.0)
+        if kind is InLanguage:
+            return _Constant(self._compile(q.child, seg, _BOOLEAN, False).docs(), 0.0)
         if kind is wq.Every and q.fieldname in (None, "", "*"):
             return _Constant(seg.all_docs(), q.boost or 1.0)
         if kind is wq.Phrase:

@@ -13,6 +13,8 @@ from typing import Any, Iterable
 
 from whoosh import query as wq
 
+from ..text.scripts import HAS_UNSPACED
+
 #: Characters of context on each side of a cluster of matches, and the most fragments shown.
 CONTEXT = 60
 FRAGMENTS = 3
@@ -22,11 +24,16 @@ def searched_terms(q: wq.Query, reader: Any) -> set[tuple[str, bytes | str]]:
     """Every (field, word) a query looks for, prefixes and wildcards expanded to the indexed words.
 
     (Whoosh's ``existing_terms`` drops phrase words here, so the leaves are read one by one.)
+    A word of a script cut into overlapping pairs is a phrase of its pairs: it is marked as that
+    phrase (see :func:`query_phrases`), never pair by pair (the pair ``กร`` of ``เกษตรกร`` in
+    ``ผลกระทบ`` is no match), so such pairs are left out here.
     """
     terms: set[tuple[str, bytes | str]] = set()
     for leaf in q.leaves():
         if isinstance(leaf, (wq.Prefix, wq.Wildcard)):
             terms |= leaf.existing_terms(reader, expand=True)
+        elif isinstance(leaf, wq.Phrase):
+            terms |= {(f, t) for f, t in leaf.iter_all_terms(phrases=True) if not HAS_UNSPACED.search(str(t))}
         else:
             terms |= set(leaf.iter_all_terms(phrases=True))
     return terms
@@ -105,7 +112,8 @@ def mark_all(text: str, analyzer: Any, words: frozenset[str], marks: tuple[str, 
 
 def find_matches(text: str, analyzer: Any, words: frozenset[str],
                  phrases: frozenset[tuple[str, ...]]) -> list[tuple[int, int, str]]:
-    """(start, end, what) of each match in ``text``: a phrase's whole run of words, or one word."""
+    """(start, end, what) of each match in ``text``: a phrase's whole run of words, or one word
+    (overlapping matches as one, see :func:`_merged`)."""
     tokens = [(t.startchar, t.endchar, t.text) for t in analyzer(text, chars=True)]
     found: list[tuple[int, int, str]] = []
     i = 0
@@ -118,7 +126,19 @@ def find_matches(text: str, analyzer: Any, words: frozenset[str],
         if tokens[i][2] in words:
             found.append(tokens[i])
         i += 1
-    return found
+    return _merged(found)
+
+
+def _merged(matches: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Overlapping matches as one: a word of a script cut into overlapping pairs (``東京都`` is
+    ``東京`` + ``京都``) is marked once, as a whole."""
+    merged: list[tuple[int, int, str]] = []
+    for match in matches:
+        if merged and match[0] < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(match[1], merged[-1][1]), merged[-1][2])
+        else:
+            merged.append(match)
+    return merged
 
 
 def _windows(matches: list[tuple[int, int, str]], width: int) -> list[list[tuple[int, int, str]]]:

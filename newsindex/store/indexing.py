@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Protocol
 from ..errors import DateError, NewsIndexError, ReadError
 from ..ingest.article import Article
 from ..ingest.dates import in_range
+from ..ingest.languages import with_language
 from .schema import to_document
 
 if TYPE_CHECKING:
@@ -224,9 +225,11 @@ def run(
             if old == digest:
                 summary.unchanged += 1
                 continue
-            batch.write(to_document(item), replace=old is not None)
+            # Detected only now, for what is written: the hash stays that of the article as read.
+            article = with_language(item)
+            batch.write(to_document(article, digest), replace=old is not None)
             if stories is not None:
-                stories.assign(item)
+                stories.assign(article)
             if old is None:
                 summary.added += 1
             else:

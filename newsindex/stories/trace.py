@@ -148,12 +148,14 @@ class Tracer:
     session and the articles that carry them share most of their words, and stemming is most of
     the work of reading a candidate."""
 
-    def __init__(self, analyzer: Any, language: str = "english") -> None:
+    def __init__(self, analyzer: Any, stops: frozenset[str] = stop_words("english")) -> None:
+        """``analyzer`` is how the index analysed the articles of the claim's language, ``stops`` that
+        language's stop words."""
         terms = word_terms(analyzer)
         if terms is None:  # pragma: no cover - every newsindex index has a newsindex analyzer
             raise NewsIndexError("this index's analyzer cannot be used to trace a claim")
         self.terms = terms
-        self.surface_stops = stop_words(language)
+        self.surface_stops = stops
         self.stops = frozenset(t for w in self.surface_stops for t in terms.terms(w))
 
     def trace(self, claim: str, searcher: Any, matches: Callable[[wq.Query], set[int]], limit: int | None = None) -> Trace:

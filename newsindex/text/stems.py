@@ -94,3 +94,27 @@ class StemTable:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+
+class StemTables:
+    """The :class:`StemTable` of each Snowball language an index's searches stem words in.
+
+    An index holds articles of many languages, each stemmed in its own (see
+    :mod:`newsindex.text.analysis`); its one file keeps every language's rows,
+    and a search opens the tables of the languages its words are looked up in.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = Path(directory)
+        self._tables: dict[str, StemTable] = {}
+
+    def of(self, language: str) -> StemTable:
+        """The table of the Snowball ``language`` (opened on its first lookup)."""
+        table = self._tables.get(language)
+        if table is None:
+            table = self._tables[language] = StemTable(self.directory, language)
+        return table
+
+    def close(self) -> None:
+        for table in self._tables.values():
+            table.close()

@@ -27,7 +27,8 @@ from lxml.etree import ParserError
 from ..article import Article
 from ..dates import in_range
 from ...errors import DateError, ReadError
-from ._fields import hashed_id, language_code, squeeze
+from ..languages import language_code
+from ._fields import hashed_id, squeeze
 from .compressed import file_stem, open_input
 
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
