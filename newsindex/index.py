@@ -476,8 +476,8 @@ class NewsIndex:
         """Every article carrying ``claim`` exactly, nearly or retold, oldest first, the earliest marked
         and each later one lined up word by word with it (see :mod:`newsindex.stories.trace`).
 
-        The claim's words are analysed in its language (detected; a short claim in the Latin alphabet
-        takes the index's default), as the articles of that language were indexed."""
+        The claim's words are analysed in its language, as the articles of that language were
+        indexed; a claim too short to tell (a few words of the Latin alphabet) is traced in each."""
         from .ingest.languages import detect_language
 
         return self._trace(claim, detect_language(claim), limit)
@@ -492,13 +492,17 @@ class NewsIndex:
         return dataclasses.replace(found, origin=(article_id, number))
 
     def _trace(self, claim: str, code: str, limit: int | None) -> Trace:
-        from .stories.trace import Tracer
+        """The trace of ``claim`` in the language ``code``; in every language the index holds when it is unknown."""
+        from .stories.trace import Tracer, merged
 
-        analysis = self._search.analysis(code)
-        tracer = self._tracers.get(analysis.code)
-        if tracer is None:
-            tracer = self._tracers[analysis.code] = Tracer(analysis.analyzer, analysis.stop_words)
-        return tracer.trace(claim, self.searcher, self._search.match_set, limit)
+        analyses = [self._search.analysis(code)] if code else self._search.parser.analyses
+        traces = []
+        for analysis in analyses:
+            tracer = self._tracers.get(analysis.code)
+            if tracer is None:
+                tracer = self._tracers[analysis.code] = Tracer(analysis.analyzer, analysis.stop_words)
+            traces.append(tracer.trace(claim, self.searcher, self._search.match_set, limit if len(analyses) == 1 else None))
+        return traces[0] if len(traces) == 1 else merged(claim, traces, limit)
 
     def sentences(self, article_id: str) -> list[Sentence]:
         """The article's sentences as :meth:`compare` and :meth:`trace_sentence` number them."""

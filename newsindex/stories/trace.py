@@ -311,6 +311,17 @@ def _match(claim: str, text: str, stops: frozenset[str]) -> Match | None:
     return "near" if content and kept / len(content) >= NEAR_SHARE else "retold"
 
 
+def merged(claim: str, traces: list[Trace], limit: int | None) -> Trace:
+    """One trace of ``claim`` from its traces in several languages (a claim whose language is not
+    known is traced as each language of the index analyses it: each finds that language's articles)."""
+    seen: dict[str, Telling] = {}
+    for found in traces:
+        for t in found.tellings:
+            seen.setdefault(t.id, Telling(**{**t.__dict__, "earliest": False, "changes": None}))
+    return Trace(claim, _ordered(list(seen.values()), limit), sum(t.candidates for t in traces),
+                 sum(t.verified for t in traces))
+
+
 def _ordered(tellings: list[Telling], limit: int | None) -> tuple[Telling, ...]:
     """Oldest first, undated last; the first is the earliest, and the others are lined up with it."""
     tellings.sort(key=lambda t: (t.published is None, t.published or datetime.min, t.id))
