@@ -402,14 +402,32 @@ def languages(results: dict) -> str:
          f"x{lang['query_ratio_mixed']:.2f}"],
     ]
     found = ", ".join(f"{code} {count:,}" for code, count in lang["languages"].items())
-    return "\n".join([
+    parts = [
         "## Languages (newsindex)", "",
         "Each article is analysed in its own language, detected when its source does not say; a query word"
         " is looked up in every language the index holds. Reuters alone, then Reuters with the real feeds and"
         f" pages of feeds-multilingual and html-news (languages found: {found}); stories off.",
         "",
         table(["step", "seconds", ""], rows),
-    ])
+    ]
+    if lang.get("declared"):
+        parts += [
+            "", f"CLD2 against the language the feeds and pages declare (title and text; "
+            f"{lang['declared_detect_ms_per_article']:.2f} ms an article):", "",
+            table(["declared", "articles", "detected right", "unknown"],
+                  [[code, str(d["articles"]), str(d["right"]), str(d["unknown"])] for code, d in lang["declared"].items()]),
+        ]
+    if lang.get("title_words"):
+        parts += [
+            "", "Each word of each title (each 2-4 character piece of a script written without spaces) searched"
+            " alone in one index of the feeds, pages and test articles, built with no options: does it find its"
+            " article? (test: articles written for the tests, not real news)", "",
+            table(["language", "articles", "title words", "find their article", "share"],
+                  [[code + (" (test)" if d["fixture"] else ""), str(d["articles"]), f"{d['words']:,}",
+                    f"{d['found']:,}", f"{d['found'] / max(d['words'], 1):.0%}"]
+                   for code, d in lang["title_words"].items()]),
+        ]
+    return "\n".join(parts)
 
 
 def relevance(results: dict) -> str:

@@ -282,3 +282,8 @@ def test_the_benchmark_measures_what_languages_cost(tmp_path: Path) -> None:
     assert figures["articles"] == 1000 and figures["mixed_articles"] > 1100
     assert {"en", "ja", "ru", "de", "fr"} <= set(figures["languages"])
     assert figures["detect_ms_per_article"] > 0 and figures["query_ratio_mixed"] > 0
+    # CLD2 agrees with every feed item and page that declares its language; every title word finds its article.
+    assert all(d["right"] == d["articles"] for d in figures["declared"].values()) and "ja" in figures["declared"]
+    words = figures["title_words"]
+    assert words["ja"]["words"] > 1000 and not words["ja"]["fixture"] and words["zh"]["fixture"]
+    assert all(d["found"] == d["words"] for d in words.values()), words
