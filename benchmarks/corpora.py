@@ -8,6 +8,7 @@ run (:mod:`benchmarks.variants`); nothing is written to disk.
 
 from __future__ import annotations
 
+import argparse
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -45,6 +46,21 @@ def reuters_paths(corpora: Path, files: tuple[str, ...] | None = None) -> list[P
     if missing:
         raise CorpusMissing(f"missing Reuters files: {', '.join(missing)}")
     return paths
+
+
+def worker_arguments(prog: str, description: str | None, argv: list[str] | None) -> argparse.Namespace:
+    """The arguments every newsindex-only benchmark worker takes: ``--index DIR --out FILE.json
+    [--files a.sgm,b.sgm] [--corpora PATH]`` (``files``: a tuple, or None for all of Reuters)."""
+    from . import DEFAULT_CORPORA
+
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    parser.add_argument("--index", type=Path, required=True, help="directory for the indexes")
+    parser.add_argument("--out", type=Path, required=True, help="where to write the JSON figures")
+    parser.add_argument("--files", default="", help="comma-separated Reuters files (default: all 22)")
+    parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA)
+    args = parser.parse_args(argv)
+    args.files = tuple(args.files.split(",")) if args.files else None
+    return args
 
 
 def read_reuters(corpora: Path, files: tuple[str, ...] | None = None) -> list[Article]:

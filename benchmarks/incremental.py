@@ -13,30 +13,23 @@ The peers have no notion of an unchanged article, so only newsindex is measured.
 
 from __future__ import annotations
 
-import argparse
 import json
 import time
 from pathlib import Path
 
 from newsindex import NewsIndex
 
-from . import DEFAULT_CORPORA
-from .corpora import read_reuters
+from .corpora import read_reuters, worker_arguments
 
 #: Stories added to the existing index: about a day of a large news archive.
 NEW = 1_000
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.incremental", description=__doc__)
-    parser.add_argument("--index", type=Path, required=True, help="directory for the index")
-    parser.add_argument("--out", type=Path, required=True, help="where to write the JSON figures")
-    parser.add_argument("--files", default="", help="comma-separated Reuters files (default: all 22)")
-    parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA)
-    args = parser.parse_args(argv)
+    args = worker_arguments("python -m benchmarks.incremental", __doc__, argv)
 
     start = time.perf_counter()
-    articles = read_reuters(args.corpora, tuple(args.files.split(",")) if args.files else None)
+    articles = read_reuters(args.corpora, args.files)
     read_seconds = time.perf_counter() - start
     new = min(NEW, len(articles) // 10)
     old = articles[:-new]

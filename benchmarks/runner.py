@@ -51,13 +51,15 @@ class Plan:
     web_every: int = 1
     max_trace_seconds: float = 60.0
     relevance: bool = True
+    #: Whether to measure what per-article languages cost (three builds more: the full run only).
+    languages: bool = True
     command: str = ""
 
     @classmethod
     def quick(cls, engines: list[str], out: Path, corpora: Path, command: str = "") -> "Plan":
         """The small run the tests execute: two Reuters files, Cranfield, three repetitions."""
         return cls(engines, [1], out, corpora, reps=3, files=QUICK_FILES, max_search_seconds=10.0,
-                   max_coverage_seconds=5.0, max_trace_seconds=10.0, web_seconds=3.0, web_every=6,
+                   max_coverage_seconds=5.0, max_trace_seconds=10.0, web_seconds=3.0, web_every=6, languages=False,
                    command=command)
 
 
@@ -142,6 +144,8 @@ def measure(plan: Plan, work: Path, name: str, scale: int, results: dict, progre
             work / "search.json",
         )
         measure_coverage(plan, work, name, label, index, results, progress)
+        if name == "newsindex" and scale == min(plan.sizes):
+            measure_startup(plan, work, index, results, progress)
         if name == "newsindex" and scale == 1 and plan.web_seconds > 0:
             measure_web(plan, work, label, index, results, progress)
         if name == "newsindex":
@@ -163,6 +167,17 @@ def measure_coverage(plan: Plan, work: Path, name: str, label: str, index: Path,
         )
     except WorkerFailed as exc:
         _failed(results, progress, name, f"{label} coverage", exc)
+
+
+def measure_startup(plan: Plan, work: Path, index: Path, results: dict, progress: Progress) -> None:
+    """Time the ``newsindex`` command as whole processes on the index just built (see :mod:`benchmarks.startup`)."""
+    progress.say("  start-up of the newsindex command")
+    try:
+        results["startup"] = run_worker(
+            "startup", ["--index", str(index), "--runs", str(max(5, plan.reps))], work / "startup.json"
+        )
+    except WorkerFailed as exc:
+        _failed(results, progress, "newsindex", "start-up", exc)
 
 
 def measure_web(plan: Plan, work: Path, label: str, index: Path, results: dict, progress: Progress) -> None:
@@ -238,15 +253,18 @@ def run(plan: Plan) -> dict:
                     last_build[name] = (scale, seconds)
                 except WorkerFailed as exc:
                     _failed(results, progress, name, label, exc)
-        if "newsindex" in engines:
-            progress.say("incremental newsindex")
-            args = ["--index", str(work / "newsindex-incremental"), "--corpora", str(plan.corpora)]
+        # Workers of newsindex alone: adding to a built index, and what per-article languages cost.
+        for worker in ("incremental", "languages") if "newsindex" in engines else ():
+            if worker == "languages" and not plan.languages:
+                continue
+            progress.say(f"{worker} newsindex")
+            args = ["--index", str(work / f"newsindex-{worker}"), "--corpora", str(plan.corpora)]
             if plan.files:
                 args += ["--files", ",".join(plan.files)]
             try:
-                results["incremental"] = run_worker("incremental", args, work / "incremental.json")
+                results[worker] = run_worker(worker, args, work / f"{worker}.json")
             except WorkerFailed as exc:
-                _failed(results, progress, "newsindex", "incremental", exc)
+                _failed(results, progress, "newsindex", worker, exc)
         if plan.relevance:
             for name in [n for e in engines for n in (e, *RANKING_VARIANTS.get(e, {}))]:
                 progress.say(f"Cranfield {name}")

@@ -6,11 +6,17 @@ Read articles (:mod:`newsindex.ingest.readers`), index them and search them::
     with NewsIndex.open("index") as ix:
         res = ix.search('"refused to extradite" date:2025', limit=10)
         print(res.total, [h.title for h in res])
+
+The names below are imported when first used (PEP 562), not with the
+package: ``import newsindex.cli`` must not load the facade, Whoosh's writer
+or NLTK before the command line knows which command it runs.
 """
 
 from __future__ import annotations
 
-from .coverage.stats import IndexStats
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from .errors import (
     ArticleNotFoundError,
     DateError,
@@ -22,13 +28,30 @@ from .errors import (
     QueryError,
     ReadError,
 )
-from .index import IndexingInterrupted, IndexSummary, NewsIndex, RebuildInterrupted
-from .ingest.article import Article
-from .search.results import Hit, Results
 from .version import __version__
+
+if TYPE_CHECKING:
+    from .coverage.stats import IndexStats
+    from .index import IndexingInterrupted, IndexSummary, NewsIndex, RebuildInterrupted
+    from .ingest.article import Article
+    from .search.results import Hit, Results
+
+#: Public name -> the module that defines it.
+_LAZY = {
+    "IndexStats": ".coverage.stats", "IndexingInterrupted": ".index", "IndexSummary": ".index",
+    "NewsIndex": ".index", "RebuildInterrupted": ".index", "Article": ".ingest.article", "Hit": ".search.results", "Results": ".search.results",
+}
 
 __all__ = [
     "Article", "ArticleNotFoundError", "DateError", "Hit", "IndexDamagedError", "IndexLockedError", "IndexNotFoundError",
     "IndexStats", "IndexSummary", "IndexingInterrupted", "IndexVersionError", "NewsIndex", "NewsIndexError", "QueryError",
     "ReadError", "RebuildInterrupted", "Results", "__version__",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

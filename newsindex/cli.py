@@ -7,35 +7,41 @@ option, 1 for everything else. Tracebacks are for bugs only.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-import logging
+import os
 import re
+import shutil
 import signal
 import sys
+import contextlib
+import time
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import replace
 from functools import update_wrapper
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 import click
 
 from .version import __version__
-from .ingest.article import Article
-from .coverage.charts import draw_timeline, text_bars
 from .coverage.timeline import GRANULARITIES
-from .ingest.dates import parse_period
 from .errors import DateError, NewsIndexError, QueryError, ReadError
-from .stories.render import render_text, render_trace
-from .stories.store import FILE_NAME as STORY_STORE
-from .index import COMMIT_EVERY, SORTS, IndexingInterrupted, NewsIndex, default_index_dir
-from .ingest.readers import SUPPORTED_FORMATS, input_files, parse_field_map, read_inputs
-from .ingest.readers.limits import DEFAULT_LIMITS, OPTIONS, Limits, format_size, parse_size
+from .ingest.formats import SUPPORTED_FORMATS
+from .search.results import SORTS
+from .store.indexing import COMMIT_EVERY, IndexingInterrupted
+from .ingest.dates import parse_period
+from .ingest.limits import DEFAULT_LIMITS, OPTIONS, Limits, format_size, parse_size
 from .store.schema import FACETS, article_fields
 from .terminal import safe, safe_json
+
+if TYPE_CHECKING:
+    from .index import NewsIndex
+    from .ingest.article import Article
+    from .search.results import Hit, Results
+
+# Each command imports what it needs when it runs (the index, the readers, charts, compare):
+# a journalist runs dozens of commands in a row, and each should start at once.
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 
@@ -48,13 +54,13 @@ class _Group(click.Group):
         signal.signal(signal.SIGTERM, _interrupt)
         try:
             return super().invoke(ctx)
-        except IndexingInterrupted as exc:
-            click.echo(f"newsindex: {safe(str(exc))}", err=True)
-            sys.exit(130)
         except QueryError as exc:
             click.echo(f"newsindex: error: {safe(str(exc))}", err=True)
             sys.exit(2)
         except NewsIndexError as exc:
+            if isinstance(exc, IndexingInterrupted):
+                click.echo(f"newsindex: {safe(str(exc))}", err=True)
+                sys.exit(130)
             click.echo(f"newsindex: error: {safe(str(exc))}", err=True)
             sys.exit(1)
         except KeyboardInterrupt:
@@ -69,10 +75,53 @@ class _Group(click.Group):
             where = f" (see {exc.ctx.command_path} --help)" if exc.ctx is not None else ""
             click.echo(f"newsindex: error: {safe(exc.format_message().rstrip('.'))}{hint}{where}", err=True)
             sys.exit(2)
+        except BrokenPipeError:
+            # The reader went away (``| head``): stop quietly, as a process killed by SIGPIPE would.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(141)
+
+
+class _QueryCommand(click.Command):
+    """A command whose QUERY may start with "-" (``newsindex search -opec``).
+
+    Click takes every argument that starts with "-" for an option. Here one
+    that is not an option of the command (nor an option with its value
+    attached, ``-n5``, ``--limit=5``) is the query: it is moved behind a
+    ``--``, which tells click that what follows are arguments.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if "--" not in args:
+            names = {name for param in self.get_params(ctx) for name in (*param.opts, *param.secondary_opts)}
+            query = [arg for arg in args if arg.startswith("-") and arg != "-" and not _is_option(arg, names)]
+            if query:
+                args = [arg for arg in args if arg not in query] + ["--", *query]
+        return super().parse_args(ctx, args)
+
+
+def _is_option(arg: str, names: set[str]) -> bool:
+    if arg in names or arg.split("=", 1)[0] in names:
+        return True
+    return arg[:2] in names and not arg.startswith("--") and arg[2:].isdigit()  # -n5, -p2
 
 
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
+
+
+def default_index_dir() -> Path:
+    """``$NEWSINDEX_INDEX`` if set, else ``index`` in the current directory."""
+    from .index import default_index_dir as default
+
+    return default()
+
+
+def _open(index_dir: Path) -> NewsIndex:
+    """The index in ``index_dir``, for reading (the facade is imported now, not at start-up)."""
+    from .index import NewsIndex
+
+    return NewsIndex.open(index_dir)
 
 
 def _index_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -136,7 +185,9 @@ def main() -> None:
               help="Build the index again from PATHS alone, beside the old one, which it replaces at the end.")
 @click.option("--map", "field_map", metavar="FIELD=KEY,...", help="Map JSON keys or CSV columns to fields, e.g. title=headline,body=short_description.")
 @click.option("--format", "fmt", type=click.Choice(SUPPORTED_FORMATS), help="Read every file in this format, whatever its extension.")
-@click.option("--language", default="english", show_default=True, help="Snowball language of a new index's stemmer.")
+@click.option("--language", default="english", show_default=True,
+              help="A new index's default language (Snowball): the analysis of articles whose language is neither "
+                   "declared nor detected; every other article is analysed in its own language.")
 @click.option("--no-stories", is_flag=True, help="Do not group articles into stories now (faster; the next run catches up).")
 @click.option("--commit-every", default=COMMIT_EVERY, show_default=True, type=click.IntRange(1),
               help="Commit after this many written articles: a crash loses at most one batch.")
@@ -170,6 +221,9 @@ def index_cmd(
       newsindex index pages.zip --dry-run | jq .title
       newsindex index ../shared/corpora/reuters21578 --index reuters-index --rebuild
     """
+    from .index import NewsIndex
+    from .ingest.readers import input_files, parse_field_map, read_inputs
+
     mapping = parse_field_map(field_map) if field_map else None
     inputs = list(input_files(paths, fmt, include, exclude))
     if dry_run:
@@ -179,16 +233,15 @@ def index_cmd(
             _print_dry_run(read_inputs(inputs, mapping, limits))
         return
     ix = None if rebuild else NewsIndex.open_or_create(index_dir, language)
-    with _reader_notes(quiet), click.progressbar(
-        inputs, label="indexing", file=sys.stderr, hidden=quiet or not sys.stderr.isatty(),
-        item_show_func=lambda item: item[0] if isinstance(item, tuple) else None,
-    ) as files:
-        items = read_inputs(files, mapping, limits)
+    progress = _Progress(inputs, shown=not quiet and sys.stderr.isatty())
+    with _reader_notes(quiet), progress:
+        items = read_inputs(progress.files(), mapping, limits, progress.read)
         if ix is None:  # built beside the old index, which it replaces at the end
-            summary = NewsIndex.rebuild(index_dir, items, language, commit_every, wait, group=not no_stories)
+            summary = NewsIndex.rebuild(index_dir, items, language, commit_every, wait, group=not no_stories,
+                                        step=progress.step)
         else:
             with ix:
-                summary = ix.add(items, commit_every=commit_every, wait=wait, group=not no_stories)
+                summary = ix.add(items, commit_every=commit_every, wait=wait, group=not no_stories, step=progress.step)
     if summary.stale_lock:
         click.echo(f"newsindex: cleared a stale lock left by {safe(summary.stale_lock)}, which is no longer running", err=True)
     click.echo(
@@ -216,9 +269,68 @@ def _read_as(inputs: list[tuple[str, str] | ReadError]) -> str:
     return f"read {files:,} file{'s' if files != 1 else ''}: " + ", ".join(parts)
 
 
+class _Progress:
+    """The indexing progress line on a terminal: bytes read of all inputs, the file, a labelled ETA,
+    then what the run does after the last byte (the last commit, the stories still to group)."""
+
+    def __init__(self, inputs: list[Any], shown: bool) -> None:
+        self._inputs = inputs
+        self._shown = shown
+        self._total = sum(_size(item[0]) for item in inputs if isinstance(item, tuple))
+        self._done = 0
+        self._file = ""
+        self._started = self._drawn = time.monotonic()
+
+    def __enter__(self) -> "_Progress":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._shown:
+            click.echo("\r\033[K", nl=False, err=True)
+
+    def files(self) -> Iterator[Any]:
+        for item in self._inputs:
+            if isinstance(item, tuple):
+                self._file = os.path.basename(item[0])
+            yield item
+
+    def read(self, count: int) -> None:
+        self._done += count
+        now = time.monotonic()
+        if self._shown and now - self._drawn >= 0.1:
+            self._drawn = now
+            self._draw(now)
+
+    def _draw(self, now: float) -> None:
+        share = min(self._done / self._total, 1.0) if self._total else 0.0
+        bar = "#" * round(30 * share)
+        elapsed = now - self._started
+        eta = f"about {_duration(elapsed * (1 - share) / share)} left" if share > 0.01 and elapsed > 1 else "time left: estimating"
+        line = f"reading  [{bar:<30}] {share:4.0%}  {self._done / 1e6:,.1f} of {self._total / 1e6:,.1f} MB  {eta}  {self._file}"
+        click.echo("\r\033[K" + line[: shutil.get_terminal_size().columns - 1], nl=False, err=True)
+
+    def step(self, what: str) -> None:
+        if self._shown:
+            click.echo("\r\033[K" + f"all input read; {what}"[: shutil.get_terminal_size().columns - 1], nl=False, err=True)
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
+def _duration(seconds: float) -> str:
+    seconds = round(seconds)
+    return f"{seconds // 60} min {seconds % 60:02d} s" if seconds >= 60 else f"{seconds} s"
+
+
 @contextmanager
 def _reader_notes(quiet: bool) -> Iterator[None]:
     """Show what readers note about a file on stderr (e.g. how many WARC records were not pages)."""
+    import logging
+
     logger = logging.getLogger("newsindex.ingest.readers")
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("newsindex: %(message)s"))
@@ -235,13 +347,15 @@ def _reader_notes(quiet: bool) -> Iterator[None]:
 
 def _print_dry_run(items: Iterable[Article | ReadError]) -> None:
     """One JSON object per article that would be indexed; failures and a count on stderr."""
+    from .ingest.languages import with_language
+
     articles, failed = 0, []
     for item in items:
         if isinstance(item, ReadError):
             failed.append(item)
         else:
             articles += 1
-            click.echo(safe_json(article_fields(item)))
+            click.echo(safe_json(article_fields(with_language(item))))
     click.echo(f"{articles:,} articles read, {len(failed):,} failed (dry run: no index was opened)", err=True)
     for failure in failed:
         click.echo(f"  failed: {safe(str(failure))}", err=True)
@@ -249,24 +363,31 @@ def _print_dry_run(items: Iterable[Article | ReadError]) -> None:
         sys.exit(1)
 
 
-@main.command()
+@main.command(cls=_QueryCommand)
 @click.argument("query")
 @_index_option
 @click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(1), help="Hits per page.")
 @click.option("--page", "-p", default=1, show_default=True, type=click.IntRange(1), help="Page of hits to show.")
+@click.option("--all", "all_hits", is_flag=True, help="Every hit of the query, streamed, instead of one page.")
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True, help="Order of hits; date is newest first.")
 @click.option("--since", metavar="DATE", help="Only articles published in or after DATE (YYYY, YYYY-MM or YYYY-MM-DD).")
 @click.option("--until", metavar="DATE", help="Only articles published up to the end of DATE.")
 @click.option("--any", "any_word", is_flag=True, help="Match articles with any of the words, not all.")
 @click.option("--facet", "facets", multiple=True, type=click.Choice(tuple(FACETS)),
               help="Count the top values of this field among all matching articles (repeatable).")
+@click.option("--facet-top", default=10, show_default=True, type=click.IntRange(1), metavar="N",
+              help="How many values of each --facet to count.")
+@click.option("--summary", is_flag=True, help="Only the total, the pages and the --facet counts (one JSON object with --json).")
 @click.option("--feedback", is_flag=True,
               help="Re-rank by pseudo-relevance feedback (words of the top hits); same matches and total.")
 @click.option("--collapse", is_flag=True, help="One hit per story (its best-placed telling), with the number of other tellings.")
-@_json_option
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per hit (JSON Lines), for tools such as jq.")
+@click.option("--csv", "as_csv", is_flag=True, help="The hits as CSV for a spreadsheet (UTF-8, a header row).")
+@click.option("--tsv", "as_tsv", is_flag=True, help="The hits as tab-separated values.")
 def search(
-    query: str, index_dir: Path, limit: int, page: int, sort: str, since: str | None,
-    until: str | None, any_word: bool, facets: tuple[str, ...], feedback: bool, collapse: bool, as_json: bool,
+    query: str, index_dir: Path, limit: int, page: int, all_hits: bool, sort: str, since: str | None,
+    until: str | None, any_word: bool, facets: tuple[str, ...], facet_top: int, summary: bool, feedback: bool,
+    collapse: bool, as_json: bool, as_csv: bool, as_tsv: bool,
 ) -> None:
     """Search the index with QUERY.
 
@@ -278,55 +399,224 @@ def search(
       title:assad  title:"new leader"  source:"The Insider"  author:smith
       topic:grain  place:usa  extradit*
       date:2025  date:2025-04  date:2025-01-01..2025-04-30  date:>=2025-01  date:..1987-03-01
+      *                       every article (so does an empty query)
+
+    A query may start with "-" (newsindex search -opec): it is the query,
+    not an option, unless it is one of the options below.
 
     \b
     Examples:
       newsindex search '"refused to extradite"' --since 2025-01 --until 2025-04
       newsindex search 'cocoa brazil' --sort date --json | jq .title
+      newsindex search 'topic:cocoa' --all --csv > cocoa.csv      # every hit, for a spreadsheet
       newsindex search coffee --facet source --facet topic --facet place
+      newsindex search coffee --summary --json --facet source --facet-top 50
       newsindex search 'wheat exports to the soviet union' --any --feedback
       newsindex search extradite --collapse        # one hit per story; see: newsindex story ID
     """
+    _check_dates(since, until)
+    fmt = _output_format(as_json, as_csv, as_tsv)
+    if facets and fmt and not summary:
+        raise click.UsageError("--facet with --json, --csv or --tsv: hits and counts are printed apart; "
+                               "add --summary to get the counts")
+    operator = "or" if any_word else "and"
+    with _open(index_dir) as ix:
+        if summary:
+            results = ix.search(query, limit=limit, sort=sort, operator=operator, since=since,  # type: ignore[arg-type]
+                                until=until, facets=facets, facet_limit=facet_top)
+            _print_summary(results, as_json)
+            return
+        marks = ("", "") if fmt else ("**", "**")
+        if all_hits:
+            hits: Iterable[Hit] = ix.hits(query, sort=sort, operator=operator, since=since,  # type: ignore[arg-type]
+                                          until=until, highlight=marks, feedback=feedback, collapse=collapse)
+            results = None
+        else:
+            results = ix.search(query, limit=limit, page=page, sort=sort,  # type: ignore[arg-type]
+                                operator=operator, since=since, until=until, facets=facets,
+                                facet_limit=facet_top, feedback=feedback, collapse=collapse, highlight=marks)
+            hits = results.hits
+        if fmt:
+            _export_hits(hits, fmt)
+            return
+        if results is not None:
+            _print_total(results, page)
+        color = sys.stdout.isatty()
+        for hit in hits:
+            _print_hit(hit, color)
+    if results is not None:
+        _print_facets(results)
+
+
+def _output_format(as_json: bool, as_csv: bool, as_tsv: bool) -> str | None:
+    chosen = [name for name, on in (("json", as_json), ("csv", as_csv), ("tsv", as_tsv)) if on]
+    if len(chosen) > 1:
+        raise click.UsageError(f"choose one output format, not {' and '.join('--' + c for c in chosen)}")
+    return chosen[0] if chosen else None
+
+
+def _export_hits(hits: Iterable[Hit], fmt: str) -> None:
+    """Hits as JSON Lines, CSV or TSV on stdout, in UTF-8 whatever the locale, streamed."""
+    from .export import hit_rows, write_json_lines, write_sheet
+
+    with _utf8_stdout() as out:
+        if fmt == "json":
+            write_json_lines(hit_rows(hits), out)
+        else:
+            write_sheet(hit_rows(hits), out, delimiter="\t" if fmt == "tsv" else ",")
+
+
+@contextmanager
+def _utf8_stdout() -> Iterator[Any]:
+    """Standard output as UTF-8 text with no newline translation (CSV writes its own CRLF)."""
+    import io
+
+    out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=True)
     try:
-        _check_date_option("--since", since)
-        _check_date_option("--until", until)
-    except QueryError as exc:
-        raise click.BadParameter(str(exc)) from None
-    with NewsIndex.open(index_dir) as ix:
-        results = ix.search(query, limit=limit, page=page, sort=sort,  # type: ignore[arg-type]
-                            operator="or" if any_word else "and", since=since, until=until, facets=facets,
-                            feedback=feedback, collapse=collapse)
-    if as_json:
-        for hit in results:
-            click.echo(safe_json(hit.to_dict()))
-        if results.facets:
-            click.echo(safe_json({"facets": {k: dict(v) for k, v in results.facets.items()}}))
-        return
-    color = sys.stdout.isatty()
+        yield out
+    finally:
+        out.flush()
+        out.detach()
+
+
+def _print_total(results: Results, page: int) -> None:
     plural = "article matches" if results.total == 1 else "articles match"
-    shown = f"hits {results.hits[0].rank}-{results.hits[-1].rank}" if results.hits else "no hits on this page"
-    click.echo(f"{results.total:,} {plural} (page {page} of {max(results.pages, 1)}, {shown})")
-    for hit in results:
-        date = hit.published.date().isoformat() if hit.published else "no date"
-        details = " · ".join(safe(x) for x in (hit.id, hit.source, date) if x)
-        if hit.score is not None:
-            details += f" · score {hit.score:.2f}"
-        if hit.other_tellings:
-            others = "telling" if hit.other_tellings == 1 else "tellings"
-            details += f" · story {safe(hit.story or '')}: {hit.other_tellings} other {others}"
-        click.echo()
-        click.echo(f"{hit.rank:>3}. " + click.style(safe(hit.title) or "(no title)", bold=color))
-        click.echo(f"     {details}")
-        if hit.url:
-            click.echo(f"     {safe(hit.url)}")
-        snippet = safe(hit.snippet)
-        snippet = _BOLD.sub(lambda m: click.style(m.group(1), bold=True), snippet) if color else snippet
-        click.echo(f"     {snippet}")
+    if results.hits:
+        shown = f" (page {page} of {results.pages}, hits {results.hits[0].rank}-{results.hits[-1].rank})"
+    else:
+        shown = f" (page {page} is past the last page, {results.pages})" if results.total else ""
+    click.echo(f"{results.total:,} {plural}{shown}")
+
+
+def _print_hit(hit: Hit, color: bool) -> None:
+    date = hit.published.date().isoformat() if hit.published else "no date"
+    details = " · ".join(safe(x) for x in (hit.id, hit.source, date) if x)
+    if hit.score is not None:
+        details += f" · score {hit.score:.2f}"
+    if hit.other_tellings:
+        others = "telling" if hit.other_tellings == 1 else "tellings"
+        details += f" · story {safe(hit.story or '')}: {hit.other_tellings} other {others}"
+    click.echo()
+    click.echo(f"{hit.rank:>3}. " + click.style(safe(hit.title) or "(no title)", bold=color))
+    click.echo(f"     {details}")
+    if hit.url:
+        click.echo(f"     {safe(hit.url)}")
+    snippet = safe(hit.snippet)
+    snippet = _BOLD.sub(lambda m: click.style(m.group(1), bold=True), snippet) if color else snippet
+    click.echo(f"     {snippet}")
+
+
+def _print_facets(results: Results) -> None:
     for name, values in results.facets.items():
         click.echo()
         click.echo(f"{name} (top {len(values)} among all {results.total:,} matching articles):")
         for value, count in values:
             click.echo(f"  {count:>8,}  {safe(value)}")
+
+
+def _print_summary(results: Results, as_json: bool) -> None:
+    if as_json:
+        click.echo(safe_json({
+            "query": results.query, "total": results.total, "pages": results.pages, "limit": results.limit,
+            "facets": {name: dict(values) for name, values in results.facets.items()},
+        }))
+        return
+    plural = "article matches" if results.total == 1 else "articles match"
+    click.echo(f"{results.total:,} {plural} ({results.pages:,} pages of {results.limit})")
+    _print_facets(results)
+
+
+def _check_dates(since: str | None, until: str | None) -> None:
+    try:
+        _check_date_option("--since", since)
+        _check_date_option("--until", until)
+    except QueryError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+@main.command()
+@click.argument("queries_file", metavar="QUERIES", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_index_option
+@click.option("--hits", "hits_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Also write the hits of every query to FILE, with the query in a column.")
+@click.option("--limit", "-n", type=click.IntRange(1), metavar="N", help="With --hits: at most N hits per query (default: all).")
+@click.option("--sources", "top_sources", default=3, show_default=True, type=click.IntRange(1), metavar="N",
+              help="How many top sources to name per query.")
+@click.option("--since", metavar="DATE", help="Only articles published in or after DATE.")
+@click.option("--until", metavar="DATE", help="Only articles published up to the end of DATE.")
+@click.option("--any", "any_word", is_flag=True, help="Match articles with any of the words, not all.")
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines instead of CSV.")
+@click.option("--tsv", "as_tsv", is_flag=True, help="Tab-separated values instead of CSV.")
+def batch(
+    queries_file: Path, index_dir: Path, hits_file: Path | None, limit: int | None, top_sources: int,
+    since: str | None, until: str | None, any_word: bool, as_json: bool, as_tsv: bool,
+) -> None:
+    """Run every query of QUERIES and write one row per query: what matches it, and its best hit.
+
+    QUERIES is a text file with one query per line (# starts a comment), or
+    a CSV/TSV file with a header row whose "query" column (else the first)
+    holds the queries; its other columns (a name, a claim number) are kept in
+    every row. Each row says the query, how many articles and stories match,
+    the first and last date, the top sources and the best hit; a query that
+    cannot run says why in its "error" column and the batch goes on (the
+    exit status is then 1). Rows are CSV for a spreadsheet unless --json or
+    --tsv.
+
+    \b
+    Examples:
+      newsindex batch names.txt > names.csv
+      newsindex batch claims.csv --since 2025-01 --hits hits.csv > overview.csv
+      newsindex batch names.txt --json | jq -r 'select(.total > 0) | .query'
+    """
+    from .export import BATCH_FIELDS, HIT_FIELDS, failed_row, hit_rows, overview_row, read_queries
+
+    _check_dates(since, until)
+    fmt = _output_format(as_json, False, as_tsv) or "csv"
+    extra, queries = read_queries(queries_file)
+    operator = "or" if any_word else "and"
+    failed = 0
+    with _open(index_dir) as ix, _utf8_stdout() as out, contextlib.ExitStack() as stack:
+        rows = _row_writer(out, fmt, [*extra, *BATCH_FIELDS])
+        hit_out = None
+        if hits_file is not None:
+            hits_stream = stack.enter_context(_open_output(hits_file))
+            hit_out = _row_writer(hits_stream, fmt, [*extra, "query", *HIT_FIELDS])
+        for item in queries:
+            carried = {k: v for k, v in item.items() if k != "query"}
+            try:
+                row = overview_row(ix.overview(item["query"], operator=operator, since=since,  # type: ignore[arg-type]
+                                               until=until, top=top_sources))
+            except NewsIndexError as exc:
+                failed += 1
+                rows({**carried, **failed_row(item["query"], str(exc))})
+                continue
+            rows({**carried, **row})
+            if hit_out is not None:
+                for hit in hit_rows(ix.hits(item["query"], operator=operator, since=since,  # type: ignore[arg-type]
+                                            until=until, limit=limit)):
+                    hit_out({**carried, "query": item["query"], **hit})
+    click.echo(f"{len(queries):,} queries, {failed:,} could not run", err=True)
+    if failed:
+        sys.exit(1)
+
+
+def _row_writer(out: Any, fmt: str, fields: list[str]) -> Callable[[dict[str, Any]], None]:
+    """A function writing one row to ``out`` as JSON Lines or a spreadsheet's rows (header first)."""
+    from .export import SheetWriter
+
+    if fmt == "json":
+        return lambda row: out.write(safe_json({name: row.get(name) for name in fields}) + "\n")
+    return SheetWriter(out, fields, delimiter="\t" if fmt == "tsv" else ",").write
+
+
+@contextmanager
+def _open_output(path: Path) -> Iterator[Any]:
+    try:
+        handle = path.open("w", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise NewsIndexError(f"{path}: cannot write here: {exc.strerror or exc}") from None
+    with handle:
+        yield handle
 
 
 def _check_date_option(name: str, value: str | None) -> None:
@@ -354,9 +644,12 @@ def timeline(
 ) -> None:
     """How many articles matching QUERY were published per day, week, month or year.
 
-    Every period between the first and the last match is shown, empty ones as
-    zero. --normalize shows the share of all articles of each period instead,
-    since news volume itself rises and falls.
+    Every period between the first and the last match is counted, empty ones
+    as zero; --since/--until set the range instead (and filter the matches).
+    The text skips long runs of empty periods with one marked line; the PNG
+    draws the stretch with most matches and says what it leaves out.
+    --normalize shows the share of all articles of each period instead,
+    since news volume itself rises and falls, with that denominator.
 
     \b
     Examples:
@@ -365,14 +658,21 @@ def timeline(
       newsindex timeline opec --by week --csv > opec.csv
       newsindex timeline opec --png opec.png
     """
-    with NewsIndex.open(index_dir) as ix:
+    from .coverage.charts import draw_timeline, text_bars
+
+    with _open(index_dir) as ix:
         periods = ix.timeline(query, by=by, operator="or" if any_word else "and",  # type: ignore[arg-type]
                               since=since, until=until)
     if png:
-        draw_timeline(periods, png, title=query, normalize=normalize)
+        note = draw_timeline(periods, png, title=query, normalize=normalize, by=by)
+        if note:
+            click.echo(f"newsindex: {png}: {note}", err=True)
     if as_json:
         click.echo(json.dumps([p.to_dict() for p in periods], indent=2))
     elif as_csv:
+        import csv
+        import io
+
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(["period", "count", "total", "share"])
@@ -380,7 +680,7 @@ def timeline(
             writer.writerow([p.label, p.count, p.total, f"{p.share:.6f}"])
         click.echo(out.getvalue(), nl=False)
     else:
-        click.echo(text_bars(periods, normalize))
+        click.echo(text_bars(periods, normalize, query=query, by=by))
 
 
 @main.command()
@@ -402,7 +702,7 @@ def terms(query: str, index_dir: Path, top: int, since: str | None, until: str |
       newsindex terms coffee
       newsindex terms 'topic:crude date:1987-03' --top 30 --json
     """
-    with NewsIndex.open(index_dir) as ix:
+    with _open(index_dir) as ix:
         found = ix.terms(query, top=top, operator="or" if any_word else "and", since=since, until=until)
     if as_json:
         click.echo(safe_json([t.to_dict() for t in found], indent=2))
@@ -415,21 +715,23 @@ def terms(query: str, index_dir: Path, top: int, since: str | None, until: str |
 @main.command()
 @click.argument("article_id", metavar="ID")
 @_index_option
+@click.option("--highlight", metavar="QUERY", help="Mark every match of QUERY's words and phrases (bold on a terminal, else **...**).")
 @_json_option
-def show(article_id: str, index_dir: Path, as_json: bool) -> None:
+def show(article_id: str, index_dir: Path, highlight: str | None, as_json: bool) -> None:
     """Print the article with this ID, as it was indexed.
 
     \b
     Examples:
       newsindex show reuters-1
+      newsindex show reuters-236 --highlight '"emergency opec" kuwait'
       newsindex show 000_7887337d1080e0d6 --json
     """
-    with NewsIndex.open(index_dir) as ix:
-        article = ix.get(article_id)
+    with _open(index_dir) as ix:
+        article = ix.highlighted(article_id, highlight) if highlight else ix.get(article_id)
     if as_json:
         click.echo(safe_json(article_fields(article), indent=2))
         return
-    click.echo(click.style(safe(article.title) or "(no title)", bold=sys.stdout.isatty()))
+    click.echo(click.style(safe(_BOLD.sub(r"\1", article.title)) or "(no title)", bold=sys.stdout.isatty()))
     for label, value in (
         ("id", article.id),
         ("published", article.published.isoformat() if article.published else ""),
@@ -445,7 +747,9 @@ def show(article_id: str, index_dir: Path, as_json: bool) -> None:
         if value:
             click.echo(f"{safe(label) + ':':<11} {safe(value)}")
     click.echo()
-    click.echo(safe(article.body, multiline=True))
+    color = sys.stdout.isatty()
+    body = safe(article.body, multiline=True)
+    click.echo(_BOLD.sub(lambda m: click.style(m.group(1), bold=True), body) if color and highlight else body)
 
 
 @main.command()
@@ -466,14 +770,23 @@ def similar(article_id: str, index_dir: Path, limit: int, as_json: bool) -> None
       newsindex similar 000_7887337d1080e0d6
       newsindex similar reuters-16483 --limit 5 --json
     """
-    with NewsIndex.open(index_dir) as ix:
+    from .stories.store import THRESHOLD
+
+    with _open(index_dir) as ix:
         found = ix.similar(article_id, limit)
+    if as_json:
+        for item, article in found:
+            date = article.published.date().isoformat() if article.published else None
+            click.echo(safe_json({**item.to_dict(), "title": article.title, "published": date}))
+        return
+    click.echo("score: 1 = the same text, 0.5 or more = the same story retold, under 0.2 = another story; "
+               "overlap: share of three-word runs in common (high: a copy or a correction)")
     for item, article in found:
         date = article.published.date().isoformat() if article.published else "no date"
-        if as_json:
-            click.echo(safe_json({**item.to_dict(), "title": article.title, "published": date}))
-        else:
-            click.echo(f"{item.score:.3f}  overlap {item.overlap:.2f}  {safe(article.id)} · {date} · {safe(article.title)}")
+        click.echo(f"{item.score:.3f}  overlap {item.overlap:.2f}  {safe(article.id)} · {date} · {safe(article.title) or '(no title)'}")
+    if not found or found[0][0].score < THRESHOLD:
+        best = f"the best scores {found[0][0].score:.2f}" if found else "no article shares its words"
+        click.echo(f"nothing close: no article tells the same story ({best}; a retelling scores {THRESHOLD} or more)")
 
 
 @main.command()
@@ -488,7 +801,7 @@ def story(article_id: str, index_dir: Path, as_json: bool) -> None:
       newsindex story 001_d111d31f41ebd35a
       newsindex search extradite --collapse     # shows each hit's story
     """
-    with NewsIndex.open(index_dir) as ix:
+    with _open(index_dir) as ix:
         story_id, members = ix.story(article_id)
     if as_json:
         click.echo(safe_json({"story": story_id, "articles": [article_fields(a) for a in members]}))
@@ -522,7 +835,9 @@ def compare(id_a: str, id_b: str | None, index_dir: Path, as_json: bool) -> None
       newsindex compare reuters-16483 reuters-16597 --json
       newsindex compare reuters-16597          # a correction, against what it corrects
     """
-    with NewsIndex.open(index_dir) as ix:
+    from .stories.render import render_text
+
+    with _open(index_dir) as ix:
         result = ix.compare(id_a, id_b)
     click.echo(safe_json(result.to_dict(), indent=2) if as_json else safe(render_text(result), multiline=True))
 
@@ -550,7 +865,9 @@ def trace(claim: str, index_dir: Path, number: int | None, listing: bool, limit:
       newsindex trace 000_7887337d1080e0d6 --sentence 9
       newsindex trace "imposed a levy on vegetable oils" --json
     """
-    with NewsIndex.open(index_dir) as ix:
+    from .stories.render import render_trace
+
+    with _open(index_dir) as ix:
         if listing:
             for sentence in ix.sentences(claim):
                 click.echo(f"{sentence.index:>4}  {safe(sentence.text)}")
@@ -579,7 +896,7 @@ def serve(index_dir: Path, host: str, port: int, open_browser: bool) -> None:
     """
     from .web import serve as serve_web  # Flask and Waitress are loaded for this command only
 
-    with NewsIndex.open(index_dir) as ix:
+    with _open(index_dir) as ix:
         try:
             serve_web(ix, host=host, port=port, open_browser=open_browser,
                       announce=lambda message: click.echo(f"newsindex: {message}", err=message.startswith("warning")))
@@ -592,16 +909,19 @@ def serve(index_dir: Path, host: str, port: int, open_browser: bool) -> None:
 
 @main.command()
 @_index_option
+@click.option("--sources", default=10, show_default=True, type=click.IntRange(0), metavar="N",
+              help="List the N largest sources (0: all of them).")
 @_json_option
-def stats(index_dir: Path, as_json: bool) -> None:
-    """Articles, date range, sources and size on disk of the index.
+def stats(index_dir: Path, sources: int, as_json: bool) -> None:
+    """Articles, date range, stories, sources and size on disk of the index.
 
     \b
     Examples:
       newsindex stats
+      newsindex stats --sources 0          # every source, largest first
       newsindex stats --index reuters-index --json
     """
-    with NewsIndex.open(index_dir) as ix:
+    with _open(index_dir) as ix:
         info = ix.stats()
         grouped = ix.story_stats()
     if as_json:
@@ -615,8 +935,10 @@ def stats(index_dir: Path, as_json: bool) -> None:
     if grouped:
         click.echo(f"stories:   {grouped.stories:,} ({grouped.multi:,} told by two or more articles; largest {grouped.largest})")
     click.echo(f"sources:   {len(info.sources):,}")
-    for name, count in info.sources.most_common(10):
+    for name, count in info.sources.most_common(sources or None):
         click.echo(f"  {count:>9,}  {safe(name)}")
+    if sources and len(info.sources) > sources:
+        click.echo(f"  … and {len(info.sources) - sources:,} more (--sources 0 lists them all)")
 
 
 @main.command()
@@ -634,6 +956,9 @@ def check(index_dir: Path) -> None:
       newsindex check
       newsindex check --index reuters-index
     """
+    from .index import NewsIndex
+    from .stories.store import FILE_NAME as STORY_STORE
+
     damaged = NewsIndex.check(index_dir)
     if not damaged:
         click.echo(f"{index_dir}: sound (every file matches its checksum)")
@@ -658,10 +983,13 @@ def delete(ids: tuple[str, ...], index_dir: Path, wait: float) -> None:
     Examples:
       newsindex delete reuters-1 reuters-2
     """
-    with NewsIndex.open(index_dir) as ix:
+    with _open(index_dir) as ix:
+        missing = [article_id for article_id in dict.fromkeys(ids) if article_id not in ix]
         count = ix.delete(ids, wait=wait)
     click.echo(f"{count:,} deleted")
-    if count < len(ids):
+    for article_id in missing:
+        click.echo(f"newsindex: no article with id {safe(repr(article_id))} in {index_dir}", err=True)
+    if missing:
         sys.exit(1)
 
 

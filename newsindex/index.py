@@ -11,26 +11,25 @@ one process.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
-from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from whoosh import index as windex
-from whoosh import query as wq
 
 from .version import __version__
 from .coverage.facets import FacetCounter
 from .coverage.stats import IndexStats, collect_stats
-from .coverage.terms import Term, significant_terms
 from .coverage.timeline import Granularity, Period, Timelines
 from .errors import ArticleNotFoundError, NewsIndexError, ReadError
 from .ingest.article import Article, is_valid_id
 from .search import ranking
 from .search.query import Operator
-from .search.results import Results
-from .search.searching import SORTS, Searching, Sort, check_page
+from .search.results import SORTS, Hit, Results, Sort
+from .search.searching import Searching, check_page
 from .store.checksums import Damage
 from .store.directory import (
     check_index, content_hashes, create_index, describe, finish_rebuild, is_index, locked, open_index, open_writer,
@@ -39,13 +38,20 @@ from .store.directory import (
 from .store.indexing import COMMIT_EVERY, Batch, IndexingInterrupted, IndexSummary, run
 from .store.locking import WriteLock
 from .store.schema import FACETS, from_stored
-from .stories.compare import Comparison, compare as compare_tellings
-from .stories.earlier import CANDIDATES as EARLIER_CANDIDATES, compare_with_earlier
-from .stories.sentences import Sentence, article_sentences
-from .stories.trace import Trace, Tracer, sentence_of
-from .stories.similar import SimilarArticle, similar
-from .stories.store import FILE_NAME as STORY_STORE, REGROUP, StoryStats
+from .stories.store import FILE_NAME as STORY_STORE, REGROUP
 from .stories.tellings import FILES as STORY_FILES, Tellings, check_store
+from .text.stems import StemTables
+
+if TYPE_CHECKING:  # what only some calls need is imported by those calls: a search starts sooner
+    from whoosh import query as wq
+
+    from .coverage.overview import Overview
+    from .coverage.terms import Term
+    from .stories.compare import Comparison
+    from .stories.sentences import Sentence
+    from .stories.similar import SimilarArticle
+    from .stories.store import StoryStats
+    from .stories.trace import Trace, Tracer
 
 __all__ = [
     "COMMIT_EVERY", "SORTS", "IndexSummary", "IndexingInterrupted", "NewsIndex", "RebuildInterrupted", "Sort",
@@ -83,14 +89,17 @@ class NewsIndex:
         self.language = language
         self._ix = ix
         self._searcher = None
-        self._search = Searching(ix.schema, language, lambda: self.searcher)
+        #: The stems NLTK gave the index's words, so that a search need not load NLTK.
+        self._stems = StemTables(directory)
+        self._search = Searching(ix.schema, language, lambda: self.searcher, known_stems=self._stems.of)
         #: Stories of the index's articles (:mod:`newsindex.stories`), opened when first needed.
         self._stories = Tellings(directory, language, ix)
         self._timelines = Timelines()
         self._closed = False
         self._facet_counter = FacetCounter()
-        #: Traces claims (:mod:`newsindex.stories.trace`), made when first needed; it keeps its word stems.
-        self._tracer: Tracer | None = None
+        #: Tracers of claims (:mod:`newsindex.stories.trace`), one per language, made when first needed;
+        #: each keeps its word stems.
+        self._tracers: dict[str, Tracer] = {}
 
     # -- opening -----------------------------------------------------------
 
@@ -125,6 +134,7 @@ class NewsIndex:
         commit_every: int | None = COMMIT_EVERY,
         wait: float = 0.0,
         group: bool = True,
+        step: Callable[[str], None] | None = None,
     ) -> IndexSummary:
         """Replace the index in ``directory`` by one of ``items`` alone, built beside it.
 
@@ -138,13 +148,13 @@ class NewsIndex:
         path = Path(directory)
         if not is_index(path):
             with cls.create(path, language) as ix:
-                return ix.add(items, commit_every, wait, group)
+                return ix.add(items, commit_every, wait, group, step)
         created_by = f"newsindex {__version__}"
         with locked(path, wait) as lock:
             place, ix = start_rebuild(path, language, created_by, STORY_FILES)
             try:
                 with cls(place, ix, language) as new:
-                    summary = new.add(items, commit_every, 0.0, group)
+                    summary = new.add(items, commit_every, 0.0, group, step)
                 finish_rebuild(place, path, STORY_FILES, describe(language, created_by))
             except IndexingInterrupted as exc:
                 shutil.rmtree(place, ignore_errors=True)
@@ -187,6 +197,7 @@ class NewsIndex:
             self._searcher.close()
             self._searcher = None
         self._stories.close()
+        self._stems.close()
         self._ix.close()
 
     def __enter__(self) -> "NewsIndex":
@@ -203,6 +214,7 @@ class NewsIndex:
         commit_every: int | None = COMMIT_EVERY,
         wait: float = 0.0,
         group: bool = True,
+        step: Callable[[str], None] | None = None,
     ) -> IndexSummary:
         """Index articles; return what was added, updated, unchanged or failed.
 
@@ -222,6 +234,8 @@ class NewsIndex:
         ``wait`` is how long to wait for another writer to finish.
         ``group=False`` skips grouping the articles into stories (see
         :mod:`newsindex.stories`; it is caught up on the next run that groups).
+        ``step`` is told what the run does after the last article is read
+        (``"grouping stories: 4,210 articles left"``), for a progress display.
         """
         self._check_open()
         lock = WriteLock(self.directory)
@@ -233,7 +247,8 @@ class NewsIndex:
             known = content_hashes(self._ix)
             if group:
                 stories = self._stories.grouping(known, parallel=batch.parallel)
-            return run(items, batch, known, stories, summary, commit_every, self._stories.generation, self.directory)
+            return run(items, batch, known, stories, summary, commit_every, self._stories.generation, self.directory,
+                       step)
         finally:
             if stories is not None:
                 stories.close()
@@ -307,6 +322,11 @@ class NewsIndex:
     def __len__(self) -> int:
         return self.searcher.doc_count()
 
+    def __contains__(self, article_id: object) -> bool:
+        """Whether an article with this id is indexed (``"reuters-1" in ix``)."""
+        return (isinstance(article_id, str) and is_valid_id(article_id)
+                and self.searcher.document_number(id=article_id) is not None)
+
     def parse(self, query: str, operator: Operator = "and", feedback: bool = False) -> wq.Query:
         """The Whoosh query a query string means (raises :class:`QueryError`).
 
@@ -357,6 +377,41 @@ class NewsIndex:
         counts = self._facets(q, facets, facet_limit) if facets else {}
         return search.results(query, q, found, shown, page, limit, sort, highlight, self._stories.refs, counts)
 
+    def hits(
+        self,
+        query: str,
+        sort: Sort = "relevance",
+        operator: Operator = "and",
+        since: str | None = None,
+        until: str | None = None,
+        highlight: tuple[str, str] = ("", ""),
+        feedback: bool = False,
+        collapse: bool = False,
+        limit: int | None = None,
+        batch: int = 500,
+    ) -> Iterator[Hit]:
+        """Every hit of the query (or the first ``limit``), in :meth:`search`'s order, for exports.
+
+        The ranking is worked out once; articles are read ``batch`` at a
+        time as the hits are consumed, so an export of a hundred thousand
+        hits streams in flat memory. Snippets are plain unless ``highlight``
+        gives marks.
+        """
+        check_page(batch, 1, sort)
+        search = self._search
+        q = search.filtered(query, operator, since, until)
+        ranked = search.expand(q) if feedback and sort == "relevance" else q
+        wanted = limit if limit is not None else max(len(search.matches(q)), 1)
+        if collapse:
+            found, order = search.collapsed(ranked, sort, 1, wanted, self._stories.keys)
+        else:
+            found = search.top(ranked, sort, wanted)
+            order = found[:wanted]
+        for start in range(0, len(order), batch):
+            page = search.results(query, q, found, order[start : start + batch], start // batch + 1, batch, sort,
+                                  highlight, self._stories.refs, {})
+            yield from page.hits
+
     def ids(self, query: str, limit: int = 10, operator: Operator = "and", feedback: bool = False) -> list[str]:
         """The ids of the ``limit`` best matches, best first, without reading the articles.
 
@@ -383,32 +438,51 @@ class NewsIndex:
         """The ``top`` sources, topics, places or authors of *all* matching articles, with counts."""
         return self._facets(self._search.filtered(query, operator, since, until), names, top)
 
+    def overview(
+        self, query: str, operator: Operator = "and", since: str | None = None, until: str | None = None,
+        top: int = 3,
+    ) -> Overview:
+        """How many articles and stories match, first and last date, the ``top`` sources, the best hit."""
+        from .coverage.overview import Overview, date_range
+
+        docnums = self._matches(query, operator, since, until)
+        reader = self.searcher.reader()
+        ids = self._search.ids_of(docnums)
+        keys = self._stories.keys(ids)
+        first, last = date_range(reader, docnums)
+        best = self.search(query, limit=1, operator=operator, since=since, until=until, highlight=("", ""))
+        return Overview(
+            query=query, total=len(docnums), stories=len({keys.get(i, i) for i in ids}), first=first, last=last,
+            sources=self._facet_counter.counts(reader, docnums, ["source"], top)["source"], best=best.hits[0] if best.hits else None,
+        )
+
     def timeline(
         self, query: str, by: Granularity = "month", operator: Operator = "and",
         since: str | None = None, until: str | None = None,
     ) -> list[Period]:
-        """Matching articles per day, week, month or year, empty periods included, with period totals."""
-        return self._timelines.timeline(self.searcher.reader(), self._matches(query, operator, since, until), by)
+        """Matching articles per day, week, month or year, empty periods included, with period totals.
+
+        The timeline runs from the first match to the last, or over
+        ``since``..``until`` when given (which also filter the matches).
+        """
+        from .ingest.dates import parse_period
+
+        start = parse_period(since)[0] if since else None
+        end = parse_period(until)[1] - timedelta(microseconds=1) if until else None
+        docnums = self._matches(query, operator, since, until)
+        return self._timelines.timeline(self.searcher.reader(), docnums, by, start, end)
 
     def terms(
         self, query: str, top: int = 20, operator: Operator = "and",
         since: str | None = None, until: str | None = None,
     ) -> list[Term]:
         """Words and two-word phrases much more frequent among the matching articles than in the index."""
+        from .coverage.terms import significant_terms
+
         docnums = self._matches(query, operator, since, until)
         return significant_terms(
-            self.searcher, self._search.analyzer, self._search.parser.stop_words, docnums,
-            lambda q: len(self._search.matches(q)), top,
+            self.searcher, self._search.analysis, docnums, lambda q: len(self._search.matches(q)), top,
         )
-
-    def highlight(self, text: str, query: str, marks: tuple[str, str] = ("**", "**"), operator: Operator = "and") -> str:
-        """``text`` (say an article's body) with every word the query looks for between ``marks``.
-
-        The words are those a search for ``query`` marks in its snippets
-        (stemmed forms, prefixes expanded), so an article opened from a hit
-        shows why it matched.
-        """
-        return self._search.highlight(text, query, operator, marks)
 
     def get(self, article_id: str) -> Article:
         """The article with this id, exactly as it was indexed."""
@@ -416,6 +490,13 @@ class NewsIndex:
         if stored is None:
             raise ArticleNotFoundError(f"no article with id {article_id!r} in {self.directory}")
         return from_stored(stored["article"])
+
+    def highlighted(self, article_id: str, query: str, marks: tuple[str, str] = ("**", "**"),
+                    operator: Operator = "and") -> Article:
+        """The article with every match of ``query``'s words and phrases between ``marks`` in its title and body."""
+        article = self.get(article_id)
+        mark = self._search.marker(query, operator, marks, article.language)
+        return dataclasses.replace(article, title=mark(article.title), body=mark(article.body))
 
     def similar(self, article_id: str, limit: int = 10) -> list[tuple[SimilarArticle, Article]]:
         """The ``limit`` articles most like this one, best first, each with its similarity and article.
@@ -426,6 +507,8 @@ class NewsIndex:
         share of three-word sequences in common) tells a copy from a retelling.
         See :mod:`newsindex.stories.similar`.
         """
+        from .stories.similar import similar
+
         self.get(article_id)  # the one-line error for an unknown id names the index
         found = similar(self.searcher, article_id, limit, self._stories.reading(), self.language)
         return [(item, self.get(item.id)) for item in found]
@@ -457,6 +540,9 @@ class NewsIndex:
         (or one at least as similar), with the reason in ``chosen`` (see
         :mod:`newsindex.stories.earlier`).
         """
+        from .stories.compare import compare as compare_tellings
+        from .stories.earlier import CANDIDATES as EARLIER_CANDIDATES, compare_with_earlier
+
         if id_b is not None:
             return compare_tellings(self.get(id_a), self.get(id_b), language=self.language)
         article = self.get(id_a)
@@ -466,18 +552,40 @@ class NewsIndex:
 
     def trace(self, claim: str, limit: int | None = None) -> Trace:
         """Every article carrying ``claim`` exactly, nearly or retold, oldest first, the earliest marked
-        and each later one lined up word by word with it (see :mod:`newsindex.stories.trace`)."""
-        if self._tracer is None:
-            self._tracer = Tracer(self._search.analyzer, self.language)
-        return self._tracer.trace(claim, self.searcher, self._search.match_set, limit)
+        and each later one lined up word by word with it (see :mod:`newsindex.stories.trace`).
+
+        The claim's words are analysed in its language, as the articles of that language were
+        indexed; a claim too short to tell (a few words of the Latin alphabet) is traced in each."""
+        from .ingest.languages import detect_language
+
+        return self._trace(claim, detect_language(claim), limit)
 
     def trace_sentence(self, article_id: str, number: int, limit: int | None = None) -> Trace:
-        """:meth:`trace` of sentence ``number`` of an article (0 is its title; see :meth:`sentences`)."""
-        found = self.trace(sentence_of(self.get(article_id), number), limit)
-        return replace(found, origin=(article_id, number))
+        """:meth:`trace` of sentence ``number`` of an article (0 is its title; see :meth:`sentences`),
+        analysed in the article's language."""
+        from .stories.trace import sentence_of
+
+        article = self.get(article_id)
+        found = self._trace(sentence_of(article, number), article.language, limit)
+        return dataclasses.replace(found, origin=(article_id, number))
+
+    def _trace(self, claim: str, code: str, limit: int | None) -> Trace:
+        """The trace of ``claim`` in the language ``code``; in every language the index holds when it is unknown."""
+        from .stories.trace import Tracer, merged
+
+        analyses = [self._search.analysis(code)] if code else self._search.parser.analyses
+        traces = []
+        for analysis in analyses:
+            tracer = self._tracers.get(analysis.code)
+            if tracer is None:
+                tracer = self._tracers[analysis.code] = Tracer(analysis.analyzer, analysis.stop_words)
+            traces.append(tracer.trace(claim, self.searcher, self._search.match_set, limit if len(analyses) == 1 else None))
+        return traces[0] if len(traces) == 1 else merged(claim, traces, limit)
 
     def sentences(self, article_id: str) -> list[Sentence]:
         """The article's sentences as :meth:`compare` and :meth:`trace_sentence` number them."""
+        from .stories.sentences import article_sentences
+
         return [located.sentence for located in article_sentences(self.get(article_id))]
 
     def stats(self) -> IndexStats:

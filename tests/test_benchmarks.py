@@ -294,6 +294,18 @@ def test_quick_run_measures_adding_stories_and_unchanged_reruns(quick_run: Path)
     assert "## Incremental indexing (newsindex)" in report and "index all 2,000 again, unchanged" in report
 
 
+def test_quick_run_times_the_command_against_a_bare_interpreter(quick_run: Path) -> None:
+    startup = json.loads((quick_run / "results.json").read_text(encoding="utf-8"))["startup"]
+    commands = {c["command"]: c for c in startup["commands"]}
+    assert list(commands)[:4] == ["python -c pass", "newsindex --version", "newsindex --help", "newsindex search cocoa"]
+    for figures in commands.values():
+        assert figures["runs"] >= 5 and 0 < figures["median_cpu_seconds"] and 0 < figures["median_wall_seconds"]
+    assert commands["python -c pass"]["wall_ratio_to_python"] == 1.0
+    assert commands["newsindex search cocoa"]["target_seconds"] == 0.25
+    report = (quick_run / "report.md").read_text(encoding="utf-8")
+    assert "## Start-up (newsindex command, whole process)" in report and "`newsindex search cocoa`" in report
+
+
 def test_quick_run_traces_claims_from_real_stories(quick_run: Path) -> None:
     run = json.loads((quick_run / "results.json").read_text(encoding="utf-8"))["trace"]["quick-x1"]
     claims = run["per_claim"]

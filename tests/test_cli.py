@@ -45,8 +45,9 @@ def test_search_json_is_one_object_per_hit(built: Path) -> None:
     hits = [json.loads(line) for line in result.output.splitlines()]
     assert len(hits) == 3
     assert [h["rank"] for h in hits] == [1, 2, 3]
-    assert all("**oil**" in h["snippet"].lower() for h in hits)
+    assert all("oil" in h["snippet"].lower() and "**" not in h["snippet"] for h in hits)  # plain text
     assert [h["published"] for h in hits] == sorted((h["published"] for h in hits), reverse=True)
+    assert all(h["score"] > 0 and h["topics"] and h["dateline"] for h in hits)
 
 
 def test_index_dir_from_environment(built: Path) -> None:

@@ -111,3 +111,21 @@ def test_ctrl_c_rolls_back_the_open_batch_and_says_so(tmp_path: Path, files, exp
     assert "run the same command again to resume" in err
     kept = int(err.split("kept the ")[1].split(" articles")[0].replace(",", ""))
     assert len(_state(index)) == kept and kept % BATCH == 0
+
+
+def test_a_story_store_killed_while_being_made_is_made_again(tmp_path: Path) -> None:
+    """A kill between creating the story store's tables and writing its meta rows left a store
+    that every later run refused ("story store format None ... rebuild the index"); found by
+    test_sigkill_at_many_moments_never_loses_a_commit."""
+    import sqlite3
+
+    from newsindex.stories.store import _SCHEMA, FILE_NAME, StoryStore
+
+    db = sqlite3.connect(tmp_path / FILE_NAME)
+    db.executescript(_SCHEMA)  # the tables, as the first step makes them; no meta rows
+    db.close()
+    store = StoryStore.open(tmp_path, "english")
+    try:
+        assert store.language == "english"
+    finally:
+        store.close()

@@ -150,12 +150,15 @@ def test_long_bags_score_exactly_as_whooshs_matchers(sample_index: NewsIndex) ->
         assert [(h.docnum, h.score) for h in fast] == [(h.docnum, h.score) for h in slow]
 
 
-def test_a_query_that_starts_with_a_dash_is_one_line_saying_how(sample_index: NewsIndex) -> None:
-    result = _run("search", "-opec", "-i", str(sample_index.directory))
+def test_an_id_that_starts_with_a_dash_is_one_line_saying_how(sample_index: NewsIndex) -> None:
+    result = _run("show", "-opec", "-i", str(sample_index.directory))
     assert result.exit_code == 2 and result.output.count("\n") == 1
-    assert "a query or id that starts with - goes last, after --: newsindex search [OPTIONS] -- '-opec'" in result.output
-    assert result.output.endswith(" (see newsindex search --help)\n")
+    assert "a query or id that starts with - goes last, after --: newsindex show [OPTIONS] -- '-opec'" in result.output
+    assert result.output.endswith(" (see newsindex show --help)\n")
+    missing = _run("show", "-i", str(sample_index.directory), "--", "-opec")
+    assert missing.exit_code == 1 and "no article with id '-opec'" in missing.output
     unknown = _run("qqq", "oil")  # the help to see is the program's, named once (was "newsindex newsindex --help")
     assert unknown.exit_code == 2 and unknown.output == "newsindex: error: No such command 'qqq' (see newsindex --help)\n"
-    done = _run("search", "-i", str(sample_index.directory), "--", "-opec")
+    done = _run("search", "-i", str(sample_index.directory), "--", "-opec")  # search takes -opec either way
     assert done.exit_code == 0 and done.output.startswith(f"{len(sample_index) - sample_index.count('opec'):,} articles")
+    assert _run("search", "-opec", "-i", str(sample_index.directory)).output == done.output

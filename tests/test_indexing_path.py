@@ -28,7 +28,7 @@ from whoosh.formats import Positions
 
 from newsindex import NewsIndex
 from newsindex.store import writing
-from newsindex.text.analysis import name_analyzer, text_analyzer, word_terms
+from newsindex.text.analysis import language_analyzer, name_analyzer, text_analyzer, word_terms
 from newsindex.index import COMMIT_EVERY
 from newsindex.ingest.readers import read_paths
 from newsindex.store.schema import to_document
@@ -42,10 +42,15 @@ from benchmarks.querymix import load_queries  # noqa: E402
 
 # -- the word caches ---------------------------------------------------------------
 
-TRICKY = list("aAzZ09 5.,'’%-_/()\"\t\n:;!?éÉß²½١İıﬁ") + ["'s", "’S", "U.S.", "e.g.", "40%", "1,000.5", "T-72", "...", "x..y"]
+TRICKY = list("aAzZ09 5.,'’%-_/()\"\t\n:;!?éÉß²½١İıﬁ東京ガイ・。、ＦＸ４สวั서울दि्ल\u0301") + [
+    "'s", "’S", "U.S.", "e.g.", "40%", "1,000.5", "T-72", "...", "x..y", "l'", "qu'", "ｶﾞ", "\U0002ebe1",
+]
 
 
-@pytest.mark.parametrize("make", [text_analyzer, name_analyzer])
+@pytest.mark.parametrize("make", [
+    text_analyzer, name_analyzer, lambda: language_analyzer("fr"),
+    lambda: language_analyzer("ja"), lambda: language_analyzer("it", "german"),
+])
 def test_word_caches_give_the_analyzers_terms(make) -> None:  # type: ignore[no-untyped-def]
     analyzer = make()
     words = word_terms(analyzer)

@@ -43,7 +43,7 @@ SEED_A, SEED_B = "000_7887337d1080e0d6", "001_d111d31f41ebd35a"
         ("khmeimim NOT bogdanov", {SEED_B}),
         ("(bogdanov OR T-72) date:2025", {SEED_A, SEED_B}),
         ("topic:syria", {SEED_A, SEED_B}),
-        ("language:en", {SEED_A, SEED_B}),
+        ("language:en extradite", {SEED_A, SEED_B}),
     ],
 )
 def test_constructs_on_the_seeds(sample_index: NewsIndex, query: str, expected: set[str]) -> None:
@@ -73,6 +73,18 @@ def test_unfielded_terms_search_title_and_body_but_title_weighs_more(sample_inde
     assert [h.id for h in res][:2] == [SEED_B, SEED_A]  # SEED_B has both words in its title
 
 
+def test_star_or_an_empty_query_matches_every_article_and_combines(sample_index: NewsIndex) -> None:
+    everything = len(sample_index)
+    assert everything == 1002
+    for query in ("*", "", "   "):
+        assert sample_index.search(query).total == everything
+    assert sample_index.search("* date:2025").total == 2
+    assert sample_index.search("* -date:2025").total == everything - 2
+    assert sample_index.count("*", since="2025") == 2
+    with pytest.raises(QueryError, match="cannot start with a wildcard"):
+        sample_index.search("title:*")
+
+
 @pytest.mark.parametrize(
     "query, fragment, position",
     [
@@ -88,7 +100,6 @@ def test_unfielded_terms_search_title_and_body_but_title_weighs_more(sample_inde
         ("assad AND", "AND needs a term", 6),
         ("-", "nothing to search for", None),
         ("!!! ...", "nothing to search for", None),
-        ("", "empty query", None),
         ("*assad", "cannot start with a wildcard", 0),
         ("title:", "no value", 5),
         ("()", "empty parentheses", 0),
@@ -236,3 +247,24 @@ def test_sort_by_date_orders_hits_and_paging_is_consistent(reuters_index) -> Non
 def test_total_is_exact_on_the_first_page(reuters_index, query: str, sort: str) -> None:
     """The total of a 10-hit page is the number of all matching articles (Whoosh's own count can fall short)."""
     assert reuters_index.search(query, sort=sort).total == len(ids(reuters_index, query))
+
+
+def test_exact_words_are_not_other_forms_on_reuters_corrected_titles(reuters_index, reuters_articles) -> None:
+    import re
+
+    exact = {a.id for a in reuters_articles if re.search(r"(?<![\w.])corrected(?!\w)", a.title, re.IGNORECASE)}
+    stemmed = ids(reuters_index, "title:corrected")
+    assert len(exact) > 20 and ids(reuters_index, "title:=corrected") == exact
+    assert exact < stemmed  # "corrects", "correction" also have the stem
+    assert any("CORRECTION" in reuters_index.get(i).title.upper() for i in stemmed - exact)
+
+
+def test_exact_phrases_and_fields(sample_index: NewsIndex) -> None:
+    assert sample_index.search('"refusal to extradite"').total == 2  # stems: "refused to extradite" too
+    assert [h.id for h in sample_index.search('="refusal to extradite"')] == ["001_d111d31f41ebd35a"]
+    assert sample_index.search('="refused to extradite"').total == 2
+    assert sample_index.search("=Refusal").total == 4 and sample_index.search("=refusal -=refused").total == 2
+    assert sample_index.search("source:=reuters").total == sample_index.search("source:reuters").total
+    for bad in ("=", "=*", "title:=ex*"):
+        with pytest.raises(QueryError):
+            sample_index.search(bad)

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 from newsindex import NewsIndex
 from newsindex.text.analysis import text_analyzer
-from newsindex.search.snippets import make_snippet
+from newsindex.search.snippets import headline_end, make_snippet
 
 
-def test_phrase_words_are_marked_but_not_every_stop_word(sample_index: NewsIndex) -> None:
-    hit = sample_index.search('"refused to extradite"', highlight=("[", "]")).hits[0]
-    assert "[Refused] to [Extradite]" in hit.snippet
-    assert "[to]" not in hit.snippet
+def test_a_phrase_is_marked_as_one_passage_and_lone_stop_words_are_not(sample_index: NewsIndex) -> None:
+    hits = {h.id: h for h in sample_index.search('"refused to extradite" assad', highlight=("[", "]"))}
+    assert "Russia has [refused to extradite] former Syrian dictator Bashar al-[Assad]" in hits["000_7887337d1080e0d6"].snippet
+    assert "[to]" not in hits["000_7887337d1080e0d6"].snippet
+
+
+def test_a_body_that_repeats_the_headline_is_shown_from_after_it(sample_index: NewsIndex) -> None:
+    # The rewrite's text starts "Russia Refused to Extradite Assad to New Syrian Authorities News Russia
+    # Refused to ..." (the headline twice, as the saved page has it): the title is shown above the snippet.
+    article = sample_index.get("001_d111d31f41ebd35a")
+    assert article.body.count(article.title) >= 2
+    hit = sample_index.search("id:001_d111d31f41ebd35a").hits[0]
+    assert article.title not in hit.snippet and hit.snippet.startswith("The new Syrian leadership")
+    assert headline_end("Short", "Short") == 0 and headline_end(article.body, "Not in the text at all") == 0
 
 
 def test_stems_and_prefixes_are_marked(sample_index: NewsIndex) -> None:

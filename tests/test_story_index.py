@@ -99,7 +99,7 @@ def test_cli_similar_story_collapse_and_stats(tmp_path: Path) -> None:
     run = CliRunner().invoke
     assert run(main, ["index", str(CORPUS), "--index", index]).exit_code == 0
     similar = run(main, ["similar", ORIGINAL, "--index", index, "--limit", "2"])
-    assert similar.exit_code == 0 and similar.output.splitlines()[0].split()[3] == RETELLING
+    assert similar.exit_code == 0 and similar.output.splitlines()[1].split()[3] == RETELLING  # [0]: the legend
     rows = [json.loads(line) for line in run(main, ["similar", ORIGINAL, "-i", index, "--json"]).output.splitlines()]
     assert rows[0]["id"] == RETELLING and rows[0]["score"] > rows[1]["score"]
     story = run(main, ["story", RETELLING, "--index", index])

@@ -180,12 +180,14 @@ def test_article_story_and_comparison(browser, server: str, index: NewsIndex, sh
     # "compare with..." by id, from the article page
     browser.get(server + f"article/{SEEDS[0]}")
     browser.find_element(By.NAME, "b").send_keys(SEEDS[1], Keys.ENTER)
-    assert "compare" in browser.current_url and browser.find_elements(By.CSS_SELECTOR, ".compare .head")
+    WebDriverWait(browser, 20).until(EC.url_contains("compare"))  # a form sent with Enter loads after send_keys returns
+    assert browser.find_elements(By.CSS_SELECTOR, ".compare .head")
 
 
 def test_errors_show_on_the_page(browser, server: str) -> None:
     browser.get(server)
     browser.find_element(By.NAME, "q").send_keys('"refused to extradite', Keys.ENTER)
+    WebDriverWait(browser, 20).until(EC.presence_of_element_located((By.CSS_SELECTOR, "p.error")))
     assert "unbalanced quote" in browser.find_element(By.CSS_SELECTOR, "p.error").text
     browser.get(server + "article/no-such-article")
     assert "no article with id" in browser.find_element(By.CSS_SELECTOR, "p.error").text

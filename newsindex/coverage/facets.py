@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from ..errors import NewsIndexError
 from ..store.columns import column as read_column
@@ -34,6 +34,8 @@ class FacetCounter:
         self.reset()
 
     def reset(self) -> None:
+        #: Each facet's column, opened once (opening one reads its table of offsets: ~10 ms on Reuters-21578).
+        self._columns: dict[str, Callable[[int], Any]] = {}
         self._codes: dict[str, array[int]] = {}
         self._combinations: dict[str, list[list[str]]] = {}
         self._known: dict[str, dict[bytes, int]] = {}
@@ -51,12 +53,11 @@ class FacetCounter:
             self._codes[name] = array("l", [_UNREAD]) * reader.doc_count_all()
             self._combinations[name], self._known[name] = [], {}
         codes, combinations, known = self._codes[name], self._combinations[name], self._known[name]
-        column = None
         for docnum in docnums:
             if codes[docnum] == _UNREAD:
-                if column is None:
-                    column = read_column(reader, FACETS[name][0])
-                raw = column(docnum)
+                if name not in self._columns:
+                    self._columns[name] = read_column(reader, FACETS[name][0])
+                raw = self._columns[name](docnum)
                 if raw not in known:
                     known[raw] = len(combinations)
                     combinations.append(facet_values(raw))

@@ -16,6 +16,7 @@ from typing import Any, Callable, Sequence
 from whoosh import query as wq
 
 from ..store.schema import from_stored
+from ..text.analysis import Analysis, unmarked
 
 
 @dataclass(frozen=True)
@@ -55,8 +56,7 @@ def log_likelihood(a: int, n: int, b: int, m: int) -> float:
 
 def significant_terms(
     searcher: Any,
-    analyzer: Any,
-    stop_words: frozenset[str],
+    analysis_of: Callable[[str], Analysis],
     docnums: Sequence[int],
     count: Callable[[wq.Query], int],
     top: int = 20,
@@ -65,8 +65,9 @@ def significant_terms(
     """Words and two-word phrases over-represented among the matching articles.
 
     The articles (at most ``sample`` of them, evenly spread over the result
-    set) are analysed again from their stored text; each stem is shown as the
-    word form most often seen. A word's count in the whole index is its
+    set) are analysed again from their stored text, each in its language
+    (``analysis_of`` a language code), without that language's stop words;
+    each stem is shown as the word form most often seen. A word's count in the whole index is its
     document frequency; a phrase's is the number of articles its phrase query
     matches, computed only for the most promising phrases, by ``count`` (the
     search stage's evaluator: Whoosh's own phrase matchers took about 0.2 s a
@@ -82,12 +83,15 @@ def significant_terms(
     surface: dict[str, Counter[str]] = {}
     for docnum in chosen:
         article = from_stored(searcher.stored_fields(docnum)["article"])
+        analysis = analysis_of(article.language)
+        stop_words = analysis.stop_words
         seen_words: set[str] = set()
         seen_pairs: set[tuple[str, str]] = set()
         previous = None
-        for token in analyzer(f"{article.title}\n{article.body}", keeporiginal=True):
+        for token in analysis.analyzer(f"{article.title}\n{article.body}", keeporiginal=True):
             stem, original = token.text, token.original.lower()
-            if original in stop_words or not stem.isalpha() or len(stem) < 2:
+            word = unmarked(stem)
+            if original in stop_words or not word.isalpha() or len(word) < 2:
                 previous = None
                 continue
             surface.setdefault(stem, Counter())[original] += 1

@@ -12,7 +12,7 @@ from array import array
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any, Iterable, Literal
+from typing import Any, Iterable, Literal, Sequence
 
 from ..errors import NewsIndexError
 from ..ingest.dates import END_OF_TIME
@@ -20,6 +20,8 @@ from ..store.schema import UNDATED
 
 Granularity = Literal["day", "week", "month", "year"]
 GRANULARITIES: tuple[str, ...] = ("day", "week", "month", "year")
+#: How each period is named in labels: "articles per week".
+PERIOD_NOUNS = {"day": "day", "week": "week (from Monday)", "month": "month", "year": "year"}
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _MICROS_A_DAY = 86_400_000_000
 #: Marks in the day cache: not read yet, and read but undated (no real day number is this small).
@@ -100,21 +102,31 @@ def by_period(days: Counter[int], by: Granularity) -> Counter[datetime]:
     return periods
 
 
-def timeline(matched: Counter[datetime], totals: Counter[datetime], by: Granularity) -> list[Period]:
-    """Matching articles per period over the whole matching range, empty periods included.
+def timeline(
+    matched: Counter[datetime], totals: Counter[datetime], by: Granularity,
+    since: datetime | None = None, until: datetime | None = None,
+) -> list[Period]:
+    """Matching articles per period from the first match to the last, empty periods included.
 
-    Each period also carries the number of all articles published in it
+    ``since``/``until`` widen (or narrow) that range to the periods holding
+    them, so a timeline can show the quiet weeks before a story broke. Each
+    period also carries the number of all articles published in it
     (``totals``), so a caller can show the share of coverage rather than raw
     counts (news volume itself varies from week to week).
     """
-    if not matched:
+    if not matched and not (since and until):
         return []
+    bounds = [*matched, *(period_start(t, by) for t in (since, until) if t is not None)]
+    start, last = min(bounds), max(bounds)
+    if since is not None:
+        start = period_start(since, by)
+    if until is not None:
+        last = period_start(until, by)
     periods = []
-    start, last = min(matched), max(matched)
     count = periods_between(start, last, by)
     if count > MAX_PERIODS:
         raise NewsIndexError(
-            f"the matching articles span {count:,} {by}s ({start.date()} .. {last.date()}), more than "
+            f"the timeline spans {count:,} {by}s ({start.date()} .. {last.date()}), more than "
             f"{MAX_PERIODS:,} periods: count by a longer period or narrow the dates (--since, --until)"
         )
     while start <= last:
@@ -160,9 +172,24 @@ class Timelines:
         counts.pop(_UNDATED, None)
         return counts
 
-    def timeline(self, reader: Any, docnums: Iterable[int], by: Granularity) -> list[Period]:
+    def timeline(self, reader: Any, docnums: Iterable[int], by: Granularity,
+                 since: datetime | None = None, until: datetime | None = None) -> list[Period]:
         if by not in GRANULARITIES:
             raise NewsIndexError(f"by must be one of {', '.join(GRANULARITIES)}, not {by!r}")
         if by not in self._totals:
             self._totals[by] = by_period(self.days(reader, list(reader.all_doc_ids())), by)  # deleted ones left out
-        return timeline(by_period(self.days(reader, docnums), by), self._totals[by], by)
+        return timeline(by_period(self.days(reader, docnums), by), self._totals[by], by, since, until)
+
+
+def runs(periods: Sequence[Period], gap: int) -> list[tuple[int, int]]:
+    """The stretches of a timeline that hold matches, as (first, last) indexes, split where ``gap`` or
+    more empty periods in a row lie between them (a 1987 wire archive and one web page of 2023)."""
+    found: list[tuple[int, int]] = []
+    for i, period in enumerate(periods):
+        if not period.count:
+            continue
+        if found and i - found[-1][1] - 1 < gap:
+            found[-1] = (found[-1][0], i)
+        else:
+            found.append((i, i))
+    return found

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
-from email.utils import parsedate_to_datetime
 
 from ..errors import DateError
 
@@ -119,6 +118,8 @@ def _parse_date(text: str) -> datetime:
     except ValueError as exc:
         raise DateError(f"impossible date {text!r}: {exc}") from None
     try:
+        from email.utils import parsedate_to_datetime  # only for RFC 2822 dates: a query never needs it
+
         parsed = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
         parsed = None

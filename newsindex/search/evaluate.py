@@ -51,7 +51,7 @@ from whoosh.scoring import BM25F, BM25FScorer, WeightScorer
 from whoosh.searching import Searcher
 
 from ..store.postings import read_postings
-from .query import DateFilter, DayRange, published_micros
+from .query import DateFilter, DayRange, InLanguage, published_micros
 from .ranking import CombinedFields
 from ..store.schema import UNDATED
 
@@ -796,7 +796,8 @@ class Evaluator:
 
         ``relevance``: ``ranking.exact_top(limit)``'s answer (score, then lower
         document number); ``date``/``date-asc``: the ``SortingCollector``'s on
-        the ``published`` column, undated articles last.
+        the ``published`` column, undated articles last, each hit still with
+        its relevance score (worked out for the hits kept, not for every match).
         """
         relevance = sort == "relevance"
         if limit is not None and limit < 1:
@@ -826,13 +827,14 @@ class Evaluator:
                 if limit is not None and len(keyed) > limit:
                     keyed.sort()
                     del keyed[limit:]
-                best.extend(keyed)
+                scores = self._compile(q, seg, _TOP, True).scores({docnum - offset for _, docnum in keyed})
+                best.extend((key, docnum, scores[docnum - offset]) for key, docnum in keyed)
         if relevance:
             best.sort(reverse=True)
             items: list[tuple[float | None, int]] = [(s, -negdoc) for s, negdoc in best[:limit]]
         else:
             best.sort()
-            items = [(None, docnum) for _, docnum in best[:limit]]
+            items = [(score, docnum) for _, docnum, score in best[:limit]]
         return TopDocs(self.searcher, items, total)
 
     def matches(self, q: wq.Query) -> list[int]:
@@ -881,6 +883,8 @@ class Evaluator:
             # ConstantScoreQuery over the day terms: the matches, each scored the boost.
             low, high = q.micros()
             return _Constant(seg.dated_between(low, high), q.boost or 1.0)
+        if kind is InLanguage:
+            return _Constant(self._compile(q.child, seg, _BOOLEAN, False).docs(), 0.0)
         if kind is wq.Every and q.fieldname in (None, "", "*"):
             return _Constant(seg.all_docs(), q.boost or 1.0)
         if kind is wq.Phrase:

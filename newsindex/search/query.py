@@ -17,6 +17,16 @@ lacks its closing quote, and where. The grammar is small enough to own::
 Stop words are indexed (so phrases are exact) but dropped from bag-of-words
 groups that have other words, because requiring ``the`` adds work and no
 meaning; a query made only of stop words still searches for them.
+
+An index holds articles of many languages, each analysed in its own (see
+:mod:`newsindex.text.analysis`), so a word or phrase of title and body is
+looked up once per language the index holds, analysed as that language's
+articles were: ``медведь`` finds Russian ``медведю`` by its Russian stem while
+``Kennedys`` finds English ``Kennedy``. An article has the terms of its own
+language only, so the OR of the languages is exactly "the word, in the
+article's language", and document frequencies stay per language. Stop words
+are per language too: ``war`` is dropped from ``war crimes`` for German
+articles (where it means "was") but required of English ones.
 """
 
 from __future__ import annotations
@@ -24,7 +34,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable, Literal
+from typing import Literal
 
 from array import array
 
@@ -34,8 +44,11 @@ from whoosh.matching import FilterMatcher, Matcher
 from whoosh.query.spans import SpanNear2
 
 from ..ingest.dates import END_OF_TIME, parse_period
+from ..ingest.languages import language_code
 from ..errors import DateError, QueryError
 from ..store.schema import MICROS_PER_DAY, UNDATED, day_number
+from ..text.analysis import Analysis, unmarked
+from ..text.scripts import HAS_UNSPACED
 
 Operator = Literal["and", "or"]
 
@@ -51,8 +64,8 @@ FIELDS: dict[str, tuple[str, str]] = {
     "topics": ("topics", "keyword"),
     "place": ("places", "keyword"),
     "places": ("places", "keyword"),
-    "language": ("language", "keyword"),
-    "lang": ("language", "keyword"),
+    "language": ("language", "language"),
+    "lang": ("language", "language"),
     "url": ("url", "exact"),
     "id": ("id", "exact"),
     "date": ("day", "date"),
@@ -101,6 +114,9 @@ def _lex(text: str) -> list[_Tok]:
         elif ch == ")":
             toks.append(_Tok("RPAREN", ch, i))
             i += 1
+        elif ch == "=" and text.startswith('="', i):  # an exact phrase: the = goes with the phrase
+            toks.append(_Tok("EXACT", ch, i))
+            i += 1
         elif ch == '"':
             end = text.find('"', i + 1)
             if end < 0:
@@ -146,11 +162,17 @@ def _lex(text: str) -> list[_Tok]:
 
 @dataclass
 class _Clause:
-    """A parsed piece: its Whoosh query, whether it is negated, whether it is only a stop word."""
+    """A parsed piece: its Whoosh query, whether it is negated, whether it is only a stop word.
+
+    ``loose`` is what the clause becomes in a bag of words that drops stop words,
+    for a word that is a stop word in some of the index's languages only: the
+    word in the others, or any article of those (see :meth:`QueryParser._word`).
+    """
 
     query: wq.Query
     negated: bool = False
     stop: bool = False
+    loose: wq.Query | None = None
 
 
 class QueryParser:
@@ -158,20 +180,15 @@ class QueryParser:
 
     Holding the analyzers (rather than reading globals) keeps a parser tied to
     the index it searches, so two indexes in other languages can live in one
-    process.
+    process. ``analyses`` are the languages the index holds, its default
+    language first (see :class:`~newsindex.text.analysis.Analysis`).
     """
 
-    def __init__(
-        self,
-        text_analyzer: Composable,
-        name_analyzer: Composable,
-        stop_words: frozenset[str],
-        stem: Callable[[str], str],
-    ) -> None:
-        self._text = text_analyzer
+    def __init__(self, analyses: list[Analysis], name_analyzer: Composable) -> None:
+        self.analyses = analyses
         self._name = name_analyzer
-        self.stop_words = stop_words
-        self._stem = stem
+        #: The index terms of every language's stop words (snippets do not mark them).
+        self.stop_terms = frozenset().union(*(analysis.stop_terms for analysis in analyses))
 
     def parse(self, text: str, operator: Operator = "and") -> wq.Query:
         """Parse ``text``; raise :class:`QueryError` saying what is wrong and where."""
@@ -194,8 +211,8 @@ class QueryParser:
         self._i = 0
         self._depth = 0
         self._default = (DEFAULT_FIELDS, "text")
-        if self._peek().kind == "EOF":
-            raise QueryError("empty query: give at least one word, phrase or field", text)
+        if self._peek().kind == "EOF":  # an empty query, as "*": every article (then filtered by date, say)
+            return wq.Every()
         clause = self._or_expr()
         tok = self._peek()
         if tok.kind == "RPAREN":
@@ -264,6 +281,8 @@ class QueryParser:
             return self._field(tok)
         if tok.kind == "PHRASE":
             return self._phrase(DEFAULT_FIELDS, "text", tok)
+        if tok.kind == "EXACT":
+            return self._exact(DEFAULT_FIELDS, "text", self._next())
         if tok.kind == "WORD":
             return self._word(DEFAULT_FIELDS, "text", tok)
         if tok.kind == "RPAREN":
@@ -306,6 +325,8 @@ class QueryParser:
             return self._field_group(fieldname, kind, tok)
         if tok.kind == "PHRASE":
             return self._phrase((fieldname,), kind, tok)
+        if tok.kind == "EXACT":
+            return self._exact((fieldname,), kind, self._next())
         if tok.kind == "WORD":
             return self._word((fieldname,), kind, tok)
         raise self._error(f"{name}: needs a word, a phrase or a (group)", tok)
@@ -322,60 +343,133 @@ class QueryParser:
     # -- leaves ------------------------------------------------------------
 
     def _analyze(self, kind: str, text: str) -> list[str]:
-        if kind in ("keyword", "exact"):
+        """The terms of a value of a field that is not full text (names, keywords, exact values)."""
+        if kind in ("keyword", "exact", "language"):
             value = text.strip()
+            if kind == "language":  # language:Russian, language:ru-RU, language:ru
+                return [language_code(value) or value.lower()] if value else []
             return [value.lower() if kind == "keyword" else value] if value else []
-        analyzer = self._text if kind == "text" else self._name
-        return [t.text for t in analyzer(text, mode="query")]
+        return [t.text for t in self._name(text, mode="query")]
 
     def _word(self, fields: tuple[str, ...], kind: str, tok: _Tok) -> _Clause | None:
         if fields == DEFAULT_FIELDS and kind == "text":
             fields, kind = self._default
         word = tok.value
+        if word.startswith("=") and len(word) > 1:
+            return self._exact(fields, kind, _Tok("WORD", word[1:], tok.pos + 1))
+        if word == "*" and self._default == (DEFAULT_FIELDS, "text") and fields == DEFAULT_FIELDS:
+            return _Clause(wq.Every())  # "*" alone: every article
         if "*" in word or "?" in word:
             return _Clause(self._wildcard(fields, kind, tok))
-        terms = self._analyze(kind, word)
-        if not terms:
+        if kind != "text":
+            terms = self._analyze(kind, word)
+            if not terms:
+                return None
+            if len(terms) > 1:
+                return _Clause(_any(wq.Phrase(f, terms) for f in fields))
+            return _Clause(_any(wq.Term(f, terms[0]) for f in fields))
+        found: list[wq.Query] = []  # the word in each language where it is not a stop word
+        stopped: list[tuple[Analysis, wq.Query]] = []  # the word in each language where it is
+        for analysis in self.analyses:
+            terms = analysis.terms(word)
+            if not terms:
+                continue
+            if len(terms) > 1:
+                query = _any(wq.Phrase(f, terms) for f in fields)
+            elif _lone_character(terms[0]):
+                # One character of a script cut into pairs is indexed alone only where it stands
+                # alone; elsewhere it begins a pair (it is missed only as the last of a run).
+                query = _any(wq.Prefix(f, terms[0]) for f in fields)
+            else:
+                query = _any(wq.Term(f, terms[0]) for f in fields)
+            if word.lower() in analysis.stop_words:
+                stopped.append((analysis, query))
+            else:
+                found.append(query)
+        queries = found + [query for _, query in stopped]
+        if not queries:
             return None
-        if len(terms) > 1:
-            return _Clause(_any(wq.Phrase(f, terms) for f in fields))
-        stop = kind == "text" and word.lower() in self.stop_words
-        return _Clause(_any(wq.Term(f, terms[0]) for f in fields), stop=stop)
+        if not stopped:
+            return _Clause(_any(queries))
+        if not found:
+            return _Clause(_any(queries), stop=True)
+        # A stop word in some languages only: among other words, the word is left out for the
+        # articles of those languages and required of the others.
+        loose = _any(found + [self._in_language(analysis) for analysis, _ in stopped])
+        return _Clause(_any(queries), loose=loose)
+
+    def _in_language(self, analysis: Analysis) -> wq.Query:
+        """Every article analysed as ``analysis`` is, scored 0 (it stands for a word left out)."""
+        others = [wq.Term("language", a.code) for a in self.analyses if a.code and a is not analysis]
+        if analysis.code:
+            docs: wq.Query = wq.Term("language", analysis.code)
+        elif others:
+            docs = wq.AndNot(wq.Every(), _any(others))
+        else:
+            docs = wq.Every()
+        return InLanguage(docs)
+
+    def _exact(self, fields: tuple[str, ...], kind: str, tok: _Tok) -> _Clause | None:
+        """``=word``, ``="a phrase"``: the words exactly as written (case aside), not other forms of them.
+
+        Text is indexed by stem, so the stemmed query finds the candidates and
+        :class:`ExactFilter` keeps those whose text has the exact words. In a
+        field that is not stemmed (source, author, ids) every word is exact already.
+        """
+        if tok.kind not in ("WORD", "PHRASE") or "*" in tok.value or "?" in tok.value:
+            raise self._error("= needs a word or a phrase right after it (=corrected, =\"oil price\")", tok)
+        clause = self._phrase(fields, kind, tok) if tok.kind == "PHRASE" else self._word(fields, kind, tok)
+        if fields == DEFAULT_FIELDS and kind == "text":
+            fields, kind = self._default
+        if clause is None or kind != "text":
+            return clause
+        words = tuple(t.text for t in self._name(tok.value))  # the text's tokens, lower-cased, not stemmed
+        return _Clause(_exact_leaves(clause.query, words))
 
     def _wildcard(self, fields: tuple[str, ...], kind: str, tok: _Tok) -> wq.Query:
         word = tok.value if kind == "exact" else tok.value.lower()
         if word[0] in "*?":
             raise self._error("a word cannot start with a wildcard (* or ?)", tok)
+        marks = [a.mark for a in self.analyses] if kind == "text" else [""]
         prefix = word[:-1]
         if word.endswith("*") and "*" not in prefix and "?" not in prefix:
             queries: list[wq.Query] = []
             for f in fields:
-                queries.append(wq.Prefix(f, prefix))
-                # Indexed words are stems: "extradition*" must also find the stem "extradit".
-                if kind == "text" and prefix.isalpha() and self._stem(prefix) != prefix:
-                    queries.append(wq.Term(f, self._stem(prefix)))
+                for analysis in self.analyses if kind == "text" else []:
+                    queries.append(wq.Prefix(f, analysis.mark + prefix))
+                    # Indexed words are stems: "extradition*" must also find the stem "extradit".
+                    stem = analysis.term(prefix)
+                    if prefix.isalpha() and stem != analysis.mark + prefix:
+                        queries.append(wq.Term(f, stem))
+                if kind != "text":
+                    queries.append(wq.Prefix(f, prefix))
             return _any(queries)
-        return _any(wq.Wildcard(f, word) for f in fields)
+        return _any(wq.Wildcard(f, mark + word) for f in fields for mark in marks)
 
     def _phrase(self, fields: tuple[str, ...], kind: str, tok: _Tok) -> _Clause | None:
         if fields == DEFAULT_FIELDS and kind == "text":
             fields, kind = self._default
-        terms = self._analyze(kind, tok.value)
-        if not terms:
+        if kind == "text":
+            readings = [analysis.terms(tok.value) for analysis in self.analyses]
+        else:
+            readings = [self._analyze(kind, tok.value)]
+        readings = [terms for terms in readings if terms]
+        if not readings:
             if tok.value.strip():
                 return None
             raise self._error("empty phrase", tok)
-        if len(terms) == 1:
-            return _Clause(_any(wq.Term(f, terms[0]) for f in fields))
-        if tok.slop is not None:
-            # "a b"~N: the words within N words of each other, in any order (as FTS5's NEAR).
-            return _Clause(
-                _any(
-                    SpanNear2([wq.Term(f, t) for t in terms], slop=tok.slop + 1, ordered=False)
-                    for f in fields
-                )
-            )
-        return _Clause(_any(wq.Phrase(f, terms) for f in fields))
+        groups: list[wq.Query] = []  # per language, so that ranking scores a word in title and body together
+        for terms in readings:
+            if len(terms) == 1:
+                groups.append(_any(wq.Term(f, terms[0]) for f in fields))
+            elif tok.slop is not None:
+                # "a b"~N: the words within N words of each other, in any order (as FTS5's NEAR).
+                groups.append(_any(
+                    SpanNear2([wq.Term(f, t) for t in terms], slop=tok.slop + 1, ordered=False) for f in fields
+                ))
+            else:
+                groups.append(_any(wq.Phrase(f, terms) for f in fields))
+        return _Clause(_any(groups))
 
     def _date(self, fieldname: str, tok: _Tok) -> wq.Query:
         try:
@@ -436,6 +530,27 @@ class DayRange(wq.NumericRange):
         low = self.start * MICROS_PER_DAY if self.start is not None else UNDATED + 1
         high = (self.end + 1) * MICROS_PER_DAY if self.end is not None else 2**63
         return low, high
+
+
+class InLanguage(wq.ConstantScoreQuery):
+    """The articles of some languages (``child`` selects them by the ``language`` field), each scored 0.
+
+    It stands for a word left out of a bag of words for the articles of a
+    language where it is a stop word (see :meth:`QueryParser._word`): it lets
+    those articles through and adds nothing to their score.
+    """
+
+    def __init__(self, child: wq.Query) -> None:
+        super().__init__(child, 0.0)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.child!r})"
+
+    def __str__(self) -> str:
+        return f"<any article of {self.child}>"
+
+    def _rewrap(self, child: wq.Query) -> "InLanguage":
+        return InLanguage(child)
 
 
 class DateFilter(wq.WrappingQuery):
@@ -503,9 +618,84 @@ def published_micros(reader) -> array:  # type: ignore[no-untyped-def]
     return cached
 
 
+class ExactFilter(wq.WrappingQuery):
+    """``child`` (a word or phrase searched by its stems in ``fieldname``) restricted to the articles
+    whose text has ``words`` exactly: in that order, as written, case aside.
+
+    Why a filter and not a second, unstemmed copy of the text in the index:
+    that copy would double the postings of title and body (the bulk of the
+    index) and the time to write them, for a search journalists need now
+    and then (``title:=corrected`` for Reuters' corrections, not every
+    "correction" and "corrects"). The stems find every candidate, so nothing
+    is missed; the check reads the stored article of each candidate, which
+    costs in proportion to how common the word's stem is.
+    """
+
+    def __init__(self, child: wq.Query, fieldname: str, words: tuple[str, ...]) -> None:
+        super().__init__(child)
+        self.fieldname = fieldname
+        self.words = words
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, ExactFilter) and other.child == self.child and other.fieldname == self.fieldname
+                and other.words == self.words)
+
+    def __hash__(self) -> int:
+        return hash((type(self), self.child, self.fieldname, self.words))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.child!r}, {self.fieldname!r}, {self.words!r})"
+
+    def __str__(self) -> str:
+        return f"{self.fieldname}:=\"{' '.join(self.words)}\""
+
+    def _rewrap(self, child: wq.Query) -> "ExactFilter":
+        return ExactFilter(child, self.fieldname, self.words)
+
+    def matcher(self, searcher, context=None) -> Matcher:  # type: ignore[no-untyped-def]
+        child = self.child.matcher(searcher, context)
+        if not child.is_active():
+            return child
+        return FilterMatcher(child, _HasWords(searcher.reader(), self.fieldname, self.words))
+
+
+class _HasWords:
+    """The documents whose stored text of one field holds ``words`` in a row (lower-cased tokens)."""
+
+    __slots__ = ("_reader", "_field", "_words", "_seen")
+
+    def __init__(self, reader, field: str, words: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+        self._reader, self._field, self._words = reader, field, words
+        self._seen: dict[int, bool] = {}  # a matcher may ask about a document more than once
+
+    def __contains__(self, docnum: int) -> bool:
+        from ..store.schema import from_stored
+        from ..text.analysis import words_in_order
+
+        found = self._seen.get(docnum)
+        if found is None:
+            article = from_stored(self._reader.stored_fields(docnum)["article"])
+            found = self._seen[docnum] = words_in_order(getattr(article, self._field, ""), self._words)
+        return found
+
+
+def _exact_leaves(query: wq.Query, words: tuple[str, ...]) -> wq.Query:
+    """A word or phrase searched by its stems (an Or per language of an Or per field) with each
+    field's search kept to the articles whose text has ``words``, as :class:`ExactFilter` does."""
+    if isinstance(query, wq.Or):
+        return wq.Or([_exact_leaves(part, words) for part in query.subqueries])
+    return ExactFilter(query, query.fieldname, words)
+
+
 def restrict(query: wq.Query, days: DayRange) -> wq.Query:
     """``query`` AND ``days``, as a :class:`DateFilter`."""
     return DateFilter(query, days)
+
+
+def _lone_character(term: str) -> bool:
+    """Whether a term is one character of a script cut into pairs (see :mod:`newsindex.text.scripts`)."""
+    word = unmarked(term)
+    return len(word) == 1 and HAS_UNSPACED.match(word) is not None
 
 
 def _any(queries) -> wq.Query:  # type: ignore[no-untyped-def]
@@ -525,8 +715,11 @@ def _combine(parts: list[_Clause | None], op: str) -> _Clause | None:
         return None
     if len(clauses) == 1:
         return clauses[0]
-    if any(not c.stop for c in clauses):
-        clauses = [c for c in clauses if not c.stop] or clauses
+    if any(not c.stop and c.loose is None for c in clauses):
+        # A word that is a stop word in some of the index's languages only is loosened, not dropped.
+        clauses = [
+            _Clause(c.loose) if c.loose is not None and not c.negated else c for c in clauses if not c.stop
+        ]
     if len(clauses) == 1:
         return clauses[0]
     if op == "or":

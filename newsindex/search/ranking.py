@@ -47,6 +47,7 @@ from whoosh.scoring import BM25F
 from whoosh.searching import SearchContext, Searcher
 
 from ..store.schema import from_stored
+from ..text.analysis import Analysis, unmarked
 
 #: BM25's term-frequency saturation: the standard value (see the module docstring).
 K1 = 1.2
@@ -207,7 +208,7 @@ def _same_word(queries: Iterable[wq.Query]) -> bool:
 def expand(
     searcher: Searcher,
     query: wq.Query,
-    stop_words: frozenset[str] = frozenset(),
+    analysis_of: Callable[[str], Analysis],
     docs: int = FEEDBACK_DOCS,
     terms: int = FEEDBACK_TERMS,
     weight: float = FEEDBACK_WEIGHT,
@@ -221,8 +222,8 @@ def expand(
     the ``terms`` most probable words, other than stop words and tokens that
     are not alphabetic (numbers, parts of codes), are added in title and body,
     the most probable with ``weight`` and the others in proportion. Words come
-    from the stored article, analysed as it was indexed (stemmed), so they
-    are index terms. The result is ``AndMaybe(query, expansion)``: it matches
+    from the stored article, analysed as it was indexed (``analysis_of`` its
+    language: stemmed, marked), so they are index terms. The result is ``AndMaybe(query, expansion)``: it matches
     exactly what ``query`` matches. With no hits, ``query`` is returned as it is.
     ``top(query, n)`` finds the first search's hits (with ``docnum`` and
     ``score``); by default Whoosh's matchers under :func:`exact_top`.
@@ -237,18 +238,19 @@ def expand(
     total = sum(score for _, score in best)
     if not best or total <= 0:
         return query
-    analyzer = searcher.schema[TEXT_FIELDS[-1]].analyzer
-    stopped = {token.text for word in stop_words for token in analyzer(word)}
+    stopped: set[str] = set()
     relevance: dict[str, float] = defaultdict(float)
     for docnum, score in best:
         article = from_stored(searcher.stored_fields(docnum)["article"])
+        analysis = analysis_of(article.language)
+        stopped |= analysis.stop_terms
         text = "\n".join(getattr(article, f) for f in TEXT_FIELDS)
-        counts = Counter(token.text for token in analyzer(text))
+        counts = Counter(token.text for token in analysis.analyzer(text))
         length = sum(counts.values()) or 1
         for word, count in counts.items():
             relevance[word] += count / length * score / total
     candidates = sorted(
-        ((p, w) for w, p in relevance.items() if w.isalpha() and w not in stopped),
+        ((p, w) for w, p in relevance.items() if unmarked(w).isalpha() and w not in stopped),
         key=lambda item: (-item[0], item[1]),
     )[:terms]
     if not candidates:

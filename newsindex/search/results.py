@@ -5,15 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Literal
+
+#: The orders a search can give its hits: by relevance, newest first, oldest first.
+Sort = Literal["relevance", "date", "date-asc"]
+SORTS: tuple[str, ...] = ("relevance", "date", "date-asc")
 
 
 @dataclass(frozen=True)
 class Hit:
     """One matching article as a result list shows it.
 
-    ``score`` is the BM25F relevance (``None`` when results are sorted by
-    date, where no score is computed). ``snippet`` is a passage of the body
+    ``score`` is the BM25F relevance, also when hits are sorted by date. ``snippet`` is a passage of the body
     (or the title, for articles without a body) with the query's words between
     the result's highlight marks. It is made when first read, as
     Elasticsearch highlights only when asked: a program that wants ids and
@@ -31,6 +34,11 @@ class Hit:
     #: The story the article belongs to (see ``NewsIndex.story``), and how many other articles tell it.
     story: str | None = None
     other_tellings: int = 0
+    authors: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    #: Where and when the wire dated the story ("WASHINGTON, Feb 26"), for sources that give one.
+    dateline: str = ""
 
     @cached_property
     def snippet(self) -> str:
@@ -46,6 +54,10 @@ class Hit:
             "published": self.published.isoformat() if self.published else None,
             "source": self.source,
             "url": self.url,
+            "authors": list(self.authors),
+            "topics": list(self.topics),
+            "places": list(self.places),
+            "dateline": self.dateline,
             "score": self.score,
             "snippet": self.snippet,
             "story": self.story,
@@ -67,6 +79,10 @@ class Results:
 
     def __iter__(self) -> Iterator[Hit]:
         return iter(self.hits)
+
+    def __getitem__(self, index: int) -> Hit:
+        """``results[0]`` is the first hit of the page (a list's indexing and slicing)."""
+        return self.hits[index]
 
     def __len__(self) -> int:
         return len(self.hits)

@@ -12,7 +12,9 @@ the tellings of each hit through ``tellings`` when hits are made.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Literal, Mapping
+from functools import cache
+from itertools import count
+from typing import Any, Callable, Mapping
 
 from whoosh import collectors, sorting
 from whoosh import query as wq
@@ -20,32 +22,30 @@ from whoosh import query as wq
 from ..errors import NewsIndexError
 from ..ingest.dates import parse_period
 from ..store.schema import UNDATED, from_stored
-from ..text.analysis import SnowballFilter, stop_words
+from ..text.analysis import Analysis, KnownStems
 from . import ranking
 from .evaluate import Evaluator, TopDocs
 from .query import Operator, QueryParser, date_range, restrict
-from .results import Hit, Results
-from .snippets import make_snippet, mark_all, query_words, searched_terms
-
-Sort = Literal["relevance", "date", "date-asc"]
-SORTS: tuple[str, ...] = ("relevance", "date", "date-asc")
+from .results import SORTS, Hit, Results, Sort
+from .snippets import headline_end, make_snippet, mark_all, query_phrases, query_words, searched_terms
 
 
 class Searching:
     """Searches of one index, answered from the searcher that ``searcher()`` gives."""
 
-    def __init__(self, schema: Any, language: str, searcher: Callable[[], Any]) -> None:
-        text = schema["title"].analyzer
+    def __init__(
+        self, schema: Any, language: str, searcher: Callable[[], Any],
+        known_stems: Callable[[str], KnownStems] | None = None,
+    ) -> None:
+        self.language = language
         # Kept: Whoosh's ``Index.schema`` unpickles the schema anew on every access,
         # which would start every search with an empty stem cache.
-        self.analyzer = text
-        stemmer = next(f for f in text.items if isinstance(f, SnowballFilter))
-        self.parser = QueryParser(
-            text_analyzer=text,
-            name_analyzer=schema["source"].analyzer,
-            stop_words=stop_words(language),
-            stem=stemmer.stem,
-        )
+        self._names = schema["source"].analyzer
+        #: The stems the index keeps of its words, per Snowball language (no NLTK to load for them).
+        self._known = known_stems
+        #: The analysis of each language met so far, by code ("" the default): kept across writes.
+        self._analyses: dict[str, Analysis] = {"": Analysis("", language, known_stems)}
+        self._parser: QueryParser | None = None
         self._searcher = searcher
         #: Answers searches from cached postings (see :mod:`newsindex.search.evaluate`), for the current searcher.
         self._evaluator: Evaluator | None = None
@@ -56,6 +56,26 @@ class Searching:
         """Forget what was cached for the index state that is gone (after a write)."""
         self._evaluator = None
         self._ids = None
+        self._parser = None
+
+    def analysis(self, code: str) -> Analysis:
+        """How the words of articles in the language ``code`` are analysed (the default's for "")."""
+        key = Analysis.key(code, self.language)
+        found = self._analyses.get(key)
+        if found is None:
+            found = self._analyses[key] = Analysis(key, self.language, self._known)
+        return found
+
+    @property
+    def parser(self) -> QueryParser:
+        """The query parser for the languages the index holds now (its default language first)."""
+        if self._parser is None:
+            codes = sorted(self._searcher().reader().field_terms("language"))
+            analyses = [self._analyses[""]] + [
+                a for a in dict.fromkeys(self.analysis(code) for code in codes) if a.code
+            ]
+            self._parser = QueryParser(analyses, self._names)
+        return self._parser
 
     # -- queries -------------------------------------------------------------
 
@@ -67,7 +87,7 @@ class Searching:
     def expand(self, q: wq.Query) -> wq.Query:
         """``q`` re-weighted by pseudo-relevance feedback, its first search answered by the evaluator."""
         return ranking.expand(
-            self._searcher(), q, self.parser.stop_words, top=lambda query, n: self.top(query, "relevance", n)
+            self._searcher(), q, self.analysis, top=lambda query, n: self.top(query, "relevance", n)
         )
 
     def filtered(self, query: str, operator: Operator, since: str | None, until: str | None) -> wq.Query:
@@ -121,6 +141,16 @@ class Searching:
         self._searcher().search_with_collector(q, collector)
         return collector.results()
 
+    def marker(self, query: str, operator: Operator, marks: tuple[str, str], language: str = "") -> Callable[[str], str]:
+        """A function that marks every match of ``query``'s words and phrases in a text of an article in
+        ``language`` (``show --highlight``): its words are analysed as that article's were indexed."""
+        q = self.parse(query, operator)
+        reader = self._searcher().reader()
+        words = query_words(searched_terms(q, reader), ranking.TEXT_FIELDS, self.parser.stop_terms)
+        phrases = query_phrases(q, ranking.TEXT_FIELDS)
+        analyzer = self.analysis(language).analyzer
+        return lambda text: mark_all(text, analyzer, words, marks, phrases)
+
     def id_column(self) -> Any:
         """The ``id`` column, opened once per searcher: opening it reads every document's offset
         (about 1 ms at 21,578 articles, several at half a million), too much for every search."""
@@ -162,12 +192,6 @@ class Searching:
 
     # -- results -------------------------------------------------------------
 
-    def highlight(self, text: str, query: str, operator: Operator, marks: tuple[str, str]) -> str:
-        """``text`` with every word ``query`` looks for in title or body marked, as snippets mark them."""
-        q = self.parse(query, operator)
-        words = query_words(searched_terms(q, self._searcher().reader()), ranking.TEXT_FIELDS, self.parser.stop_words)
-        return mark_all(text, self.analyzer, words, marks)
-
     def results(
         self,
         query: str,
@@ -182,20 +206,35 @@ class Searching:
         facets: dict[str, list[tuple[str, int]]],
     ) -> Results:
         """The :class:`Results` of a page of hits; ``tellings`` maps ids to their story (``.story``, ``.size``)."""
-        analyzer = self.analyzer
         # The words to mark are worked out now, while the index is open: expanding a prefix or a
         # wildcard reads the index's word list, and a snippet may be read after the index is closed
         # (the command line closes it before printing). Only the analysis of the text waits.
         words = (
-            query_words(searched_terms(q, self._searcher().reader()), ranking.TEXT_FIELDS, self.parser.stop_words)
+            query_words(searched_terms(q, self._searcher().reader()), ranking.TEXT_FIELDS, self.parser.stop_terms)
             if shown else frozenset()
         )
-        stories = tellings(self.ids_of([hit.docnum for hit in shown])) if shown else {}
+        phrases = cache(lambda: query_phrases(q, ranking.TEXT_FIELDS))
+        articles = [from_stored(hit["article"]) for hit in shown]
+        texts = [article.body or article.title for article in articles]
+        # Each snippet is analysed in its article's language, as the article was indexed.
+        analyses = [self.analysis(article.language) for article in articles]
+
+        @cache
+        def prefetched() -> None:  # the stems of the page's words looked up at once, language by language
+            pages: dict[str, tuple[Analysis, list[str]]] = {}
+            for analysis, text in zip(analyses, texts):
+                pages.setdefault(analysis.code, (analysis, []))[1].append(text)
+            for analysis, page_texts in pages.values():
+                analysis.prefetch(page_texts)
+
+        def snippet(text: str, analysis: Analysis, skip: int) -> str:
+            prefetched()
+            return make_snippet(text, analysis.analyzer, words, highlight, phrases=phrases(), skip=skip)
+
+        stories = tellings([article.id for article in articles]) if shown else {}
         hits = []
-        for rank, hit in enumerate(shown, start=(page - 1) * limit + 1):
-            article = from_stored(hit["article"])
+        for rank, hit, article, text, analysis in zip(count((page - 1) * limit + 1), shown, articles, texts, analyses):
             story = stories.get(article.id)
-            text = article.body or article.title
             hits.append(
                 Hit(
                     rank=rank,
@@ -204,10 +243,15 @@ class Searching:
                     published=article.published,
                     source=article.source,
                     url=article.url,
-                    score=hit.score if sort == "relevance" else None,
-                    make_snippet=lambda text=text: make_snippet(text, analyzer, words, highlight),
+                    score=hit.score,
+                    make_snippet=lambda text=text, analysis=analysis, skip=headline_end(text, article.title): snippet(
+                        text, analysis, skip),
                     story=story.story if story else None,
                     other_tellings=story.size - 1 if story else 0,
+                    authors=article.authors,
+                    topics=article.topics,
+                    places=article.places,
+                    dateline=str(article.extra.get("dateline", "")),
                 )
             )
         return Results(query=query, total=len(found), page=page, limit=limit, hits=hits, facets=facets)

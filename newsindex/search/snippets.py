@@ -13,6 +13,8 @@ from typing import Any, Iterable
 
 from whoosh import query as wq
 
+from ..text.scripts import HAS_UNSPACED
+
 #: Characters of context on each side of a cluster of matches, and the most fragments shown.
 CONTEXT = 60
 FRAGMENTS = 3
@@ -22,11 +24,16 @@ def searched_terms(q: wq.Query, reader: Any) -> set[tuple[str, bytes | str]]:
     """Every (field, word) a query looks for, prefixes and wildcards expanded to the indexed words.
 
     (Whoosh's ``existing_terms`` drops phrase words here, so the leaves are read one by one.)
+    A word of a script cut into overlapping pairs is a phrase of its pairs: it is marked as that
+    phrase (see :func:`query_phrases`), never pair by pair (the pair ``กร`` of ``เกษตรกร`` in
+    ``ผลกระทบ`` is no match), so such pairs are left out here.
     """
     terms: set[tuple[str, bytes | str]] = set()
     for leaf in q.leaves():
         if isinstance(leaf, (wq.Prefix, wq.Wildcard)):
             terms |= leaf.existing_terms(reader, expand=True)
+        elif isinstance(leaf, wq.Phrase):
+            terms |= {(f, t) for f, t in leaf.iter_all_terms(phrases=True) if not HAS_UNSPACED.search(str(t))}
         else:
             terms |= set(leaf.iter_all_terms(phrases=True))
     return terms
@@ -43,13 +50,40 @@ def query_words(terms: Iterable[tuple[str, bytes | str]], fields: tuple[str, ...
     return frozenset(content or words)
 
 
-def make_snippet(text: str, analyzer: Any, words: frozenset[str], marks: tuple[str, str], width: int = 200) -> str:
+def query_phrases(q: wq.Query, fields: tuple[str, ...]) -> frozenset[tuple[str, ...]]:
+    """The indexed words of each phrase the query looks for in ``fields`` (stop words included)."""
+    return frozenset(tuple(leaf.words) for leaf in q.leaves() if isinstance(leaf, wq.Phrase) and leaf.fieldname in fields)
+
+
+def headline_end(body: str, title: str, within: int = 400) -> int:
+    """Where the body's own copies of the headline end, if it repeats it near its start (else 0).
+
+    Saved web pages often start their text with the headline (and, before
+    it, page furniture); a snippet that starts there repeats the title shown
+    right above it.
+    """
+    title = title.strip().lower()
+    if len(title) < 12:
+        return 0
+    lower, end = body.lower(), 0
+    while (at := lower.find(title, end, end + within + len(title))) >= 0:  # some pages repeat it twice
+        end = at + len(title)
+    return end
+
+
+def make_snippet(text: str, analyzer: Any, words: frozenset[str], marks: tuple[str, str], width: int = 200,
+                 phrases: frozenset[tuple[str, ...]] = frozenset(), skip: int = 0) -> str:
     """Up to three passages of about ``width`` characters around the matches, joined by ``...``.
 
-    Falls back to the start of the text when nothing matches (a hit found by
-    its title, or by a date filter alone).
+    A phrase of the query is marked as one passage (``**refused to
+    extradite**``), not word by word. The text before ``skip`` (a repeated
+    headline, see :func:`headline_end`) is left out when the rest says
+    anything. Falls back to the start of the text when nothing matches (a
+    hit found by its title, or by a date filter alone).
     """
-    matches = [(t.startchar, t.endchar, t.text) for t in analyzer(text, chars=True) if t.text in words]
+    if skip and text[skip:].strip():
+        text = text[skip:]
+    matches = find_matches(text, analyzer, words, phrases)
     if not matches:
         return _squeeze(text[:width])
     windows = _windows(matches, width)
@@ -63,6 +97,48 @@ def make_snippet(text: str, analyzer: Any, words: frozenset[str], marks: tuple[s
         else:
             passages.append([start, end, window])
     return " ... ".join(_format(text, start, end, window, marks) for start, end, window in passages)
+
+
+def mark_all(text: str, analyzer: Any, words: frozenset[str], marks: tuple[str, str],
+             phrases: frozenset[tuple[str, ...]] = frozenset()) -> str:
+    """The whole text with every match of the query's words and phrases between ``marks``."""
+    out, at = [], 0
+    for first, last, _ in find_matches(text, analyzer, words, phrases):
+        out += [text[at:first], marks[0], text[first:last], marks[1]]
+        at = last
+    out.append(text[at:])
+    return "".join(out)
+
+
+def find_matches(text: str, analyzer: Any, words: frozenset[str],
+                 phrases: frozenset[tuple[str, ...]]) -> list[tuple[int, int, str]]:
+    """(start, end, what) of each match in ``text``: a phrase's whole run of words, or one word
+    (overlapping matches as one, see :func:`_merged`)."""
+    tokens = [(t.startchar, t.endchar, t.text) for t in analyzer(text, chars=True)]
+    found: list[tuple[int, int, str]] = []
+    i = 0
+    while i < len(tokens):
+        run = next((len(p) for p in phrases if tuple(t[2] for t in tokens[i : i + len(p)]) == p), 0)
+        if run:
+            found.append((tokens[i][0], tokens[i + run - 1][1], " ".join(t[2] for t in tokens[i : i + run])))
+            i += run
+            continue
+        if tokens[i][2] in words:
+            found.append(tokens[i])
+        i += 1
+    return _merged(found)
+
+
+def _merged(matches: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Overlapping matches as one: a word of a script cut into overlapping pairs (``東京都`` is
+    ``東京`` + ``京都``) is marked once, as a whole."""
+    merged: list[tuple[int, int, str]] = []
+    for match in matches:
+        if merged and match[0] < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(match[1], merged[-1][1]), merged[-1][2])
+        else:
+            merged.append(match)
+    return merged
 
 
 def _windows(matches: list[tuple[int, int, str]], width: int) -> list[list[tuple[int, int, str]]]:
@@ -87,16 +163,6 @@ def _extent(text: str, window: list[tuple[int, int, str]]) -> tuple[int, int]:
         space = text.rfind(" ", window[-1][1], end)
         end = space if space >= 0 else end
     return start, end
-
-
-def mark_all(text: str, analyzer: Any, words: frozenset[str], marks: tuple[str, str]) -> str:
-    """The whole text, spacing and paragraphs kept, with every occurrence of ``words`` marked.
-
-    For showing a whole article with the query's words highlighted, exactly
-    as its snippet marks them (same analyzer, same words).
-    """
-    matches = [(t.startchar, t.endchar, t.text) for t in analyzer(text, chars=True) if t.text in words]
-    return _marked(text, 0, len(text), matches, marks)
 
 
 def _format(text: str, start: int, end: int, window: list[tuple[int, int, str]], marks: tuple[str, str]) -> str:

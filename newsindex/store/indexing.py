@@ -17,13 +17,16 @@ from __future__ import annotations
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Protocol
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Protocol
 
 from ..errors import DateError, NewsIndexError, ReadError
 from ..ingest.article import Article
 from ..ingest.dates import in_range
+from ..ingest.languages import with_language
 from .schema import to_document
-from .writing import IndexingSession, committed
+
+if TYPE_CHECKING:
+    from .writing import IndexingSession
 
 #: Articles written between commits: a crash loses at most this many, and
 #: each commit costs a Whoosh segment (merged later), so not too few either.
@@ -69,7 +72,7 @@ class Grouping(Protocol):
     def assign(self, article: Article) -> None: ...
     def catch_up(self) -> None: ...
     def commit(self, marker: str) -> None: ...
-    def finish(self) -> None: ...
+    def finish(self, left: Callable[[int], None] | None = None) -> None: ...
     def rollback(self) -> None: ...
 
 
@@ -83,6 +86,8 @@ class Batch:
     """
 
     def __init__(self, open_writer: Callable[[IndexingSession], Any]) -> None:
+        from .writing import IndexingSession  # Whoosh's writing machinery: only when a run writes
+
         self._open = open_writer
         self._writer: Any = None
         self._session = IndexingSession()
@@ -118,6 +123,8 @@ class Batch:
             try:
                 writer.commit()
             except BaseException:
+                from .writing import committed
+
                 if committed(writer):
                     self.kept += done
                 else:
@@ -167,13 +174,16 @@ def run(
     commit_every: int | None,
     generation: Callable[[], str],
     directory: Path,
+    step: Callable[[str], None] | None = None,
 ) -> IndexSummary:
     """Index ``items`` in batches of ``commit_every`` into ``batch``'s index; fill ``summary``.
 
     ``known`` maps every indexed id to its content hash: an article with the
     same hash is unchanged and skipped, one with another hash replaces it.
     After each commit the story grouping (if any) commits too, marked with the
-    index's new ``generation()``.
+    index's new ``generation()``. ``step`` is told what the run does once
+    every article is read (the last commit, the stories still to group), so a
+    long final wait is never silent.
     """
 
     def commit() -> None:
@@ -215,18 +225,22 @@ def run(
             if old == digest:
                 summary.unchanged += 1
                 continue
-            batch.write(to_document(item), replace=old is not None)
+            # Detected only now, for what is written: the hash stays that of the article as read.
+            article = with_language(item)
+            batch.write(to_document(article, digest), replace=old is not None)
             if stories is not None:
-                stories.assign(item)
+                stories.assign(article)
             if old is None:
                 summary.added += 1
             else:
                 summary.updated += 1
             if commit_every and batch.pending >= commit_every:
                 commit()
+        if step is not None:
+            step(f"writing the last {batch.pending:,} articles")
         commit()
         if stories is not None:
-            stories.finish()
+            stories.finish(None if step is None else lambda left: step(f"grouping stories: {left:,} articles left"))
     except KeyboardInterrupt:
         rolled_back = batch.cancel()
         _rollback(stories)

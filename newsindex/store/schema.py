@@ -17,17 +17,19 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from whoosh.columns import NumericColumn, VarBytesColumn
-from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
-
-from ..text.analysis import analysis_signature, name_analyzer, text_analyzer
 from ..ingest.article import Article
+
+if TYPE_CHECKING:
+    from whoosh.fields import Schema
+
+# Whoosh's fields and the analyzer are imported by the functions that build a schema:
+# the command line reads FACETS and the stored article here and must start at once.
 
 #: Bumped whenever the schema or the analysis changes in a way that makes
 #: older indexes unreadable or differently searchable.
-FORMAT_VERSION = 3  # 3: a checksum manifest per commit (newsindex.store.checksums)
+FORMAT_VERSION = 3  # 3: per-article analysis, and a checksum manifest per commit (newsindex.store.checksums)
 
 #: The ``published`` column's value for an article without a date: the
 #: smallest 64-bit number, so that newest-first order puts such articles last.
@@ -47,8 +49,14 @@ FACETS: dict[str, tuple[str, str]] = {
     "topic": ("facet_topics", "topics"),
     "place": ("facet_places", "places"),
     "author": ("facet_authors", "authors"),
+    "language": ("facet_language", "language"),
 }
 _SEPARATOR = "\x1f"
+
+#: The document key that names an article's language (its ISO code), which decides how its
+#: title and body are analysed (see :class:`~newsindex.text.analysis.LanguageWords`).
+#: Whoosh's own writers ignore keys that start with an underscore.
+LANGUAGE_KEY = "_language"
 
 #: A title match weighs this many times a body match (BM25F field boost):
 #: headline words say what a story is about.
@@ -56,7 +64,17 @@ TITLE_BOOST = 2.0
 
 
 def build_schema(language: str = "english") -> Schema:
-    """The schema for an index whose full text is in ``language`` (a Snowball language)."""
+    """The schema for an index whose default language is ``language`` (a Snowball language).
+
+    Title and body are analysed per article in the article's language (see
+    :data:`LANGUAGE_KEY`); the fields' analyzer is that of
+    the default language, used for articles whose language is unknown.
+    """
+    from whoosh.columns import NumericColumn, VarBytesColumn
+    from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+    from ..text.analysis import name_analyzer, text_analyzer
+
     text = text_analyzer(language)
     names = name_analyzer()
     return Schema(
@@ -84,6 +102,8 @@ def facet_values(raw: bytes) -> list[str]:
 
 def schema_fingerprint(schema: Schema) -> str:
     """A digest of the schema and its text analysis, recorded in an index when it is built."""
+    from ..text.analysis import analysis_signature
+
     described = [
         [name, type(field).__name__, field.scorable, getattr(field, "field_boost", 1.0),
          analysis_signature(field.analyzer) if getattr(field, "analyzer", None) else None]
@@ -92,11 +112,17 @@ def schema_fingerprint(schema: Schema) -> str:
     return hashlib.sha256(json.dumps([FORMAT_VERSION, described]).encode()).hexdigest()[:16]
 
 
-def to_document(article: Article) -> dict[str, Any]:
-    """The Whoosh document (field -> value) for one article."""
+def to_document(article: Article, content_hash: str | None = None) -> dict[str, Any]:
+    """The Whoosh document (field -> value) for one article.
+
+    ``content_hash`` is the hash to record, when it is not the article's own (the
+    article as read, before its language was detected, so that reading it again
+    finds it unchanged). The language goes under ``_language`` too, which tells
+    the batch writer how to analyse title and body.
+    """
     doc: dict[str, Any] = {
         "id": article.id,
-        "hash": article.content_hash,
+        "hash": content_hash or article.content_hash,
         "title": article.title,
         "body": article.body,
         "article": to_stored(article),
@@ -115,7 +141,7 @@ def to_document(article: Article) -> dict[str, Any]:
     if article.places:
         doc["places"] = ",".join(article.places)
     if article.language:
-        doc["language"] = article.language
+        doc["language"] = doc[LANGUAGE_KEY] = article.language
     if article.url:
         doc["url"] = article.url
     if article.published is not None:

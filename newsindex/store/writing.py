@@ -72,8 +72,10 @@ from whoosh.writing import IndexingError, SegmentWriter
 
 from . import processes
 from .checksums import commit_toc
-from ..text.analysis import WordTerms, analysis_signature, word_terms
+from ..text.analysis import LanguageWords, analysis_signature, word_terms
+from ..text.stems import StemTable
 from .postings import read_postings
+from .schema import LANGUAGE_KEY
 from .processes import can_fork, cpu_count
 
 #: Batches smaller than this are written by one process: starting the second
@@ -101,16 +103,23 @@ def supports(schema) -> bool:  # type: ignore[no-untyped-def]
 
 
 class AnalysisCaches:
-    """Word caches (one per analyzer) that outlive one batch's writer, so later batches start warm."""
+    """Word caches (one per analyzer and language) that outlive one batch's writer, so later batches start warm."""
 
     def __init__(self) -> None:
-        self._caches: dict[tuple[str, ...], WordTerms | None] = {}
+        self._caches: dict[tuple[str, ...], LanguageWords | None] = {}
 
-    def for_analyzer(self, analyzer: object) -> WordTerms | None:
+    def for_analyzer(self, analyzer: object) -> LanguageWords | None:
         key = tuple(analysis_signature(analyzer))  # type: ignore[arg-type]
         if key not in self._caches:
-            self._caches[key] = word_terms(analyzer)
+            words = word_terms(analyzer)
+            self._caches[key] = LanguageWords(analyzer, words) if words is not None else None
         return self._caches[key]
+
+
+def learned_stems(plans: list["_FieldPlan"]) -> list[tuple[str, dict[str, str]]]:
+    """The stems NLTK gave the fields' word caches since the last call, per language (for :class:`StemTable`)."""
+    caches = {id(plan.words): plan.words for plan in plans if plan.words is not None}
+    return [found for words in caches.values() for found in words.take_learned()]
 
 
 # -- what to do with each field -------------------------------------------------
@@ -132,7 +141,7 @@ class _FieldPlan:
 
     __slots__ = ("name", "field", "kind", "words", "boost", "scorable", "stored", "column", "fixedsize")
 
-    def __init__(self, name: str, field, words: WordTerms | None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, name: str, field, words: LanguageWords | None) -> None:  # type: ignore[no-untyped-def]
         self.name = name
         self.field = field
         self.words = None
@@ -456,15 +465,16 @@ class _Builder:
         wanted = self.wanted
         for docnum, fields in enumerate(docs, self.count):
             stored: dict[str, Any] = {}
+            language = fields.get(LANGUAGE_KEY)
             for name in sorted(fields) if wanted is None else wanted:
                 value = fields.get(name)
-                if value is None:
+                if value is None or name == LANGUAGE_KEY:
                     continue
                 plan = plans[name]
                 kind = kinds[name]
                 length = 0
                 if kind == _TEXT and value.__class__ is str:
-                    terms = plan.words.terms(value)
+                    terms = plan.words.of(language).terms(value)
                     if terms:
                         length = len(terms)
                         postings = acc[name]
@@ -905,7 +915,7 @@ def _helper_main(inbox, outbox, parent_ends, plans, codec, fields) -> None:  # t
         try:
             if message[0] == "docs":
                 if failure is None:
-                    builder.add([{name: value} for value in message[1]])
+                    builder.add([{name: value, LANGUAGE_KEY: language} for value, language in message[1]])
             elif message[0] == "end":  # ("end", share): hand over share of the postings raw, encode the rest
                 if failure is None:
                     share = message[1]
@@ -917,7 +927,7 @@ def _helper_main(inbox, outbox, parent_ends, plans, codec, fields) -> None:  # t
                         finally:
                             if collecting:
                                 gc.enable()
-                    outbox.send(("ok", builder.finish()))
+                    outbox.send(("ok", builder.finish(), learned_stems(plans)))
                 else:
                     outbox.send(("error", failure))
                 builder = _Builder(plans, codec, fields, per_document=False)
@@ -1082,6 +1092,8 @@ class BatchWriter(SegmentWriter):
         self._fed = 0  # documents given to the indexers so far
         self._helper: _Helper | None = None
         self._files: _SegmentFiles | None = None
+        #: (language, word -> stem) that NLTK gave this batch's word caches, kept at commit.
+        self._stems: list[tuple[str, dict[str, str]]] = []
         self._searcher = None
         self.newsegment = None
         self.merge = True
@@ -1095,6 +1107,8 @@ class BatchWriter(SegmentWriter):
         self._check_state()
         schema = self.schema
         for name in fields:
+            if name == LANGUAGE_KEY:
+                continue
             if name.startswith("_"):
                 raise IndexingError(f"{type(self).__name__} does not take the {name!r} keyword")
             if name not in schema:
@@ -1114,7 +1128,7 @@ class BatchWriter(SegmentWriter):
         if self._helper is not None:
             name = self._helper.field
             try:
-                self._helper.send([doc.get(name) for doc in docs])
+                self._helper.send([(doc.get(name), doc.get(LANGUAGE_KEY)) for doc in docs])
             except _HelperFailed:  # its field is done here at commit
                 self._drop_helper()
         self._builder.add(docs)
@@ -1197,6 +1211,7 @@ class BatchWriter(SegmentWriter):
             asked = time.monotonic()
             message = helper.receive()
         files.add(message[1])
+        self._stems += message[2]
         session.rebalance(waited_raw, time.monotonic() - asked)
 
     def commit(self, mergetype=None, optimize=None, merge=None) -> None:  # type: ignore[no-untyped-def]
@@ -1207,6 +1222,7 @@ class BatchWriter(SegmentWriter):
                 segments.append(self._build(self._docs))
             if merge is not False and self.merge:
                 segments = _merge_small(self.storage, self.indexname, self.schema, self._plans_now(), segments)
+            self._keep_stems()
             self._commit_toc(segments)
         except BaseException:
             self._abandon()
@@ -1216,6 +1232,22 @@ class BatchWriter(SegmentWriter):
     def _commit_toc(self, segments: list) -> None:  # type: ignore[type-arg]
         # Whoosh's commit point, with a checksum of every file of the new generation written first.
         commit_toc(self.storage, self.indexname, TOC(self.schema, segments, self.generation), segments)
+
+    def _keep_stems(self) -> None:
+        """Add the stems NLTK gave this batch to the index's :class:`StemTable` (before the commit point:
+        a stem kept for a batch that then fails to commit is still the word's stem)."""
+        folder = getattr(self.storage, "folder", None)
+        if folder is None:
+            return
+        by_language: dict[str, dict[str, str]] = {}
+        for language, stems in [*self._stems, *learned_stems(self._plans_now())]:
+            by_language.setdefault(language, {}).update(stems)
+        for language, stems in by_language.items():
+            table = StemTable(folder, language)
+            try:
+                table.add(stems)
+            finally:
+                table.close()
 
     def cancel(self) -> None:
         self._check_state()

@@ -436,12 +436,13 @@ def compare(a: Article, b: Article, language: str = "english", threshold: float 
     """Align two articles sentence by sentence, then word by word, and report what each says that
     the other does not and what changed inside what both say.
 
-    ``language`` is a Snowball language, as for an index. ``threshold`` is the
+    ``language`` is a Snowball language, the index's default: both articles are
+    analysed in their language when they share one, else in that. ``threshold`` is the
     coverage from which a sentence counts as shared (see
     :data:`SHARED_COVERAGE`). The sides are symmetric: ``compare(b, a)``
     gives the same sides swapped (and the changes read from B to A).
     """
-    an = Analyser(language)
+    an = Analyser(language, a.language if a.language == b.language else "")
     raw_a, raw_b = article_sentences(a), article_sentences(b)
     raws = raw_a + raw_b
     an.learn(t.stem for r in raws for t in an.tokens(r.sentence.text))

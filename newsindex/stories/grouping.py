@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections import deque
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from ..store import processes
 from ..ingest.article import Article
@@ -102,10 +102,13 @@ class StoryGrouping:
             assert self._store is not None
             self._store.commit(marker)
 
-    def finish(self) -> None:
-        """Wait until the stories of every commit are committed; raise if that failed."""
+    def finish(self, left: Callable[[int], None] | None = None) -> None:
+        """Wait until the stories of every commit are committed; raise if that failed.
+
+        ``left`` is told, while waiting, how many articles of the run are still to be grouped.
+        """
         if self._worker is not None:
-            self._worker.finish()
+            self._worker.finish(left)
 
     def rollback(self) -> None:
         """Discard what was assigned since the last commit (a worker is stopped once it has done the
@@ -148,7 +151,8 @@ class StoryGrouping:
 class _Worker:
     """The forked process that assigns and commits stories for the indexing process.
 
-    Messages are handled in the order sent: ("assign", articles), ("commit",
+    Messages are handled in the order sent: ("assign", articles) -- answered
+    ("grouped", how many), so the indexer can say how far it is -- ("commit",
     marker) -- answered ("ok",) or ("error", exception) -- and ("stop",),
     which ends it with whatever was assigned after the last commit discarded.
     """
@@ -158,8 +162,11 @@ class _Worker:
             _worker_main, (str(directory), language), "newsindex-stories"
         )
         self._unanswered = 0  # commits sent whose answer has not been read
+        self._sent = 0  # articles sent to be grouped
+        self._grouped = 0  # of those, how many the worker says it has grouped
 
     def send(self, articles: list[Article]) -> None:
+        self._sent += len(articles)
         try:
             self._outbox.send(("assign", articles))
         except (OSError, ValueError):
@@ -174,11 +181,11 @@ class _Worker:
         self._unanswered += 1
         self._answers(wait=False)
 
-    def finish(self) -> None:
-        """Wait until every commit asked for is done; raise if one failed."""
-        self._answers(wait=True)
+    def finish(self, left: Callable[[int], None] | None = None) -> None:
+        """Wait until every commit asked for is done; raise if one failed (``left``: see StoryGrouping.finish)."""
+        self._answers(wait=True, left=left)
 
-    def _answers(self, wait: bool) -> None:
+    def _answers(self, wait: bool, left: Callable[[int], None] | None = None) -> None:
         while self._unanswered and (wait or self._inbox.poll()):
             try:
                 answer = self._inbox.recv()
@@ -187,6 +194,11 @@ class _Worker:
                     f"the story grouping process ended (exit code {self._process.exitcode}); "
                     "the articles are indexed, and the next indexing run groups them"
                 ) from None
+            if answer[0] == "grouped":  # how far it is: ("grouped", articles of one "assign")
+                self._grouped += answer[1]
+                if left is not None:
+                    left(self._sent - self._grouped)
+                continue
             if answer[0] == "error":
                 raise NewsIndexError(
                     f"grouping stories failed: {answer[1]}; the articles are indexed, and the next indexing run "
@@ -243,6 +255,7 @@ def _worker_main(inbox: Connection, outbox: Connection, parent_ends: tuple[Conne
                     return
                 if message[0] == "assign":
                     store.assign(taking_in(message[1]))
+                    outbox.send(("grouped", len(message[1])))
                 else:
                     store.commit(message[1])
                     outbox.send(("ok",))

@@ -3,8 +3,8 @@
 The score is the TF-IDF cosine of :mod:`newsindex.stories.vectors`.
 
 Candidates come from two cheap sources, so no article is compared with
-every other: Whoosh's "more like this" (an OR query of the article's key
-terms, ranked by BM25) and, when a :class:`~newsindex.stories.StoryStore` is
+every other: "more like this" (an OR query of the article's key terms, its
+content words of highest TF-IDF weight, ranked by BM25) and, when a :class:`~newsindex.stories.StoryStore` is
 given, the articles sharing sampled rare words with it and the members of
 its story. Every candidate is then scored with the exact cosine.
 """
@@ -15,12 +15,14 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from whoosh import query as wq
+
 from ..errors import ArticleNotFoundError
 from ..store.schema import from_stored
 from .store import StoryStore
 from .vectors import ContentWords, cosine, idf, jaccard, shingles, tfidf
 
-#: How many key terms Whoosh's "more like this" searches for, and how many
+#: How many key terms "more like this" searches for, and how many
 #: articles it brings as candidates.
 MLT_TERMS = 12
 MLT_CANDIDATES = 40
@@ -57,7 +59,7 @@ def similar(
 
     ``searcher`` is an open Whoosh searcher of a newsindex index (document
     frequencies come from it, so scores are those of this index). Candidates:
-    Whoosh's "more like this" on the body and on the title, plus, with a
+    "more like this" on the body and on the title, plus, with a
     ``store``, the articles sharing sampled rare words and the members of the
     article's story; each is scored with the exact cosine. Articles scoring
     ``min_score`` or less are left out. Raises :class:`ArticleNotFoundError`
@@ -79,14 +81,18 @@ def similar(
         return value
 
     article = from_stored(searcher.stored_fields(docnum)["article"])
-    sequence = words.words(words.text(article))
+    sequence = words.of(article)
     vector = tfidf(Counter(sequence), idf_of)
     own_shingles = shingles(sequence)
 
+    # "More like this": the article's weightiest words, as the index holds them in the article's
+    # language (Whoosh's own more_like analyses the text in the default language only).
     candidates: set[int] = set()
-    for field, text in (("body", words.text(article)), ("title", article.title)):
-        if text.strip():
-            hits = searcher.more_like(docnum, field, text=text, top=MLT_CANDIDATES, numterms=MLT_TERMS)
+    key_terms = sorted(vector, key=lambda term: (-vector[term], term))[:MLT_TERMS]
+    title_terms = set(words.words(article.title, article.language))
+    for field, terms in (("body", key_terms), ("title", [t for t in key_terms if t in title_terms])):
+        if terms:
+            hits = searcher.search(wq.Or([wq.Term(field, t) for t in terms]), limit=MLT_CANDIDATES)
             candidates.update(hit.docnum for hit in hits)
     if store is not None:
         for other in store.neighbours(article_id):
@@ -98,7 +104,7 @@ def similar(
     found = []
     for number in candidates:
         other = from_stored(searcher.stored_fields(number)["article"])
-        other_sequence = words.words(words.text(other))
+        other_sequence = words.of(other)
         score = cosine(vector, tfidf(Counter(other_sequence), idf_of))
         if score > min_score:
             overlap = round(jaccard(own_shingles, shingles(other_sequence)), 6)

@@ -10,9 +10,9 @@ base"/"airbase").
 
 from __future__ import annotations
 
-from typing import Iterable, NamedTuple
+from typing import Callable, Iterable, NamedTuple
 
-from ..text.analysis import stop_words, text_analyzer
+from ..text.analysis import LANGUAGES, SnowballFilter, language_analyzer, language_stop_words
 
 #: Derived forms the stemmer keeps apart are joined when one stem is at least MIN_ROOT letters
 #: and the other adds at most MAX_SUFFIX ("syria"/"syrian", "russia"/"russian").
@@ -46,10 +46,13 @@ class Analyser:
     where the original says "Syria's government".
     """
 
-    def __init__(self, language: str) -> None:
-        self.analyzer = text_analyzer(language)
-        self.stem = self.analyzer.items[-1].stem
-        self.stops = stop_words(language)
+    def __init__(self, language: str, code: str = "") -> None:
+        """``language`` is the index's default (a Snowball language); ``code`` the articles' own
+        language when it is another (their words are then analysed as they were indexed)."""
+        self.analyzer = language_analyzer(code, language, mark=False)
+        stemmers = [item for item in self.analyzer.items if isinstance(item, SnowballFilter)]
+        self.stem: Callable[[str], str] = stemmers[0].stem if stemmers else str
+        self.stops = language_stop_words(code or LANGUAGES[language])
         self.canon: dict[str, str] = {}
 
     def tokens(self, text: str) -> list[Token]:

@@ -479,7 +479,10 @@ class StoryStore:
         except (OSError, sqlite3.Error) as exc:
             raise NewsIndexError(f"{path}: cannot open the story store: {exc}") from None
         try:
-            if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone():
+            # A store is made in two steps (the tables, then its meta rows in one transaction): a
+            # process killed between them leaves tables and no meta, which is a store never written.
+            if (not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone()
+                    or not db.execute("SELECT 1 FROM meta WHERE name = 'format'").fetchone()):
                 db.execute("PRAGMA journal_mode=WAL")  # readers go on reading while the writer writes
                 db.executescript(_SCHEMA)
                 db.execute("BEGIN IMMEDIATE")

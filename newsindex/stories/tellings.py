@@ -15,12 +15,14 @@ import sqlite3
 import stat
 from contextlib import closing
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from ..errors import NewsIndexError
 from ..store.schema import from_stored
-from .grouping import StoryGrouping
 from .store import FILE_NAME, StoryRef, StoryStats, StoryStore
+
+if TYPE_CHECKING:
+    from .grouping import StoryGrouping
 
 #: The files of the story store (the SQLite file and its journals): they go with the index they belong to.
 FILES = FILE_NAME + "*"
@@ -107,6 +109,8 @@ class Tellings:
 
     def grouping(self, known: Mapping[str, str], parallel: bool) -> StoryGrouping:
         """The grouping that rides along an indexing run; it has the store until the run ends."""
+        from .grouping import StoryGrouping  # its worker process machinery: only when indexing
+
         grouping = StoryGrouping(self.synced(known), parallel=parallel)
         self._store = None
         return grouping

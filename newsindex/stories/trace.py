@@ -148,12 +148,14 @@ class Tracer:
     session and the articles that carry them share most of their words, and stemming is most of
     the work of reading a candidate."""
 
-    def __init__(self, analyzer: Any, language: str = "english") -> None:
+    def __init__(self, analyzer: Any, stops: frozenset[str] = stop_words("english")) -> None:
+        """``analyzer`` is how the index analysed the articles of the claim's language, ``stops`` that
+        language's stop words."""
         terms = word_terms(analyzer)
         if terms is None:  # pragma: no cover - every newsindex index has a newsindex analyzer
             raise NewsIndexError("this index's analyzer cannot be used to trace a claim")
         self.terms = terms
-        self.surface_stops = stop_words(language)
+        self.surface_stops = stops
         self.stops = frozenset(t for w in self.surface_stops for t in terms.terms(w))
 
     def trace(self, claim: str, searcher: Any, matches: Callable[[wq.Query], set[int]], limit: int | None = None) -> Trace:
@@ -307,6 +309,17 @@ def _match(claim: str, text: str, stops: frozenset[str]) -> Match | None:
     there = [k for k in found if k not in stops]
     kept = sum(block.size for block in SequenceMatcher(None, content, there, autojunk=False).get_matching_blocks())
     return "near" if content and kept / len(content) >= NEAR_SHARE else "retold"
+
+
+def merged(claim: str, traces: list[Trace], limit: int | None) -> Trace:
+    """One trace of ``claim`` from its traces in several languages (a claim whose language is not
+    known is traced as each language of the index analyses it: each finds that language's articles)."""
+    seen: dict[str, Telling] = {}
+    for found in traces:
+        for t in found.tellings:
+            seen.setdefault(t.id, Telling(**{**t.__dict__, "earliest": False, "changes": None}))
+    return Trace(claim, _ordered(list(seen.values()), limit), sum(t.candidates for t in traces),
+                 sum(t.verified for t in traces))
 
 
 def _ordered(tellings: list[Telling], limit: int | None) -> tuple[Telling, ...]:

@@ -44,7 +44,7 @@ from collections import Counter
 from typing import Any, Callable, Hashable, Mapping, Sequence, TypeVar
 
 from ..ingest.article import Article
-from ..text.analysis import SnowballFilter, stop_words, text_analyzer
+from ..text.analysis import LANGUAGES, LanguageMarkFilter, SnowballFilter, language_analyzer, language_stop_words
 
 K = TypeVar("K", bound=Hashable)
 
@@ -77,25 +77,56 @@ WORD_CACHE = 250_000
 
 
 class ContentWords:
-    """The content words of articles: the index's analysis (tokens, lowercase, Snowball stems)
-    with stop words and single letters removed.
+    """The content words of articles: the index's analysis of each article's language (tokens,
+    folding, Snowball stems, language marks) with stop words and single letters removed.
 
-    Stop words are removed before stemming, on the lowercased word, because the
+    Stop words are removed before stemming, on the folded word, because the
     stop lists hold words, not stems. Single letters are mostly the debris of
     possessives and hyphens (``T-72`` gives ``t``, ``72``); numbers are kept,
-    since a figure is often what tells two wire items apart. One object per
-    language keeps the stemmer's cache between articles.
+    since a figure is often what tells two wire items apart. The words are
+    index terms (``ru:медвед`` for a Russian article in an English index), so
+    document frequencies come from the index as they are. One object per
+    index keeps the stemmers' caches between articles; ``language`` is the
+    index's default language.
     """
 
     def __init__(self, language: str = "english") -> None:
-        items = list(getattr(text_analyzer(language), "items", ()))
-        stemmers = [item for item in items if isinstance(item, SnowballFilter)]
-        if not stemmers or items[-1] is not stemmers[0]:
-            raise ValueError("the text analyzer must end with its Snowball stemmer")
         self.language = language
-        self._before = items[:-1]
-        self._stem = stemmers[0].stem
-        self._stops = stop_words(language)
+        self._languages: dict[str, _LanguageWords] = {}
+
+    def _of(self, code: str) -> "_LanguageWords":
+        found = self._languages.get(code)
+        if found is None:
+            found = self._languages[code] = _LanguageWords(language_analyzer(code, self.language), code, self.language)
+        return found
+
+    def words(self, text: str, code: str = "") -> list[str]:
+        """The content words of ``text``, in the language ``code`` ("" the default), in order."""
+        return self._of(code).words(text)
+
+    def text(self, article: Article) -> str:
+        """The text an article is compared by: title, then body."""
+        return f"{article.title}\n{article.body}"
+
+    def of(self, article: Article) -> list[str]:
+        """The content words of an article (title and body) in its language, in order."""
+        return self.words(self.text(article), article.language)
+
+    def __call__(self, article: Article) -> Counter[str]:
+        """Term frequencies of the article's content words (title and body)."""
+        return Counter(self.of(article))
+
+
+class _LanguageWords:
+    """:class:`ContentWords` for one language."""
+
+    def __init__(self, analyzer: Any, code: str, default: str) -> None:
+        items = list(getattr(analyzer, "items", ()))
+        # Stop words are words: they are taken out after folding and elisions, before stems and marks.
+        cut = next((i for i, item in enumerate(items) if isinstance(item, (SnowballFilter, LanguageMarkFilter))), len(items))
+        self._before = items[:cut]
+        self._after = [item.word for item in items[cut:]]
+        self._stops = language_stop_words(code or LANGUAGES[default])
         #: whitespace-separated word -> its content words (see :meth:`words`).
         self._cache: dict[str, tuple[str, ...]] = {}
 
@@ -122,19 +153,13 @@ class ContentWords:
         tokens: Any = self._before[0](text)
         for item in self._before[1:]:
             tokens = item(tokens)
-        stops, stem = self._stops, self._stem
-        return tuple(
-            stem(token.text) for token in tokens
-            if token.text not in stops and (len(token.text) > 1 or token.text.isdigit())
-        )
-
-    def text(self, article: Article) -> str:
-        """The text an article is compared by: title, then body."""
-        return f"{article.title}\n{article.body}"
-
-    def __call__(self, article: Article) -> Counter[str]:
-        """Term frequencies of the article's content words (title and body)."""
-        return Counter(self.words(self.text(article)))
+        kept = [
+            token.text for token in tokens
+            if token.text not in self._stops and (len(token.text) > 1 or token.text.isdigit())
+        ]
+        for change in self._after:
+            kept = [change(word) for word in kept]
+        return tuple(kept)
 
 
 def term_hash(term: str) -> int:

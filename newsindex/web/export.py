@@ -12,23 +12,20 @@ than a page.
 
 from __future__ import annotations
 
-import csv
 import io
-import json
 import re
 from datetime import datetime, timezone
 from typing import Any, Iterator
 
+from ..export import HIT_FIELDS, SheetWriter, hit_row, write_json_lines
 from ..version import __version__
 from .params import SearchState
 from .shared import SharedIndex
 
 #: Hits read from the index per turn with it (other requests are served between turns).
 EXPORT_PAGE = 500
-FIELDS = (
-    "rank", "id", "title", "published", "source", "authors", "url", "topics", "places",
-    "story", "other_tellings", "score", "snippet", "search", "index",
-)
+#: The command line's columns (newsindex.export), then what was searched and in which index state.
+FIELDS = (*HIT_FIELDS, "search", "index")
 FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}
 
 
@@ -52,35 +49,37 @@ def rows(shared: SharedIndex, state: SearchState) -> Iterator[dict[str, Any]]:
                     )
                 results = ix.search(state.q, limit=EXPORT_PAGE, page=page, sort=state.sort,  # type: ignore[arg-type]
                                     feedback=state.feedback, highlight=("", ""), **state.filters)
-                batch = [_row(hit, ix.get(hit.id), search, index) for hit in results]
+                batch = [{**hit_row(hit), "search": search, "index": index} for hit in results]
             pages = results.pages
             yield from batch
             page += 1
 
 
-def _row(hit: Any, article: Any, search: str, index: str) -> dict[str, Any]:
-    lists = {"authors": list(article.authors), "topics": list(article.topics), "places": list(article.places)}
-    record = {**hit.to_dict(), **lists, "search": search, "index": index}
-    return {name: record[name] for name in FIELDS}
-
-
 def as_csv(records: Iterator[dict[str, Any]]) -> Iterator[str]:
-    """CSV text, header first; UTF-8 with a byte-order mark so spreadsheets read accents right.
+    """CSV text for spreadsheets, header first, written as the command line's ``--csv`` is.
 
-    Lists (authors, topics, places) are joined with ``; ``.
+    Byte-order mark, CRLF, lists joined with ``; `` and formula injection
+    defused (see :mod:`newsindex.export`): a download is opened in a spreadsheet.
     """
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(FIELDS)
-    yield "\ufeff" + buffer.getvalue()
+    writer = SheetWriter(buffer, FIELDS)
     for record in records:
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow(["; ".join(v) if isinstance(v, list) else ("" if v is None else v) for v in record.values()])
-        yield buffer.getvalue()
+        yield _drain(buffer)
+        writer.write(record)
+    yield _drain(buffer)
 
 
 def as_jsonl(records: Iterator[dict[str, Any]]) -> Iterator[str]:
     """One JSON object per hit and per line."""
+    buffer = io.StringIO()
     for record in records:
-        yield json.dumps(record, ensure_ascii=False) + "\n"
+        write_json_lines((record,), buffer)
+        yield _drain(buffer)
+
+
+def _drain(buffer: io.StringIO) -> str:
+    """What was written to ``buffer`` since the last call, and the buffer emptied."""
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text

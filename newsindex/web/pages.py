@@ -128,8 +128,8 @@ def article(article_id: str) -> Any:
         title, body = escape(item.title), escape(item.body)
         if q.strip():
             try:
-                title = marker.html(ix.highlight(item.title, q, marker.marks))
-                body = marker.html(ix.highlight(item.body, q, marker.marks))
+                marked = ix.highlighted(article_id, q, marker.marks)
+                title, body = marker.html(marked.title), marker.html(marked.body)
             except QueryError as exc:
                 notice = f"The query cannot be highlighted: {exc}"
         try:

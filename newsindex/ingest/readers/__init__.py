@@ -17,27 +17,35 @@ from __future__ import annotations
 import os
 import stat
 from fnmatch import fnmatchcase
-from typing import BinaryIO, Callable, Iterable, Iterator, Mapping
+from importlib import import_module
+from typing import Any, BinaryIO, Callable, Iterable, Iterator, Mapping
 
 from ..article import Article
+from ..formats import SUPPORTED_FORMATS
 from ...errors import NewsIndexError, ReadError
 from ._fields import ARTICLE_FIELDS
-from .compressed import DECOMPRESSION_ERRORS, archive_members, inner_name, is_archive, open_input
-from .csvfile import read_csv
-from .feed import read_feed
-from .html import read_html
-from .jsonl import read_jsonl
-from .limits import DEFAULT_LIMITS, Limits
-from .reuters import read_reuters
-from .text import read_text
-from .warc import read_warc
+from .compressed import DECOMPRESSION_ERRORS, archive_members, inner_name, is_archive, open_counted, open_input
+from ..limits import DEFAULT_LIMITS, Limits
 
 __all__ = [
     "DEFAULT_LIMITS", "Limits", "SUPPORTED_FORMATS", "input_files", "parse_field_map", "read_inputs", "read_paths",
     "read_csv", "read_feed", "read_html", "read_jsonl", "read_reuters", "read_text", "read_warc",
 ]
 
-SUPPORTED_FORMATS: tuple[str, ...] = ("text", "jsonl", "reuters", "html", "feed", "warc", "csv", "tsv")
+#: Each reader's module, imported when a file of its format is read: the web-page readers
+#: load trafilatura and lxml (about half a second), which a run over SGML or JSON never needs.
+_READERS = {
+    "read_csv": ".csvfile", "read_feed": ".feed", "read_html": ".html", "read_jsonl": ".jsonl",
+    "read_reuters": ".reuters", "read_text": ".text", "read_warc": ".warc",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _READERS:
+        return getattr(import_module(_READERS[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 _EXTENSIONS = {
     ".txt": "text",
     ".jsonl": "jsonl",
@@ -130,11 +138,11 @@ def _read_stream(
 ) -> Iterator[Article | ReadError]:
     """Run the reader of ``fmt`` on ``path``, or on ``stream`` when the caller opened it."""
     if fmt == "jsonl":
-        return read_jsonl(path, field_map, stream, limits=limits)
+        return __getattr__("read_jsonl")(path, field_map, stream, limits=limits)
     if fmt in ("csv", "tsv"):
-        return read_csv(path, field_map, stream, delimiter="\t" if fmt == "tsv" else ",", limits=limits)
-    readers = {"reuters": read_reuters, "html": read_html, "feed": read_feed, "warc": read_warc}
-    return readers.get(fmt, read_text)(path, stream, limits=limits)
+        return __getattr__("read_csv")(path, field_map, stream, delimiter="\t" if fmt == "tsv" else ",", limits=limits)
+    reader = {"reuters": "read_reuters", "html": "read_html", "feed": "read_feed", "warc": "read_warc"}
+    return __getattr__(reader.get(fmt, "read_text"))(path, stream, limits=limits)
 
 
 def _member_format(name: str, opener: Callable[[], BinaryIO]) -> str | None:
@@ -146,18 +154,21 @@ def _member_format(name: str, opener: Callable[[], BinaryIO]) -> str | None:
     return _EXTENSIONS.get(extension)
 
 
-def _read_archive(
-    path: str, fmt: str, field_map: Mapping[str, str], limits: Limits
-) -> Iterator[Article | ReadError]:
+def _read_archive(path: str, fmt: str, field_map: Mapping[str, str], limits: Limits,
+                  progress: Callable[[int], None] | None = None) -> Iterator[Article | ReadError]:
     """Every member of a zip archive, each in ``fmt``, or (for :data:`ARCHIVE`) in the format its name says.
 
-    Members are named ``archive.zip!member`` in ids' origins and in errors.
+    Members are named ``archive.zip!member`` in ids' origins and in errors;
+    ``progress`` is told the archive's size once it is read.
     """
     for name, opener in archive_members(path, limits):
         member = f"{path}!{name}"
         member_fmt = _member_format(name, opener) if fmt == ARCHIVE else fmt
         if member_fmt is not None:
+            member = f"{path}!{name}"
             yield from _guarded(member, member_fmt, _read_member(member, member_fmt, opener, field_map, limits))
+    if progress is not None:
+        progress(os.path.getsize(path))
 
 
 def _read_member(
@@ -167,10 +178,19 @@ def _read_member(
         yield from _read_stream(member, fmt, stream, field_map, limits)
 
 
-def _read_file(path: str, fmt: str, field_map: Mapping[str, str], limits: Limits) -> Iterator[Article | ReadError]:
+def _read_file(path: str, fmt: str, field_map: Mapping[str, str], limits: Limits,
+               progress: Callable[[int], None] | None = None) -> Iterator[Article | ReadError]:
     if is_archive(path):
-        return _guarded(path, fmt, _read_archive(path, fmt, field_map, limits))
+        return _guarded(path, fmt, _read_archive(path, fmt, field_map, limits, progress))
+    if progress is not None:
+        return _guarded(path, fmt, _read_counted(path, fmt, field_map, limits, progress))
     return _guarded(path, fmt, _read_stream(path, fmt, None, field_map, limits))
+
+
+def _read_counted(path: str, fmt: str, field_map: Mapping[str, str], limits: Limits,
+                  progress: Callable[[int], None]) -> Iterator[Article | ReadError]:
+    with open_counted(path, progress, limits) as stream:
+        yield from _read_stream(path, fmt, stream, field_map, limits)
 
 
 def _guarded(path: str, fmt: str, items: Iterator[Article | ReadError]) -> Iterator[Article | ReadError]:
@@ -345,17 +365,24 @@ def read_paths(
 def read_inputs(
     inputs: Iterable[tuple[str, str] | ReadError], field_map: Mapping[str, str] | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    progress: Callable[[int], None] | None = None,
 ) -> Iterator[Article | ReadError]:
-    """Read the ``(path, format)`` pairs that :func:`input_files` lists, passing its errors through."""
+    """Read the ``(path, format)`` pairs that :func:`input_files` lists, passing its errors through.
+
+    ``progress`` is told the bytes of the files as they are read (as stored:
+    compressed bytes for a compressed file), so that a progress bar can move
+    by bytes across all inputs rather than by files.
+    """
     _check_field_map(field_map or {})
-    return _read_listed(inputs, dict(field_map or {}), limits)
+    return _read_listed(inputs, dict(field_map or {}), limits, progress)
 
 
 def _read_listed(
-    inputs: Iterable[tuple[str, str] | ReadError], field_map: Mapping[str, str], limits: Limits
+    inputs: Iterable[tuple[str, str] | ReadError], field_map: Mapping[str, str], limits: Limits,
+    progress: Callable[[int], None] | None,
 ) -> Iterator[Article | ReadError]:
     for found in inputs:
         if isinstance(found, ReadError):
             yield found
         else:
-            yield from _read_file(found[0], found[1], field_map, limits)
+            yield from _read_file(found[0], found[1], field_map, limits, progress)

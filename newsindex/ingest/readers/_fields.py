@@ -16,6 +16,7 @@ from typing import Any, Mapping
 
 from ..article import Article
 from ..dates import DATE_RANGE, in_range, parse_date
+from ..languages import language_code
 from ...errors import DateError
 
 ARTICLE_FIELDS: tuple[str, ...] = (
@@ -144,6 +145,8 @@ def build_article(
         else:
             fields[name] = _scalar(name, value)
     fields["title"] = squeeze(fields.get("title", ""))
+    if "language" in fields:
+        fields["language"] = language_code(fields["language"])
     return Article(**fields, extra=dict(extra or {}), origin=origin)
 
 
@@ -154,15 +157,6 @@ def hashed_id(key: str) -> str:
     or feed item updates it instead of adding it again.
     """
     return "u" + hashlib.sha1(key.strip().encode("utf-8")).hexdigest()[:16]
-
-
-def language_code(tag: str | None) -> str:
-    """The primary language of a tag such as ``en-US`` or ``de_DE``, lower-cased (``en``, ``de``).
-
-    Pages and feeds name regions in many spellings; the bare language is
-    what ``language:en`` searches for.
-    """
-    return re.split(r"[-_]", (tag or "").strip(), maxsplit=1)[0].lower()
 
 
 def record_keys(field_map: Mapping[str, str]) -> dict[str, tuple[str, ...]]:

@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import bz2
 import gzip
+import io
 import lzma
 import os
 import zipfile
 import zlib
 from contextlib import contextmanager
-from typing import BinaryIO, Callable, Iterator
+from typing import Any, BinaryIO, Callable, Iterator
 
-from .limits import DEFAULT_LIMITS, Limits, bounded
+from ..limits import DEFAULT_LIMITS, Limits, bounded
 
 _DECOMPRESSORS: dict[str, Callable[[BinaryIO], BinaryIO]] = {
     ".gz": lambda raw: gzip.GzipFile(fileobj=raw, mode="rb"),  # type: ignore[return-value]
@@ -65,6 +66,40 @@ def decompressed(name: str, raw: BinaryIO) -> BinaryIO:
     return _DECOMPRESSORS[suffix](raw) if suffix else raw
 
 
+class _Counted(io.RawIOBase):
+    """A file whose reads are told to ``progress`` (bytes as stored: compressed for a compressed file)."""
+
+    def __init__(self, raw: BinaryIO, progress: Callable[[int], None]) -> None:
+        super().__init__()
+        self._raw = raw
+        self._progress = progress
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        count = self._raw.readinto(buffer)  # type: ignore[attr-defined]
+        if count:
+            self._progress(count)
+        return count
+
+    def seekable(self) -> bool:
+        return self._raw.seekable()
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        return self._raw.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._raw.tell()
+
+
+@contextmanager
+def open_counted(path: str, progress: Callable[[int], None], limits: Limits = DEFAULT_LIMITS) -> Iterator[BinaryIO]:
+    """:func:`open_input` for a file, each read of its stored bytes told to ``progress`` (a progress bar)."""
+    with open(path, "rb") as raw, _within(path, io.BufferedReader(_Counted(raw, progress)), raw, limits) as handle:  # type: ignore[arg-type]
+        yield handle
+
+
 @contextmanager
 def open_input(path: str, stream: BinaryIO | None = None, limits: Limits = DEFAULT_LIMITS) -> Iterator[BinaryIO]:
     """The bytes a reader reads: ``stream`` when the caller already opened one (an archive member),
@@ -74,12 +109,18 @@ def open_input(path: str, stream: BinaryIO | None = None, limits: Limits = DEFAU
     if stream is not None:
         yield stream
         return
-    with open(path, "rb") as raw:
-        if _compression(path) is None:
-            yield raw
-        else:
-            with bounded(decompressed(path, raw), raw.tell, limits, path) as handle:
-                yield handle
+    with open(path, "rb") as raw, _within(path, raw, raw, limits) as handle:
+        yield handle
+
+
+@contextmanager
+def _within(path: str, source: BinaryIO, raw: BinaryIO, limits: Limits) -> Iterator[BinaryIO]:
+    """``source`` (the bytes of the file ``raw``) decompressed as ``path`` says, within ``limits``."""
+    if _compression(path) is None:
+        yield source
+    else:
+        with bounded(decompressed(path, source), raw.tell, limits, path) as handle:
+            yield handle
 
 
 def _hidden(member: str) -> bool:

@@ -21,7 +21,7 @@ from ...errors import ReadError
 from ._encoding import SAMPLE_BYTES, detect_encoding
 from ._fields import FieldError, record_article, record_keys
 from .compressed import file_stem, open_input
-from .limits import DEFAULT_LIMITS, LimitExceeded, Limits, over
+from ..limits import DEFAULT_LIMITS, LimitExceeded, Limits, over
 
 
 class _Replay(io.RawIOBase):

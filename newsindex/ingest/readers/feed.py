@@ -27,9 +27,10 @@ from lxml.etree import ParserError
 from ..article import Article
 from ..dates import in_range
 from ...errors import DateError, ReadError
-from ._fields import hashed_id, language_code, squeeze
+from ..languages import language_code
+from ._fields import hashed_id, squeeze
 from .compressed import file_stem, open_input
-from .limits import DEFAULT_LIMITS, Limits, read_whole
+from ..limits import DEFAULT_LIMITS, Limits, read_whole
 
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 # Elements after which an HTML fragment's text starts a new line.

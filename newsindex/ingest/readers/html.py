@@ -73,9 +73,10 @@ from trafilatura import bare_extraction, load_html
 
 from ..article import Article
 from ...errors import ReadError
-from ._fields import hashed_id, language_code, squeeze
+from ..languages import language_code
+from ._fields import hashed_id, squeeze
 from .compressed import file_stem, open_input
-from .limits import DEFAULT_LIMITS, Limits, read_whole
+from ..limits import DEFAULT_LIMITS, Limits, read_whole
 from .html_metadata import SAME_HEADLINE, Page, choose_headline, published_date, published_value, similarity
 from .html_metadata import find_authors as _authors  # under this name tests/test_formats.py makes it fail
 from .html_text import common_ancestor, furniture_texts, render, sibling_blocks, text_container, without_furniture

@@ -21,7 +21,8 @@ from lxml.html import HtmlElement
 
 from ..dates import parse_date
 from ...errors import DateError
-from ._fields import language_code, squeeze
+from ..languages import language_code
+from ._fields import squeeze
 
 # --- shared with the text rules ---------------------------------------------------------------------
 

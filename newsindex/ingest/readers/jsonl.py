@@ -15,7 +15,7 @@ from ..article import Article
 from ...errors import ReadError
 from ._fields import FieldError, json_type, record_article, record_keys
 from .compressed import file_stem, open_input
-from .limits import DEFAULT_LIMITS, LimitExceeded, Limits, lines, over
+from ..limits import DEFAULT_LIMITS, LimitExceeded, Limits, lines, over
 
 
 def _integer(digits: str) -> int | str:

@@ -20,7 +20,7 @@ from ..dates import parse_date
 from ...errors import DateError, ReadError
 from ._fields import squeeze
 from .compressed import open_input
-from .limits import DEFAULT_LIMITS, Limits, over
+from ..limits import DEFAULT_LIMITS, Limits, over
 
 #: Bytes read at a time (Latin-1 is one byte a character, so a chunk never cuts one).
 CHUNK_BYTES = 1 << 20

@@ -16,7 +16,7 @@ from ...errors import ReadError
 from ._encoding import decode
 from ._fields import LIST_FIELDS, FieldError, build_article, looks_binary, split_list
 from .compressed import file_stem, open_input
-from .limits import DEFAULT_LIMITS, Limits, read_whole
+from ..limits import DEFAULT_LIMITS, Limits, read_whole
 
 # Header key (lower case) -> Article field.
 _HEADER_KEYS = {

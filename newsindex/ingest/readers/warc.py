@@ -28,7 +28,7 @@ from ..dates import parse_date
 from ...errors import DateError, ReadError
 from ._fields import hashed_id
 from .compressed import open_input
-from .limits import DEFAULT_LIMITS, LimitExceeded, Limits, MemberExceeded, over, read_whole
+from ..limits import DEFAULT_LIMITS, LimitExceeded, Limits, MemberExceeded, over, read_whole
 from .html import NoArticle, extract_article
 
 log = logging.getLogger(__name__)

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import BinaryIO, Callable, Iterator
 
-from ...errors import NewsIndexError, ReadError
+from ..errors import NewsIndexError, ReadError
 
 MiB = 1 << 20
 GiB = 1 << 30
