@@ -958,6 +958,7 @@ def check(index_dir: Path) -> None:
     """
     from .index import NewsIndex
     from .stories.store import FILE_NAME as STORY_STORE
+    from .text.stems import FILE_NAME as STEMS
 
     damaged = NewsIndex.check(index_dir)
     if not damaged:
@@ -966,7 +967,7 @@ def check(index_dir: Path) -> None:
     for damage in damaged:
         click.echo(f"damaged: {safe(str(index_dir / damage.name))}: {damage.problem}")
     advice = (f": restore the index from a backup, or rebuild it (newsindex index SOURCES --index {index_dir} --rebuild)"
-              if any(damage.name != STORY_STORE for damage in damaged) else "")
+              if any(damage.name not in (STORY_STORE, STEMS) for damage in damaged) else "")
     click.echo(f"{len(damaged):,} damaged file{'s' if len(damaged) > 1 else ''} in {index_dir}{advice}", err=True)
     sys.exit(1)
 

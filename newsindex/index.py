@@ -40,7 +40,7 @@ from .store.locking import WriteLock
 from .store.schema import FACETS, from_stored
 from .stories.store import FILE_NAME as STORY_STORE, REGROUP
 from .stories.tellings import FILES as STORY_FILES, Tellings, check_store
-from .text.stems import StemTables
+from .text.stems import FILE_NAME as STEMS, StemTables
 
 if TYPE_CHECKING:  # what only some calls need is imported by those calls: a search starts sooner
     from whoosh import query as wq
@@ -180,7 +180,12 @@ class NewsIndex:
         path = Path(directory)
         damaged = check_index(path)
         problem = check_store(path)
-        return damaged + [Damage(STORY_STORE, f"{problem}; {REGROUP}")] if problem else damaged
+        if problem:
+            damaged.append(Damage(STORY_STORE, f"{problem}; {REGROUP}"))
+        problem = check_store(path, STEMS)
+        if problem:
+            damaged.append(Damage(STEMS, f"{problem}; delete it (it only remembers the stems NLTK gives again)"))
+        return damaged
 
     @classmethod
     def open_or_create(cls, directory: str | os.PathLike[str], language: str = "english") -> "NewsIndex":

@@ -170,3 +170,19 @@ def test_any_corruption_of_any_file_is_found_and_reported_in_one_line(
             assert result.exit_code == 1 and f"damaged: {target}" in result.output
         elif result.exit_code != 0:
             assert result.output.count("\n") <= 2 and str(index) in result.output, result.output
+
+
+def test_a_damaged_table_of_stems_costs_only_its_speed(sound: Path, tmp_path: Path) -> None:
+    index = _copy(sound, tmp_path)
+    expected = _run("search", "oil", "-i", str(index)).output
+    (index / "stems.sqlite").write_bytes(os.urandom(8192))
+    assert _run("search", "oil", "-i", str(index)).output == expected  # stemmed by NLTK instead (was a traceback)
+    checked = _run("check", "-i", str(index))
+    assert checked.exit_code == 1 and f"damaged: {index / 'stems.sqlite'}: " in checked.output
+    more = tmp_path / "more.txt"
+    more.write_text("Title: more\n\nAnother article.\n", encoding="utf-8")
+    added = _run("index", str(more), "-i", str(index))
+    assert added.exit_code == 1 and "stems.sqlite: file is not a database; delete it" in added.output
+    (index / "stems.sqlite").unlink()
+    assert _run("index", str(more), "-i", str(index)).exit_code == 0
+    assert _run("check", "-i", str(index)).exit_code == 0

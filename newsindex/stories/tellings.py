@@ -28,9 +28,10 @@ if TYPE_CHECKING:
 FILES = FILE_NAME + "*"
 
 
-def check_store(directory: Path) -> str | None:
-    """What is wrong with the story store in ``directory`` by SQLite's own check (None: sound, or none)."""
-    path = directory / FILE_NAME
+def check_store(directory: Path, name: str = FILE_NAME) -> str | None:
+    """What is wrong with the story store (or another SQLite file ``name``) in ``directory`` by SQLite's
+    own check (None: sound, or none)."""
+    path = directory / name
     if not path.is_file():
         return None
     try:

@@ -37,10 +37,18 @@ class StemTable:
     def _connect(self, create: bool) -> sqlite3.Connection | None:
         if self._db is None and (create or (not self._missing and self.path.is_file())):
             db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-            db.execute(
-                "CREATE TABLE IF NOT EXISTS stems (language TEXT, word TEXT, stem TEXT, "
-                "PRIMARY KEY (language, word)) WITHOUT ROWID"
-            )
+            try:
+                db.execute(
+                    "CREATE TABLE IF NOT EXISTS stems (language TEXT, word TEXT, stem TEXT, "
+                    "PRIMARY KEY (language, word)) WITHOUT ROWID"
+                )
+            except sqlite3.Error:
+                db.close()
+                if create:
+                    raise
+                # Damaged, or on a read-only disk: searches stem with NLTK (newsindex check names it).
+                self._missing = True
+                return None
             self._db = db
         self._missing = self._db is None
         return self._db
@@ -88,7 +96,9 @@ class StemTable:
                     ((self.language, word, stem) for word, stem in stems.items()),
                 )
         except sqlite3.Error as exc:  # a full disk, a read-only place: what every writer reports
-            raise OSError(f"{self.path}: {exc}") from None
+            damaged = isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError)
+            raise OSError(f"{self.path}: {exc}" + ("; delete it (it only remembers the stems NLTK gives again)"
+                                                   if damaged else "")) from None
 
     def close(self) -> None:
         if self._db is not None:
