@@ -201,7 +201,8 @@ def test_hostile_articles_stay_inert_in_the_browser(browser, server: str, shots:
     browser.get_log("browser")  # start from an empty console
     pages = ["?q=zyxhostile", "?q=zyxhostile&collapse=1", "article/hostile-1?q=zyxhostile", "article/hostile-2",
              "similar/hostile-2",
-             "story/hostile-1", "compare?a=hostile-1&b=hostile-2", "terms?q=zyxhostile"]
+             "story/hostile-1", "compare?a=hostile-1&b=hostile-2", "terms?q=zyxhostile",
+             "trace?claim=raise+the+harbour+tax+by+4%25+from+June", "trace?id=hostile-1"]
     for page in pages:
         browser.get(server + page)
         WebDriverWait(browser, 20).until(lambda b: b.execute_script(
