@@ -183,6 +183,13 @@ def test_article_story_and_comparison(browser, server: str, index: NewsIndex, sh
     WebDriverWait(browser, 20).until(EC.url_contains("compare"))  # a form sent with Enter loads after send_keys returns
     assert browser.find_elements(By.CSS_SELECTOR, ".compare .head")
 
+    # A sentence's number on the comparison traces it: every telling, the earliest first.
+    browser.find_element(By.CSS_SELECTOR, "#a10 a.num").click()
+    assert "/trace?" in browser.current_url
+    tellings = browser.find_elements(By.CSS_SELECTOR, "li.telling")
+    assert [t.get_attribute("class") for t in tellings][0] == "telling earliest" and SEEDS[1] in tellings[1].text
+    screenshot(browser, shots, "trace")
+
 
 def test_errors_show_on_the_page(browser, server: str) -> None:
     browser.get(server)
