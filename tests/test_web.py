@@ -19,12 +19,13 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from conftest import HOSTILE
+from markupsafe import escape
 
 from newsindex import NewsIndex
 from newsindex.coverage.timeline import Period
 from newsindex.ingest.readers import read_paths
 from newsindex.web import create_app, export
-from newsindex.web.alignment import rows
+from newsindex.web.alignment import changes, rows
 from newsindex.web.chart import auto_granularity, period_bounds
 from newsindex.web.marks import Marker, safe_href, spans_html
 from newsindex.web.params import SearchState, search_state
@@ -153,6 +154,64 @@ def test_story_and_compare_pages(client, index) -> None:
     assert '<mark class="detail number"' in page and "8,7" in page
 
 
+def test_compare_page_shows_the_words_changed_inside_shared_statements(client, index) -> None:
+    comparison = index.compare("hostile-1", "hostile-2")
+    listed = changes(comparison, Marker())
+    figure = next(c for c in listed if ("number", "4% -> 5%") in c.edits)
+    page = get(client, "/compare?a=hostile-1&b=hostile-2").get_data(as_text=True)
+    assert "<del>4%</del><ins>5%</ins>" in page  # the corrected figure, marked inline
+    assert '<span class="kind number">number</span> 4% -&gt; 5%' in page
+    assert f"Changed inside statements both make ({sum(not c.retold for c in listed)})" in page
+    # The sentences of a changed statement say so in the rows and link to it: none looks plainly shared.
+    assert f'<li id="{figure.anchor}">' in page
+    assert re.search(rf'id="a{figure.a[0]}">\s*<a class="num"[^>]*>A{figure.a[0]}</a>\s*'
+                     rf'<a class="badge changed" href="#{figure.anchor}">', page)
+    assert {comparison.a.sentence(n - 1).status for n in figure.a} == {"changed"}
+
+
+def test_compare_one_id_picks_the_earlier_telling_and_says_why(client, index) -> None:
+    comparison = index.compare(SEEDS[1])
+    page = get(client, f"/compare?b={SEEDS[1]}").get_data(as_text=True)
+    assert str(escape(comparison.chosen.reason)) in page
+    assert f"/article/{comparison.a.id}" in links(page)
+    assert get(client, f"/api/compare?b={SEEDS[1]}").get_json() == json.loads(json.dumps(comparison.to_dict()))
+    assert "compare needs an article id" in get(client, "/api/compare", 400).get_json()["error"]
+
+
+def test_trace_page_lists_the_tellings_oldest_first_with_what_each_changed(client, index) -> None:
+    found = index.trace_sentence(SEEDS[0], 9)
+    assert [t.id for t in found.tellings][:2] == [SEEDS[0], SEEDS[1]]
+    page = get(client, f"/trace?id={SEEDS[0]}&sentence=9").get_data(as_text=True)
+    assert page.count('<li class="telling ') == len(found.tellings)
+    assert page.index(f"/article/{SEEDS[0]}") < page.index(f"/article/{SEEDS[1]}")
+    assert '<span class="badge earliest">earliest</span>' in page
+    assert f"/compare?a={SEEDS[0]}&b={SEEDS[1]}" in links(page)
+    # A figure changed against the earliest is marked inline, as compare marks it.
+    changed = get(client, "/trace?claim=raise+the+harbour+tax+by+4%25+from+June").get_data(as_text=True)
+    assert "<del>4%</del><ins>5%</ins>" in changed and changed.index("hostile-1") < changed.index("hostile-2")
+    # An article's sentences, each a link that traces it.
+    listing = get(client, f"/trace?id={SEEDS[0]}").get_data(as_text=True)
+    assert f"/trace?id={SEEDS[0]}&sentence=9" in links(listing)
+    assert get(client, "/trace").status_code == 200  # the form alone
+
+
+def test_trace_api_is_the_library_s_trace(client, index) -> None:
+    claim = "Syria's weapons are entirely Russian"
+    assert get(client, f"/api/trace?claim={claim}").get_json() == json.loads(json.dumps(index.trace(claim).to_dict()))
+    one = get(client, f"/api/trace?id={SEEDS[0]}&sentence=9&limit=1").get_json()
+    assert one == json.loads(json.dumps(index.trace_sentence(SEEDS[0], 9, limit=1).to_dict()))
+    sentences = get(client, f"/api/trace?id={SEEDS[0]}").get_json()
+    assert [s["text"] for s in sentences] == [s.text for s in index.sentences(SEEDS[0])]
+    for url, message in (
+        ("/api/trace", "trace needs"), (f"/api/trace?claim=x&id={SEEDS[0]}", "not both"),
+        ("/api/trace?sentence=2", "needs the article"), (f"/api/trace?id={SEEDS[0]}&sentence=x", "whole number"),
+        (f"/api/trace?id={SEEDS[0]}&sentence=9999", "there is no sentence 9999"),
+        ("/api/trace?claim=" + "word%20" * 300, "at most 200 words"),
+    ):
+        assert message in get(client, url, 400).get_json()["error"], url
+    get(client, "/api/trace?id=no-such&sentence=1", 404)
+
+
 def test_side_by_side_rows_keep_each_article_in_reading_order_and_show_every_sentence_once(index) -> None:
     comparison = index.compare(*SEEDS)
     laid_out = rows(comparison)
@@ -210,7 +269,9 @@ def test_the_json_api_answers_what_the_library_answers(client, index) -> None:
 def hostile_pages(client) -> dict[str, str]:
     urls = [
         "/?q=zyxhostile", "/?q=zyxhostile&collapse=1", "/article/hostile-1?q=zyxhostile", "/article/hostile-2",
-        "/story/hostile-1", "/compare?a=hostile-1&b=hostile-2", "/terms?q=zyxhostile",
+        "/story/hostile-1", "/compare?a=hostile-1&b=hostile-2", "/compare?b=hostile-2", "/terms?q=zyxhostile",
+        "/trace?claim=zyxhostile+harbour+council+voted+to+raise+the+harbour+tax", "/trace?id=hostile-1",
+        "/trace?id=hostile-2&sentence=0",
         "/terms?q=zyxhostile&panel=1", "/similar/hostile-1?panel=1", "/similar/hostile-2", "/?q=%3Cscript%3Ealert(1)%3C/script%3E", "/article/%3Cscript%3Ex",
     ]
     return {url: client.get(url).get_data(as_text=True) for url in urls}

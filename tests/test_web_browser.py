@@ -183,6 +183,13 @@ def test_article_story_and_comparison(browser, server: str, index: NewsIndex, sh
     WebDriverWait(browser, 20).until(EC.url_contains("compare"))  # a form sent with Enter loads after send_keys returns
     assert browser.find_elements(By.CSS_SELECTOR, ".compare .head")
 
+    # A sentence's number on the comparison traces it: every telling, the earliest first.
+    browser.find_element(By.CSS_SELECTOR, "#a10 a.num").click()
+    assert "/trace?" in browser.current_url
+    tellings = browser.find_elements(By.CSS_SELECTOR, "li.telling")
+    assert [t.get_attribute("class") for t in tellings][0] == "telling earliest" and SEEDS[1] in tellings[1].text
+    screenshot(browser, shots, "trace")
+
 
 def test_errors_show_on_the_page(browser, server: str) -> None:
     browser.get(server)
@@ -201,7 +208,8 @@ def test_hostile_articles_stay_inert_in_the_browser(browser, server: str, shots:
     browser.get_log("browser")  # start from an empty console
     pages = ["?q=zyxhostile", "?q=zyxhostile&collapse=1", "article/hostile-1?q=zyxhostile", "article/hostile-2",
              "similar/hostile-2",
-             "story/hostile-1", "compare?a=hostile-1&b=hostile-2", "terms?q=zyxhostile"]
+             "story/hostile-1", "compare?a=hostile-1&b=hostile-2", "terms?q=zyxhostile",
+             "trace?claim=raise+the+harbour+tax+by+4%25+from+June", "trace?id=hostile-1"]
     for page in pages:
         browser.get(server + page)
         WebDriverWait(browser, 20).until(lambda b: b.execute_script(

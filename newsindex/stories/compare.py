@@ -50,7 +50,7 @@ from ..ingest.article import Article
 from .details import KINDS, Detail, Kind, capital_evidence, details
 from .sentences import Located, Sentence, article_sentences
 from .stems import Analyser, sentence_words
-from .wording import EDIT_KINDS, WordChanges, word_changes
+from .wording import EDIT_KINDS, RETOLD_SIMILARITY, WordChanges, word_changes
 
 __all__ = [
     "KINDS", "MAX_MATCHED", "SHARED_COVERAGE", "Change", "Choice", "Comparison", "Detail", "Kind", "Sentence",
@@ -67,9 +67,6 @@ SHARED_COVERAGE = 0.35
 QUOTE_COVERAGE = 0.8
 #: How many sentences of the other article may together cover one sentence (a merge or a split).
 MAX_MATCHED = 2
-
-#: Two wordings with less than this share of their words in common are a retelling, not an edit.
-RETOLD_SIMILARITY = 0.5
 
 Status = Literal["same", "changed", "only"]
 
@@ -173,9 +170,8 @@ class Change:
 
     @property
     def retold(self) -> bool:
-        """Told in other words rather than changed in a few (under :data:`RETOLD_SIMILARITY` of the words
-        in common): the two wordings are better read one under the other than merged."""
-        return self.words.similarity < RETOLD_SIMILARITY
+        """Told in other words rather than changed in a few (see :attr:`WordChanges.retold`)."""
+        return self.words.retold
 
     @property
     def rank(self) -> int:

@@ -15,17 +15,15 @@ line of its own, so a title cannot forge a line of the output.
 
 from __future__ import annotations
 
-import re
 import textwrap
 from datetime import datetime
 from typing import Iterable
 
-from .compare import RETOLD_SIMILARITY, Change, Comparison, Side
+from .compare import Change, Comparison, Side
 from .details import Detail
 from .trace import Trace
 from .wording import Edit
 
-_DIGIT = re.compile(r"\d")
 #: How many edits are listed under one changed statement (the most telling first).
 SHOWN_EDITS = 6
 
@@ -120,7 +118,7 @@ def _unit_details(
 
 def _edits(change: Change, width: int) -> list[str]:
     """The telling edits under a statement (plain wording is visible in the inline marks)."""
-    return _edit_lines([e for e in change.words.edits if e.kind != "wording"], width)
+    return _edit_lines(list(change.words.telling_edits()), width)
 
 
 def _edit_lines(shown: list[Edit], width: int) -> list[str]:
@@ -175,19 +173,18 @@ def render_trace(found: Trace, width: int = 100) -> str:
         numbers = ", ".join(str(i) for i in telling.sentences)
         how = f"{telling.match} \u00b7 sentence{'s' if len(telling.sentences) > 1 else ''} {numbers} \u00b7 {telling.coverage:.0%} of the claim's words"
         changes = telling.changes
-        if telling.earliest:
+        shown = telling.against_earliest
+        if shown == "earliest":
             lines.append(f"    EARLIEST \u00b7 {how}")
-            lines += _wrap(telling.text, width, "    ", "    ")
-        elif changes is None or changes.same:
+        elif shown == "same":
             lines.append(f"    {how} \u00b7 the same words as the earliest")
-            lines += _wrap(telling.text, width, "    ", "    ")
-        elif changes.similarity >= RETOLD_SIMILARITY:
+        elif shown == "changed" and changes:
             lines.append(f"    {how} \u00b7 against the earliest:")
             lines += _wrap(changes.marked(), width, "    ~ ", "      ")
-            lines += _edit_lines([e for e in changes.edits if e.kind != "wording"], width)
-        else:
+        elif changes:
             lines.append(f"    {how} \u00b7 told otherwise than the earliest ({changes.similarity:.0%} of the words in common):")
+        if shown != "changed":
             lines += _wrap(telling.text, width, "    ", "    ")
-            # Told otherwise, the word-by-word edits are mostly noise: only changed figures and negations.
-            lines += _edit_lines([e for e in changes.edits if e.kind == "negation" or _DIGIT.search(e.old + e.new)], width)
+        if changes:
+            lines += _edit_lines(list(changes.telling_edits()), width)
     return "\n".join(lines)

@@ -100,6 +100,16 @@ class Telling:
     earliest: bool = False
     changes: WordChanges | None = None
 
+    @property
+    def against_earliest(self) -> Literal["earliest", "same", "changed", "retold"]:
+        """How it stands against the earliest telling, which says how to show it: the earliest itself,
+        the same words, a few words changed (read inline) or told otherwise (read as its own sentence)."""
+        if self.earliest:
+            return "earliest"
+        if self.changes is None or self.changes.same:
+            return "same"
+        return "retold" if self.changes.retold else "changed"
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id, "title": self.title, "published": self.published.isoformat() if self.published else None,

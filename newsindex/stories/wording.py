@@ -36,6 +36,8 @@ EditKind = Literal["number", "negation", "name", "attribution", "wording"]
 #: The kinds of edit, the most important first (a fact-checker reads figures first).
 EDIT_KINDS: tuple[str, ...] = ("number", "negation", "name", "attribution", "wording")
 
+#: Two wordings with less than this share of their words in common are a retelling, not an edit.
+RETOLD_SIMILARITY = 0.5
 #: A run of at most this many changed words (on its longer side) is one edit; a longer one is cut by kind.
 SHORT_EDIT = 4
 
@@ -180,6 +182,20 @@ class WordChanges:
     def same(self) -> bool:
         """The same words in the same order (case, punctuation and spacing aside)."""
         return not self.edits
+
+    @property
+    def retold(self) -> bool:
+        """Told in other words rather than changed in a few (under :data:`RETOLD_SIMILARITY` of the words
+        in common): the two wordings are better read one under the other than merged."""
+        return self.similarity < RETOLD_SIMILARITY
+
+    def telling_edits(self) -> tuple[Edit, ...]:
+        """The edits a reader should see listed, beside the wording marked inline: with a few words
+        changed, every edit but plain wording (figures, negations, names, sources); told in other
+        words, where word-by-word edits are mostly noise, only changed figures and negations."""
+        if self.retold:
+            return tuple(e for e in self.edits if e.kind == "negation" or _DIGIT.search(e.old + e.new))
+        return tuple(e for e in self.edits if e.kind != "wording")
 
     def to_dict(self) -> dict[str, Any]:
         return {"similarity": round(self.similarity, 3), "edits": [e.to_dict() for e in self.edits]}

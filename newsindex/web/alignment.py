@@ -7,17 +7,24 @@ one article has on a row of its own, where it stands in its article. Both
 columns stay in reading order; when a rewrite moves a sentence elsewhere
 (crossing matches), the row says which sentence of the other side it
 matches rather than breaking either article's order.
+
+Above the rows, the page lists what changed inside the statements both make
+(:func:`changes`): the title, then each statement with a few words changed,
+the older wording's words struck through inline and the changed figures,
+negations, names and sources named, then those told in other words. A
+sentence in a row that is part of one says so and links to it, so a
+statement with an internal change never looks plainly shared.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterable
 
 from markupsafe import Markup
 
-from .marks import spans_html
+from .marks import Marker, spans_html
 
 
 @dataclass
@@ -34,12 +41,51 @@ class Cell:
     matched: list[int] = field(default_factory=list)
     #: Numbers of sentences of the other side it matches that stand on other rows.
     elsewhere: list[int] = field(default_factory=list)
+    #: The anchor of the change (:class:`ShownChange`) it is part of, if its words changed.
+    change: str = ""
 
 
 @dataclass
 class Row:
     a: list[Cell]
     b: list[Cell]
+
+
+@dataclass
+class ShownChange:
+    """A statement both articles make with words changed (or the two titles), as the page lists it.
+
+    ``a`` and ``b`` are the numbers of its sentences as the rows show them;
+    ``html`` is B's wording with A's words inline (``<del>``/``<ins>``),
+    ``edits`` the (kind, description) of the edits worth naming.
+    """
+
+    anchor: str
+    a: list[int]
+    b: list[int]
+    title: bool
+    retold: bool
+    old: str
+    new: str
+    html: Markup
+    edits: list[tuple[str, str]]
+    similarity: float
+
+
+def changes(comparison: Any, marker: Marker) -> list[ShownChange]:
+    """The comparison's changes as the page lists them: the title first, then the most telling."""
+    shown = []
+    for n, change in enumerate(sorted(comparison.changes, key=lambda c: (not c.title, c.retold))):
+        words = change.words
+        shown.append(ShownChange(
+            anchor="title-change" if change.title else f"change-{n + 1}",
+            a=[i + 1 for i in change.a], b=[i + 1 for i in change.b], title=change.title, retold=words.retold,
+            old=words.old, new=words.new, html=marker.diff_html(words),
+            # Told in other words, the two wordings are shown whole (as the terminal shows them).
+            edits=[] if words.retold else [(e.kind, e.describe()) for e in words.telling_edits()],
+            similarity=words.similarity,
+        ))
+    return shown
 
 
 def _cell(match: Any) -> Cell:
@@ -55,8 +101,9 @@ def _cell(match: Any) -> Cell:
     )
 
 
-def rows(comparison: Any) -> list[Row]:
-    """The sentences of both sides in rows, matched sentences on the same row, each side in order."""
+def rows(comparison: Any, listed: Iterable[ShownChange] = ()) -> list[Row]:
+    """The sentences of both sides in rows, matched sentences on the same row, each side in order;
+    a sentence that is part of a ``listed`` change links to it."""
     b_sentences = list(comparison.b.sentences)
     placed: set[int] = set()
     out: list[Row] = []
@@ -79,11 +126,13 @@ def rows(comparison: Any) -> list[Row]:
             out.append(Row([_cell(match)], []))
     flush_b(math.inf)
     out = _packed(out)
+    anchors = {(side, n): c.anchor for c in listed for side, numbers in (("a", c.a), ("b", c.b)) for n in numbers}
     for row in out:
-        for mine, other in ((row.a, row.b), (row.b, row.a)):
+        for side, mine, other in (("a", row.a, row.b), ("b", row.b, row.a)):
             here = {c.number - 1 for c in other}
             for cell in mine:
                 cell.elsewhere = [i + 1 for i in cell.matched if i not in here]
+                cell.change = anchors.get((side, cell.number), "")
     return out
 
 

@@ -16,11 +16,13 @@ from flask import Blueprint, jsonify, render_template, request
 from ..store.schema import article_fields
 from .params import (
     FACET_NAMES,
+    BadRequest,
     MAX_TOP,
     compare_ids,
     facet_names,
     integer,
     search_state,
+    trace_state,
 )
 from .site import site, story_of
 
@@ -33,7 +35,10 @@ ENDPOINTS = (
     ("/api/article/ID", "", "the article as indexed: every field, with its text"),
     ("/api/article/ID/similar", "limit", "the most similar articles, with score (0..1) and overlap"),
     ("/api/story/ID", "", "the story of an article (or a story by its id), its articles oldest first"),
-    ("/api/compare", "a, b", "what two articles say differently, sentence by sentence, with details"),
+    ("/api/compare", "a, b (or one of them alone: against the earlier telling it corrects)",
+     "what two articles say differently, sentence by sentence, with details and word-level changes"),
+    ("/api/trace", "claim, or id and sentence; limit", "every article carrying the claim, oldest first, "
+     "each later one's words changed against the earliest (id alone: the article's numbered sentences)"),
     ("/api/timeline", "q, since, until, any, by (day, week, month, year)", "matching and all articles per period"),
     ("/api/facets", "q, since, until, any, facet (repeatable), top", "the top sources, topics, places, authors"),
     ("/api/terms", "q, since, until, any, top", "words and phrases typical of the matches"),
@@ -90,6 +95,19 @@ def compare() -> Any:
     a, b = compare_ids(request.args)
     with site().shared.use() as ix:
         return jsonify(ix.compare(a, b).to_dict())
+
+
+@blueprint.route("/trace")
+def trace() -> Any:
+    state = trace_state(request.args)
+    if not state.claim and not state.id:
+        raise BadRequest("trace needs claim=TEXT, or id=ID&sentence=N")
+    with site().shared.use() as ix:
+        if state.sentence is None and state.id:
+            return jsonify([{"sentence": s.index, "text": s.text, "title": s.in_title} for s in ix.sentences(state.id)])
+        limit = state.limit or None
+        found = ix.trace_sentence(state.id, state.sentence, limit) if state.id else ix.trace(state.claim, limit)
+        return jsonify(found.to_dict())
 
 
 @blueprint.route("/timeline")

@@ -4,7 +4,8 @@ Articles come from the web and can hold ``<script>``, ``onerror=`` or
 ``javascript:`` links. Templates escape every value (Jinja's autoescape);
 the only HTML built here is the highlighting: the index marks matched words
 with two marker strings, the text is escaped *with the markers in it*, and
-only then are the markers replaced by ``<mark>`` tags. The markers hold a
+only then are the markers replaced by ``<mark>`` tags (``<del>``/``<ins>``
+for the words one wording changed against another). The markers hold a
 secret drawn when the server starts, so an article cannot contain them and
 open or close a tag of its own.
 """
@@ -12,10 +13,13 @@ open or close a tag of its own.
 from __future__ import annotations
 
 import secrets
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
+
+if TYPE_CHECKING:
+    from ..stories.wording import WordChanges
 
 
 class Marker:
@@ -25,11 +29,26 @@ class Marker:
         token = secrets.token_hex(8)
         #: Handed to ``search(highlight=...)`` and ``highlight(marks=...)``.
         self.marks = (f"\ue000{token}\ue001", f"\ue001{token}\ue000")
+        #: Handed to :meth:`WordChanges.marked` for the words a wording removed and those it added.
+        self.removed = (f"\ue000{token}-", f"-{token}\ue001")
+        self.added = (f"\ue000{token}+", f"+{token}\ue001")
 
     def html(self, marked: str) -> Markup:
         """Text marked with :attr:`marks` as safe HTML: escaped, matches in ``<mark>``."""
-        escaped = str(escape(marked))
-        return Markup(escaped.replace(self.marks[0], "<mark>").replace(self.marks[1], "</mark>"))
+        return _tagged(marked, ((self.marks, "mark"),))
+
+    def diff_html(self, changes: WordChanges) -> Markup:
+        """The newer wording with the older one's words inline as safe HTML: escaped, removed words in
+        ``<del>``, added ones in ``<ins>`` (as ``[-old-]{+new+}`` in the terminal)."""
+        return _tagged(changes.marked(self.removed, self.added), ((self.removed, "del"), (self.added, "ins")))
+
+
+def _tagged(marked: str, tags: Iterable[tuple[tuple[str, str], str]]) -> Markup:
+    """``marked`` escaped, then each pair of marker strings replaced by its tag's opening and closing."""
+    escaped = str(escape(marked))
+    for (opening, closing), tag in tags:
+        escaped = escaped.replace(opening, f"<{tag}>").replace(closing, f"</{tag}>")
+    return Markup(escaped)
 
 
 def spans_html(text: str, spans: Iterable[tuple[int, int, str]]) -> Markup:

@@ -1,4 +1,4 @@
-"""The pages a reader sees: search, article, story, compare, significant terms, help.
+"""The pages a reader sees: search, article, story, compare, trace, significant terms, help.
 
 Each view asks the shared index for what its page shows, turns article text
 into safe HTML (:mod:`newsindex.web.marks`) while it holds the index (snippets
@@ -23,7 +23,7 @@ from markupsafe import Markup, escape
 from ..errors import NewsIndexError, QueryError
 from ..index import SORTS
 from . import chart, export
-from .alignment import rows
+from .alignment import changes, rows
 from .marks import safe_href
 from .params import (
     FACET_NAMES,
@@ -34,6 +34,7 @@ from .params import (
     SearchState,
     compare_ids,
     search_state,
+    trace_state,
 )
 from .site import site, story_of
 
@@ -169,8 +170,41 @@ def compare() -> Any:
     a, b = compare_ids(request.args)
     with site().shared.use() as ix:
         comparison = ix.compare(a, b)
-        first, second = ix.get(a), ix.get(b)
-    return render_template("compare.html", comparison=comparison, rows=rows(comparison), first=first, second=second)
+        first, second = ix.get(comparison.a.id), ix.get(comparison.b.id)
+    listed = changes(comparison, site().marker)
+    return render_template("compare.html", comparison=comparison, changes=listed, rows=rows(comparison, listed),
+                           first=first, second=second)
+
+
+@dataclass
+class ShownTelling:
+    """A telling of a traced claim as the page shows it: a later one's words changed against the earliest."""
+
+    telling: Any
+    html: Markup
+    edits: list[tuple[str, str]]
+
+
+@blueprint.route("/trace")
+def trace() -> Any:
+    """Who said it first: every article carrying a claim, oldest first (``newsindex trace``)."""
+    state = trace_state(request.args)
+    context: dict[str, Any] = {"state": state}
+    with site().shared.use() as ix:
+        if state.id and state.sentence is None:
+            context.update(article=ix.get(state.id), sentences=ix.sentences(state.id))
+        elif state.id or state.claim:
+            limit = state.limit or None
+            found = ix.trace_sentence(state.id, state.sentence, limit) if state.id else ix.trace(state.claim, limit)
+            context["trace"] = found
+    if "trace" in context:
+        marker = site().marker
+        context["tellings"] = [
+            ShownTelling(t, marker.diff_html(t.changes) if t.against_earliest == "changed" and t.changes else Markup(""),
+                         [(e.kind, e.describe()) for e in t.changes.telling_edits()] if t.changes else [])
+            for t in context["trace"].tellings
+        ]
+    return render_template("trace.html", **context)
 
 
 @blueprint.route("/export.<fmt>")

@@ -32,6 +32,9 @@ TIMELINE_BY = ("auto", "day", "week", "month", "year")
 FACET_NAMES = ("source", "topic", "place", "author")
 #: Most values a facet, terms or similar list may return through the API.
 MAX_TOP = 100
+#: The highest sentence number a trace's URL may carry (a bound on the value; the library says which
+#: numbers the article has).
+MAX_SENTENCE = 100_000
 
 
 class BadRequest(NewsIndexError):
@@ -192,9 +195,34 @@ def facet_names(args: Any) -> list[str]:
     return names
 
 
-def compare_ids(args: Mapping[str, str]) -> tuple[str, str]:
-    """The two article ids of a comparison (``?a=ID&b=ID``)."""
+def compare_ids(args: Mapping[str, str]) -> tuple[str, str | None]:
+    """The article ids of a comparison: ``?a=ID&b=ID``, or one of the two alone, for the article
+    against the earlier telling it most likely corrects or rewrites (as ``newsindex compare ID``)."""
     a, b = args.get("a", "").strip(), args.get("b", "").strip()
-    if not a or not b:
-        raise BadRequest("compare needs two article ids: ?a=ID&b=ID")
-    return a, b
+    if not a and not b:
+        raise BadRequest("compare needs an article id: ?a=ID&b=ID, or ?b=ID for the earlier telling it corrects")
+    return (a, b or None) if a else (b, None)
+
+
+@dataclass
+class TraceState:
+    """What to trace (``claim=TEXT``, or sentence ``sentence=N`` of article ``id=ID``) and how many
+    tellings to show (``limit``, all when 0). ``id`` alone asks for the article's sentences."""
+
+    claim: str = ""
+    id: str = ""
+    sentence: int | None = None
+    limit: int = 0
+
+
+def trace_state(args: Mapping[str, str]) -> TraceState:
+    """The trace a request asks for, with each value checked."""
+    claim, article = args.get("claim", "").strip(), args.get("id", "").strip()
+    if len(claim) > MAX_QUERY:
+        raise BadRequest(f"claim: at most {MAX_QUERY:,} characters (a sentence, a quote or a figure with its context)")
+    if claim and article:
+        raise BadRequest("trace takes a claim (claim=TEXT) or a sentence of an article (id=ID&sentence=N), not both")
+    number = integer(args, "sentence", -1, 0, MAX_SENTENCE)
+    if number >= 0 and not article:
+        raise BadRequest("sentence=N needs the article's id=ID")
+    return TraceState(claim, article, number if number >= 0 else None, integer(args, "limit", 0, 0, MAX_WINDOW))
