@@ -14,9 +14,12 @@ end (:meth:`StoryGrouping.finish`), still holding the index's write lock.
 The worker takes the articles off the pipe as they come, so the indexer is
 never kept waiting by a send.
 
-The stories are the same either way: the worker assigns the same articles in
-the same order (the stories depend only on that order). Smaller runs, one
-core, or no ``fork`` group in the indexing process, just before each commit.
+The stories are the same either way: they are a function of the set of
+articles (:mod:`newsindex.stories.store`). Smaller runs, one core, or no
+``fork`` group in the indexing process, just before each commit. The commits
+inside a run are not final: when the run doubles the collection, grouping
+waits for its last commit (:meth:`StoryGrouping.finish`), which groups the
+whole collection from scratch.
 
 Failures rely on the store's two-commit protocol (see :mod:`newsindex.stories`):
 a cancelled run stops the worker once it has committed the batches the index
@@ -64,6 +67,7 @@ class StoryGrouping:
         self._pending: list[Article] = []
         self._assigned = 0  # in this run
         self._worker: _Worker | None = None
+        self._marker: str | None = None  # of the last commit
 
     def assign(self, article: Article) -> None:
         """Group ``article`` (after those assigned before it); it is kept with the next :meth:`commit`."""
@@ -90,25 +94,31 @@ class StoryGrouping:
             self._store.assign(pending)
 
     def commit(self, marker: str) -> None:
-        """Make the stories of everything assigned so far permanent, marked with the index's generation.
+        """Make everything assigned so far permanent, marked with the index's generation.
 
-        A worker is only asked to: it commits when it has caught up, while the
-        next batch is indexed (:meth:`finish` waits for it).
+        A commit inside the run (``final=False`` for the store): when the run
+        makes the collection twice as large as the reference of its stories,
+        grouping waits for :meth:`finish`. A worker is only asked to commit: it
+        commits when it has caught up, while the next batch is indexed.
         """
         self.catch_up()
+        self._marker = marker
         if self._worker is not None:
-            self._worker.commit(marker)
+            self._worker.commit(marker, final=False)
         else:
             assert self._store is not None
-            self._store.commit(marker)
+            self._store.commit(marker, final=False)
 
     def finish(self, left: Callable[[int], None] | None = None) -> None:
-        """Wait until the stories of every commit are committed; raise if that failed.
+        """The run's last commit: group what waited for it; wait until every commit is done; raise if one failed.
 
         ``left`` is told, while waiting, how many articles of the run are still to be grouped.
         """
         if self._worker is not None:
+            self._worker.commit(self._marker, final=True)
             self._worker.finish(left)
+        elif self._store is not None:
+            self._store.commit(self._marker, final=True)
 
     def rollback(self) -> None:
         """Discard what was assigned since the last commit (a worker is stopped once it has done the
@@ -153,7 +163,7 @@ class _Worker:
 
     Messages are handled in the order sent: ("assign", articles) -- answered
     ("grouped", how many), so the indexer can say how far it is -- ("commit",
-    marker) -- answered ("ok",) or ("error", exception) -- and ("stop",),
+    marker, final) -- answered ("ok",) or ("error", exception) -- and ("stop",),
     which ends it with whatever was assigned after the last commit discarded.
     """
 
@@ -172,10 +182,10 @@ class _Worker:
         except (OSError, ValueError):
             pass  # the worker is gone: the next answer read says so
 
-    def commit(self, marker: str) -> None:
+    def commit(self, marker: str | None, final: bool) -> None:
         """Ask for a commit without waiting for it; raise if an earlier one has already failed."""
         try:
-            self._outbox.send(("commit", marker))
+            self._outbox.send(("commit", marker, final))
         except (OSError, ValueError):
             pass  # the worker is gone: the next answer read says so
         self._unanswered += 1
@@ -257,7 +267,7 @@ def _worker_main(inbox: Connection, outbox: Connection, parent_ends: tuple[Conne
                     store.assign(taking_in(message[1]))
                     outbox.send(("grouped", len(message[1])))
                 else:
-                    store.commit(message[1])
+                    store.commit(message[1], final=message[2])
                     outbox.send(("ok",))
     except Exception as exc:  # noqa: BLE001 - the indexer reports it; what is not committed is discarded
         try:

@@ -1,12 +1,12 @@
 """Similar articles: the articles most like one article, with calibrated 0..1 scores.
 
-The score is the TF-IDF cosine of :mod:`newsindex.stories.vectors`.
-
-Candidates come from two cheap sources, so no article is compared with
-every other: "more like this" (an OR query of the article's key terms, its
-content words of highest TF-IDF weight, ranked by BM25) and, when a :class:`~newsindex.stories.StoryStore` is
-given, the articles sharing sampled rare words with it and the members of
-its story. Every candidate is then scored with the exact cosine.
+The score is the cosine of the story store's weighted word vectors
+(:mod:`newsindex.stories.pairs`, before its time decay): symmetric, 0..1,
+1.0 for the same words, and the same measure whatever the query, so 0.6
+means as much for one article as for another. Candidates come from the
+story store, so no article is compared with every other and no search is
+run (Whoosh's "more like this" took 0.3-0.8 s a call on Reuters-21578); an
+article the store does not hold falls back on it.
 """
 
 from __future__ import annotations
@@ -57,20 +57,42 @@ def similar(
 ) -> list[SimilarArticle]:
     """The ``limit`` articles most like ``article_id``, best first (ties by id).
 
-    ``searcher`` is an open Whoosh searcher of a newsindex index (document
-    frequencies come from it, so scores are those of this index). Candidates:
-    "more like this" on the body and on the title, plus, with a
-    ``store``, the articles sharing sampled rare words and the members of the
-    article's story; each is scored with the exact cosine. Articles scoring
-    ``min_score`` or less are left out. Raises :class:`ArticleNotFoundError`
-    for an unknown id.
+    ``searcher`` is an open Whoosh searcher of a newsindex index. With a
+    ``store`` that holds the article, the store finds and scores the
+    candidates (:meth:`StoryStore.similar`: words the articles are found by,
+    links, story; the cosine of the story score, names and figures weighted
+    up): a few SQL lookups and a few hundred cosines, tens of milliseconds
+    on Reuters-21578. Otherwise (an index grouped with ``--no-stories``)
+    Whoosh's "more like this" on the body and the title brings candidates,
+    scored by the plain TF-IDF cosine with the index's document frequencies.
+    Articles scoring ``min_score`` or less are left out. Raises
+    :class:`ArticleNotFoundError` for an unknown id.
     """
     docnum = searcher.document_number(id=article_id)
     if docnum is None:
         raise ArticleNotFoundError(f"no article with id {article_id!r}")
+    words = ContentWords(language)
+    article = from_stored(searcher.stored_fields(docnum)["article"])
+    own_shingles = shingles(words.of(article))
+    found = store.similar(article_id, limit) if store is not None else None
+    if found is None:
+        found = _more_like_this(searcher, docnum, article, words, limit)
+
+    def overlap(other_id: str) -> float:
+        number = searcher.document_number(id=other_id)
+        if number is None:
+            return 0.0
+        other = from_stored(searcher.stored_fields(number)["article"])
+        return round(jaccard(own_shingles, shingles(words.of(other))), 6)
+
+    return [SimilarArticle(id=other_id, score=score, overlap=overlap(other_id))
+            for other_id, score in found if score > min_score]
+
+
+def _more_like_this(searcher: Any, docnum: int, article: Any, words: ContentWords, limit: int) -> list[tuple[str, float]]:
+    """Candidates from Whoosh's "more like this", scored by the TF-IDF cosine (index frequencies)."""
     reader = searcher.reader()
     articles = reader.doc_count()
-    words = ContentWords(language)
     cache: dict[str, float] = {}
 
     def idf_of(term: str) -> float:
@@ -80,10 +102,7 @@ def similar(
             value = cache[term] = idf(df, articles)
         return value
 
-    article = from_stored(searcher.stored_fields(docnum)["article"])
-    sequence = words.of(article)
-    vector = tfidf(Counter(sequence), idf_of)
-    own_shingles = shingles(sequence)
+    vector = tfidf(Counter(words.of(article)), idf_of)
 
     # "More like this": the article's weightiest words, as the index holds them in the article's
     # language (Whoosh's own more_like analyses the text in the default language only).
@@ -94,21 +113,10 @@ def similar(
         if terms:
             hits = searcher.search(wq.Or([wq.Term(field, t) for t in terms]), limit=MLT_CANDIDATES)
             candidates.update(hit.docnum for hit in hits)
-    if store is not None:
-        for other in store.neighbours(article_id):
-            number = searcher.document_number(id=other)
-            if number is not None:
-                candidates.add(number)
     candidates.discard(docnum)
-
-    found = []
+    scored = []
     for number in candidates:
         other = from_stored(searcher.stored_fields(number)["article"])
-        other_sequence = words.of(other)
-        score = cosine(vector, tfidf(Counter(other_sequence), idf_of))
-        if score > min_score:
-            overlap = round(jaccard(own_shingles, shingles(other_sequence)), 6)
-            found.append(SimilarArticle(id=other.id, score=score, overlap=overlap))
-    found.sort(key=lambda s: (-s.score, s.id))
-    return found[:limit]
-
+        scored.append((other.id, cosine(vector, tfidf(Counter(words.of(other)), idf_of))))
+    scored.sort(key=lambda s: (-s[1], s[0]))
+    return scored[:limit]

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from ..errors import NewsIndexError
 from ..store.schema import from_stored
-from .store import FILE_NAME, StoryRef, StoryStats, StoryStore
+from .store import FILE_NAME, StoreFormatError, StoryRef, StoryStats, StoryStore
 
 if TYPE_CHECKING:
     from .grouping import StoryGrouping
@@ -72,9 +72,10 @@ class Tellings:
             self._opened = None
 
     def reading(self) -> StoryStore | None:
-        """The store for reading, or None when there is none (an index built before stories)
-        or it cannot be opened (a read-only disk: SQLite needs to write beside it); searches then go
-        on without story information, as for an index that has none."""
+        """The store for reading, or None when there is none (an index built before stories),
+        it cannot be opened (a read-only disk: SQLite needs to write beside it) or it was made by
+        an earlier version; searches then go on without story information, as for an index that
+        has none."""
         found = _identity(self.directory / FILE_NAME)
         if self._store is not None and self._opened is not None and found != self._opened:
             self.close()  # replaced by a rebuild since it was opened: a long-lived reader reads the new one
@@ -87,10 +88,21 @@ class Tellings:
         return self._store
 
     def store(self) -> StoryStore:
-        """The store, created if the index has none yet."""
+        """The store, created if the index has none yet; one of an earlier version is refused
+        (:class:`StoreFormatError` says to run ``newsindex index``, which rebuilds it)."""
         if self._store is None:
             self._store = StoryStore.open(self.directory, self.language)
         return self._store
+
+    def _rebuilt(self) -> StoryStore:
+        """The store, a new one in place of one made by an earlier version (stories are derived
+        from the index's articles, so nothing is lost: :meth:`synced` groups them all again)."""
+        try:
+            return self.store()
+        except StoreFormatError:
+            for path in self.directory.glob(FILES):
+                path.unlink()
+            return self.store()
 
     def synced(self, known: Mapping[str, str]) -> StoryStore:
         """The story store, brought up to the index's last commit.
@@ -101,11 +113,12 @@ class Tellings:
         repaired here from the stored articles. ``known`` maps every indexed
         id to its content hash.
         """
-        store = self.store()
+        store = self._rebuilt()
         generation = self.generation()
         if store.marker != generation:
             with self._ix.searcher() as searcher:
-                store.sync(known, lambda i: from_stored(searcher.document(id=i)["article"]), generation)
+                # Not final: the write that follows commits finally (and regroups, when due).
+                store.sync(known, lambda i: from_stored(searcher.document(id=i)["article"]), generation, final=False)
         return store
 
     def grouping(self, known: Mapping[str, str], parallel: bool) -> StoryGrouping:

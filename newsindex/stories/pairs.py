@@ -1,0 +1,134 @@
+"""Whether two articles tell one story: the score of a pair, and the checks it must pass.
+
+Pure functions of two articles' weighted words and dates (and the document
+frequencies the weights come from), so that a pair scores the same whichever
+article came first, in a store, on a shard or in a stream.
+
+**Weights.** Each content word weighs ``(1 + ln tf) * ln(1 + N / df)``
+(TF-IDF, with ``N`` at least :data:`~newsindex.stories.vectors.MIN_COLLECTION`),
+times :data:`NAME_WEIGHT` when the word is *marked* -- written with a capital
+inside a sentence or holding a digit (:meth:`ContentWords.marked`): names and
+figures. Independent reports of one event by different outlets share far
+less wording than wire copies (cosine 0.2-0.4), but they name the same
+people, places and figures; two events of one kind share the vocabulary of
+the kind but not the names. On events-dev (462 articles, 40 events, each
+with a hard negative of the same kind) the weight of names is what lifts
+pairwise F1 from 0.86 to 0.88-0.90 at the same precision (weights 3 to 6 all
+within 0.02 of each other; 4 chosen).
+
+**Score.** The cosine of the two weighted vectors (0..1), divided by
+``1 + dt / DECAY`` when both are dated, ``dt`` apart. On Reuters-21578 the
+similarity at which half of the pairs are one story (the excess over the
+pairs found that far apart by chance) rises from about 0.3 for items sent
+within the hour to 0.4 at half a day, 0.45 at a day and a half, 0.6 at two
+and a half days and 0.8 at six days: ``0.3 * (1 + dt / 2.5 days)`` follows
+it, and :data:`DECAY` rounds 2.5 days up to 3, because wire series (a daily
+report that repeats yesterday's words) make Reuters the strict case, and a
+weekly's retelling of an event comes days later. So there is no fixed window:
+a copy can join a story 10 days on, a loose retelling only within a day or
+two. An undated article is not decayed: it can join any story.
+
+**Checks.** A pair is refused when either text is a table (40% or more of
+its words are figures: price and rate tables share most of their numbers
+from one hour to the next) unless the cosine is 0.9, and when *each* side
+has a word the other lacks carrying 30% of its squared weight: two templated
+notices ("X sets quarterly payout", "Y sets quarterly payout") that differ
+in the name of the company. A correction ("corrected", "correction") is let
+through the second check: it is a repeat with a changed figure, and it
+scores as one (:data:`REPEAT`). A refused template pair is kept with a
+negative score (:data:`APART`), so that the clustering keeps the two apart.
+"""
+
+from __future__ import annotations
+
+import math
+from itertools import filterfalse
+from operator import mul
+from typing import Mapping
+
+#: Weight of a marked word (a name or a figure) against an unmarked one.
+NAME_WEIGHT = 4.0
+#: A pair scoring at least this is kept as an edge of the story graph.
+EDGE = 0.2
+#: Seconds over which the score of two dated articles is divided by 2 (then 3, 4 ...).
+DECAY = 3 * 86_400
+#: Beyond this no pair can reach :data:`EDGE` (a score is at most 1): the span of a lookup.
+WINDOW = int(DECAY * (1 / EDGE - 1))
+#: Cosine needed when either article is a table (see :data:`TABLE_SHARE`).
+TABLE_COSINE = 0.9
+#: Share of an article's words that are figures from which it counts as a table.
+TABLE_SHARE = 0.4
+#: A word one side lacks that carries this share of the other's squared weight is a "name".
+CONFLICT = 0.3
+
+#: The score of a pair refused as templates of different names: counted against their joining
+#: (average link), so that two notices alike in all but the name are not one story through a third.
+APART = -1.0
+#: The score of a correction and an article it is alike: it repeats the story it corrects,
+#: even when the figure it changes makes its wording differ (41.6 -> 83.2 mln dlrs).
+REPEAT = 1.0
+
+#: Flags of an article (stored with it).
+TABLE = 1
+CORRECTION = 2
+
+#: The ``t`` of an undated article (seconds since 1970 otherwise).
+UNDATED = -(2**62)
+
+
+def decayed(score: float, t: int, u: int) -> float:
+    """The score of a pair ``t`` and ``u`` seconds (since 1970) apart in time."""
+    if t == UNDATED or u == UNDATED:
+        return score
+    return score / (1.0 + abs(t - u) / DECAY)
+
+
+def cosine(a: Mapping[int, float], a2: float, b: Mapping[int, float], b2: float) -> float:
+    """Cosine of two weighted vectors with squared norms ``a2`` and ``b2``, rounded to 9 decimals
+    (so that a pair scores the same whichever side is ``a``, whatever order the words were summed in).
+
+    The dot product is summed over the shared words only, at C speed."""
+    if len(a) > len(b):
+        a, b = b, a
+    shared = list(filter(b.__contains__, a))
+    dot = sum(map(mul, map(a.__getitem__, shared), map(b.__getitem__, shared)))
+    return min(1.0, round(dot / math.sqrt(a2 * b2), 9)) if dot > 0 else 0.0
+
+
+def surely_below(vector: Mapping[int, float], norm2: float, terms: Mapping[int, float], needed: float) -> bool:
+    """Is the cosine of ``vector`` with one over ``terms`` (any weights) surely below ``needed``?
+
+    By Cauchy-Schwarz it is at most the root of the share of ``vector``'s squared
+    norm that is in the words they share, which needs none of the other's weights.
+    The margin is far above rounding, so what it turns away the cosine would have.
+    """
+    shared = list(map(vector.__getitem__, filter(terms.__contains__, vector)))
+    return sum(map(mul, shared, shared)) < norm2 * (needed * (1 - 1e-6)) ** 2
+
+
+def conflict(a: Mapping[int, float], a2: float, b: Mapping[int, float], b2: float) -> bool:
+    """Does each side have a word the other lacks carrying :data:`CONFLICT` of its squared weight?"""
+    top = max(map(a.__getitem__, filterfalse(b.__contains__, a)), default=0.0)  # weights are >= 0
+    if top * top / a2 < CONFLICT:
+        return False
+    top = max(map(b.__getitem__, filterfalse(a.__contains__, b)), default=0.0)
+    return top * top / b2 >= CONFLICT
+
+
+def pair_score(a: Mapping[int, float], a2: float, a_flags: int, t: int,
+               b: Mapping[int, float], b2: float, b_flags: int, u: int) -> float:
+    """The edge score of two articles: 0.0 when they are not alike, :data:`APART` when they are
+    alike but refused as templates of two different names, :data:`REPEAT` for a correction
+    and what it corrects, else the decayed cosine (see the module's checks)."""
+    flags = a_flags | b_flags
+    needed = TABLE_COSINE if flags & TABLE else EDGE * (1.0 + abs(t - u) / DECAY if UNDATED not in (t, u) else 1.0)
+    if needed > 1.0 or surely_below(a, a2, b, needed):
+        return 0.0
+    score = cosine(a, a2, b, b2)
+    if score < needed:
+        return 0.0
+    if flags & CORRECTION:
+        return REPEAT
+    if conflict(a, a2, b, b2):
+        return APART
+    return round(decayed(score, t, u), 9)
