@@ -11,12 +11,13 @@ from __future__ import annotations
 import argparse
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from newsindex import Article
 from newsindex.errors import ReadError
 from newsindex.ingest.readers import read_paths
 
+from . import DEFAULT_CORPORA
 from .variants import variant
 
 #: Reuters files used by ``--quick``: two of the 22, about 2,000 stories from February to
@@ -48,9 +49,13 @@ def reuters_paths(corpora: Path, files: tuple[str, ...] | None = None) -> list[P
     return paths
 
 
-def worker_arguments(prog: str, description: str | None, argv: list[str] | None) -> argparse.Namespace:
+def worker_arguments(
+    prog: str, description: str | None, argv: list[str] | None,
+    more: Callable[[argparse.ArgumentParser], None] | None = None,
+) -> argparse.Namespace:
     """The arguments every newsindex-only benchmark worker takes: ``--index DIR --out FILE.json
-    [--files a.sgm,b.sgm] [--corpora PATH]`` (``files``: a tuple, or None for all of Reuters)."""
+    [--files a.sgm,b.sgm] [--corpora PATH]`` (``files``: a tuple, or None for all of Reuters),
+    and those ``more`` adds for one worker."""
     from . import DEFAULT_CORPORA
 
     parser = argparse.ArgumentParser(prog=prog, description=description)
@@ -58,6 +63,8 @@ def worker_arguments(prog: str, description: str | None, argv: list[str] | None)
     parser.add_argument("--out", type=Path, required=True, help="where to write the JSON figures")
     parser.add_argument("--files", default="", help="comma-separated Reuters files (default: all 22)")
     parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA)
+    if more is not None:
+        more(parser)
     args = parser.parse_args(argv)
     args.files = tuple(args.files.split(",")) if args.files else None
     return args

@@ -82,3 +82,47 @@ def latency_summary(seconds: Sequence[float]) -> dict[str, float]:
         "mean_ms": mean(seconds) * 1000,
         "n": len(seconds),
     }
+
+
+def _prf(precision: float, recall: float) -> dict[str, float]:
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1}
+
+
+def pairwise(found: Mapping[str, str], truth: Mapping[str, str]) -> dict[str, float]:
+    """Pairwise precision, recall and F1 of a clustering against labels (items of ``truth`` only).
+
+    A pair of items is put together when both have the same cluster in ``found``; it belongs
+    together when both have the same label. Precision is 1 when nothing is put together.
+    """
+    pairs_found = pairs_true = both = 0
+    by_cluster: dict[str, list[str]] = {}
+    for item in truth:
+        by_cluster.setdefault(found[item], []).append(item)
+    for members in by_cluster.values():
+        pairs_found += len(members) * (len(members) - 1) // 2
+        labels: dict[str, int] = {}
+        for item in members:
+            labels[truth[item]] = labels.get(truth[item], 0) + 1
+        both += sum(n * (n - 1) // 2 for n in labels.values())
+    sizes: dict[str, int] = {}
+    for label in truth.values():
+        sizes[label] = sizes.get(label, 0) + 1
+    pairs_true = sum(n * (n - 1) // 2 for n in sizes.values())
+    return _prf(both / pairs_found if pairs_found else 1.0, both / pairs_true if pairs_true else 1.0)
+
+
+def b_cubed(found: Mapping[str, str], truth: Mapping[str, str]) -> dict[str, float]:
+    """B-cubed precision, recall and F1 (Bagga and Baldwin 1998): per item, the share of its cluster
+    that has its label and the share of its label that is in its cluster, averaged over items."""
+    cluster_size: dict[str, int] = {}
+    label_size: dict[str, int] = {}
+    joint: dict[tuple[str, str], int] = {}
+    for item, label in truth.items():
+        cluster_size[found[item]] = cluster_size.get(found[item], 0) + 1
+        label_size[label] = label_size.get(label, 0) + 1
+        joint[found[item], label] = joint.get((found[item], label), 0) + 1
+    n = len(truth)
+    precision = sum(joint[found[i], l] / cluster_size[found[i]] for i, l in truth.items()) / n if n else 1.0
+    recall = sum(joint[found[i], l] / label_size[l] for i, l in truth.items()) / n if n else 1.0
+    return _prf(precision, recall)

@@ -350,6 +350,63 @@ def startup(results: dict) -> str:
     ])
 
 
+def stories(results: dict) -> str:
+    """How newsindex groups stories: events-dev against its labels, Reuters-21578 by count, and speed."""
+    st = results.get("stories")
+    if not st:
+        return ""
+    ev, ru = st["events_dev"], st["reuters"]
+    pw, b3 = ev["pairwise"], ev["b_cubed"]
+    yes = lambda flag: "yes" if flag else "NO"  # noqa: E731
+    quality = [
+        ["events-dev: pairwise precision / recall / F1 (target F1 >= 0.85, precision >= 0.90)",
+         f"{pw['precision']:.3f} / {pw['recall']:.3f} / {pw['f1']:.3f}"],
+        ["events-dev: B-cubed precision / recall / F1", f"{b3['precision']:.3f} / {b3['recall']:.3f} / {b3['f1']:.3f}"],
+        ["events-dev: stories for its events", f"{ev['stories']} for {ev['events']} ({ev['articles']} articles)"],
+        ["events-dev: the same stories indexed in reverse order", yes(ev["reversed_same_stories"])],
+        [f"events-dev: similar, first hit of the same event (P@1) / R-precision ({ev['similar_asked']} articles asked)",
+         f"{ev['similar_p_at_1']:.3f} / {ev['similar_r_precision']:.3f}"],
+        [f"Reuters ({ru['articles']:,} articles): stories / of 2+ articles / articles in them / largest",
+         f"{ru['stories']:,} / {ru['multi']:,} / {ru['grouped']:,} / {ru['largest']}"],
+        ["Reuters: stories of 1, 2, 3, 4-5, 6-10, 11-20, 21+ articles", ", ".join(f"{n:,}" for n in ru["sizes"].values())],
+        ["Reuters: titles saying CORRECTED in a story with an earlier article",
+         f"{ru['corrected_with_earlier']} of {ru['corrected']}"],
+        ["Reuters: stories whose titles name different tickers (to read: bids and mergers, or notices merged)",
+         f"{ru['stories_naming_different_tickers']}"],
+        ["the two seed articles (one event, two outlets, days apart) one story", yes(ru["seeds_one_story"])],
+        ["Reuters grouped by a story store alone, newest first: the index's stories", yes(ru["store_alone_reversed_same_stories"])],
+    ]
+    built = results.get("indexing", {}).get(_first_label(results), {}).get(BASE)
+    speed = [
+        ["grouping, CPU per article (a story store alone, analysis included; target <= 0.15 ms)",
+         f"{ru['grouping_cpu_ms_per_article']:.2f} ms"],
+        ["indexing with stories, CPU per article (this process, grouping in a worker when 2+ cores)",
+         f"{ru['build']['cpu_seconds'] / ru['articles'] * 1000:.2f} ms"],
+        ["similar on Reuters, p50 / p95 (target 30 / 100 ms)",
+         f"{ru['similar_latency']['p50_ms']:.1f} / {ru['similar_latency']['p95_ms']:.1f} ms"],
+        ["similar on events-dev (long articles), p50 / p95",
+         f"{ev['similar_latency']['p50_ms']:.1f} / {ev['similar_latency']['p95_ms']:.1f} ms"],
+    ]
+    if built:
+        speed.append(["the newsindex build of this run, wall time per article",
+                      f"{built['seconds'] / max(built['articles_indexed'], 1) * 1000:.2f} ms"])
+    return "\n".join([
+        "## Stories (newsindex)", "",
+        "Story grouping (`python -m benchmarks.stories`, its own process): events-dev (462 articles on 40"
+        " labelled events from many outlets, each with a hard negative of the same kind) scored against its"
+        " labels; Reuters-21578 with the two seed articles, indexed with the library; `similar` timed over"
+        " every events-dev article and 200 random Reuters articles, each fetching its hits' articles.",
+        "",
+        table(["quality", "figure"], quality),
+        "",
+        table(["speed", "figure"], speed),
+    ])
+
+
+def _first_label(results: dict) -> str:
+    return results.get("sizes", [""])[0] if results.get("sizes") else ""
+
+
 def web(results: dict) -> str:
     """The web interface's search pages, cold and under concurrent clients (newsindex only)."""
     runs = results.get("web", {})
@@ -533,6 +590,6 @@ def chart_note(results: dict) -> str:
 def render(results: dict) -> str:
     """The whole report."""
     sections = [header(results), chart_note(results), indexing(results), latency(results), coverage(results),
-                incremental(results), startup(results), web(results), trace(results), languages(results), relevance(results),
-                counts(results), notes(results)]
+                incremental(results), startup(results), web(results), trace(results), languages(results), stories(results),
+                relevance(results), counts(results), notes(results)]
     return "\n\n".join(s for s in sections if s) + "\n"

@@ -50,6 +50,8 @@ class Plan:
     web_seconds: float = 20.0
     web_every: int = 1
     max_trace_seconds: float = 60.0
+    #: Calls of ``similar`` timed per corpus in the stories section (None: every events-dev article).
+    similar_calls: int | None = None
     relevance: bool = True
     #: Whether to measure what per-article languages cost (three builds more: the full run only).
     languages: bool = True
@@ -60,7 +62,7 @@ class Plan:
         """The small run the tests execute: two Reuters files, Cranfield, three repetitions."""
         return cls(engines, [1], out, corpora, reps=3, files=QUICK_FILES, max_search_seconds=10.0,
                    max_coverage_seconds=5.0, max_trace_seconds=10.0, web_seconds=3.0, web_every=6, languages=False,
-                   command=command)
+                   similar_calls=50, command=command)
 
 
 @dataclass
@@ -253,14 +255,16 @@ def run(plan: Plan) -> dict:
                     last_build[name] = (scale, seconds)
                 except WorkerFailed as exc:
                     _failed(results, progress, name, label, exc)
-        # Workers of newsindex alone: adding to a built index, and what per-article languages cost.
-        for worker in ("incremental", "languages") if "newsindex" in engines else ():
+        # Workers of newsindex alone: adding to a built index, what per-article languages cost, stories.
+        for worker in ("incremental", "languages", "stories") if "newsindex" in engines else ():
             if worker == "languages" and not plan.languages:
                 continue
             progress.say(f"{worker} newsindex")
             args = ["--index", str(work / f"newsindex-{worker}"), "--corpora", str(plan.corpora)]
             if plan.files:
                 args += ["--files", ",".join(plan.files)]
+            if worker == "stories" and plan.similar_calls:
+                args += ["--similar", str(plan.similar_calls)]
             try:
                 results[worker] = run_worker(worker, args, work / f"{worker}.json")
             except WorkerFailed as exc:

@@ -31,7 +31,7 @@ from benchmarks.engines.fts5 import Fts5, to_fts5  # noqa: E402
 from benchmarks.engines.newsindex_engine import NewsIndexEngine, to_newsindex  # noqa: E402
 from benchmarks.engines.tantivy_engine import Tantivy, to_tantivy  # noqa: E402
 from benchmarks.engines.whoosh_stock import to_whoosh, week_label, week_number  # noqa: E402
-from benchmarks.metrics import average_precision, dcg, ndcg_at, percentile  # noqa: E402
+from benchmarks.metrics import average_precision, b_cubed, dcg, ndcg_at, pairwise, percentile  # noqa: E402
 from benchmarks.querymix import bag_of_words, load_queries, query_from_dict  # noqa: E402
 from benchmarks.variants import shift_years, variant  # noqa: E402
 from newsindex import Article  # noqa: E402
@@ -72,6 +72,19 @@ def test_average_precision_divides_by_every_relevant_document() -> None:
     # a at rank 1 (1/1), b at rank 3 (2/3); c never retrieved; n is not relevant.
     assert average_precision(["a", "n", "b"], grades) == pytest.approx((1 + 2 / 3) / 3)
     assert average_precision(["x"], {}) == 0.0
+
+
+def test_pairwise_and_b_cubed_scores_of_a_clustering() -> None:
+    truth = {"a": "x", "b": "x", "c": "x", "d": "y", "e": "y"}
+    assert pairwise(truth, truth) == {"precision": 1.0, "recall": 1.0, "f1": 1.0}
+    # {a, b} {c, d} {e}: one pair right of two put together; one of the four true pairs found.
+    found = {"a": 1, "b": 1, "c": 2, "d": 2, "e": 3}
+    assert pairwise(found, truth) == pytest.approx({"precision": 0.5, "recall": 0.25, "f1": 1 / 3})
+    # B-cubed, per item: precision 1, 1, 1/2, 1/2, 1; recall 2/3, 2/3, 1/3, 1/2, 1/2.
+    b3 = b_cubed(found, truth)
+    assert b3["precision"] == pytest.approx(4 / 5) and b3["recall"] == pytest.approx((2 / 3 + 2 / 3 + 1 / 3 + 1) / 5)
+    singletons = {item: item for item in truth}
+    assert pairwise(singletons, truth)["precision"] == 1.0 and pairwise(singletons, truth)["recall"] == 0.0
 
 
 def test_percentile_interpolates_like_the_inclusive_method() -> None:
@@ -316,6 +329,19 @@ def test_quick_run_traces_claims_from_real_stories(quick_run: Path) -> None:
     assert all(len(c["seconds"]) == len(c["cpu_seconds"]) == run["reps"] >= 1 for c in claims)
     report = (quick_run / "report.md").read_text(encoding="utf-8")
     assert "## Tracing a claim (newsindex)" in report and "| quick-x1 | 60 |" in report
+
+
+def test_quick_run_scores_the_stories_against_labels_and_checks_their_order(quick_run: Path) -> None:
+    stories = json.loads((quick_run / "results.json").read_text(encoding="utf-8"))["stories"]
+    events, reuters = stories["events_dev"], stories["reuters"]
+    assert events["articles"] == 462 and events["events"] == 40
+    assert 0.0 < events["pairwise"]["f1"] <= 1.0 and 0.0 < events["b_cubed"]["f1"] <= 1.0
+    assert events["reversed_same_stories"] and reuters["store_alone_reversed_same_stories"]
+    assert reuters["seeds_one_story"]
+    assert sum(reuters["sizes"].values()) == reuters["stories"] and reuters["articles"] == 2000
+    assert reuters["similar_latency"]["n"] == events["similar_asked"] == 50
+    report = (quick_run / "report.md").read_text(encoding="utf-8")
+    assert "## Stories (newsindex)" in report and "B-cubed precision / recall / F1" in report
 
 
 def test_quick_run_writes_report_json_and_chart(quick_run: Path) -> None:

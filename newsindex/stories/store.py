@@ -124,6 +124,10 @@ _DIGIT = re.compile(r"\d").search
 #: that changes a name or a figure may start a story of its own.
 CORRECTION_STEMS: Mapping[str, frozenset[str]] = MappingProxyType({"english": frozenset({"correct"})})
 
+#: Bits of a stored word's mark: a name or a figure (weighed :data:`NAME_WEIGHT`), a word of the title.
+NAME_MARK = 1
+TITLE_MARK = 2
+
 # articles: ``terms`` its words (_encode_terms), ``digest`` 64 bits of its content hash,
 # ``story`` the num of its story's first article (NULL until grouped), ``comp`` the smallest num
 # of its group of linked articles. edges: the links (a < b) with their scores. keys: a key's
@@ -212,13 +216,16 @@ class StoryRef:
 
 
 class _Stored(NamedTuple):
-    """One stored article as scoring needs it: its weighted words (reference weights) and squared norm."""
+    """One stored article as scoring needs it: its weighted words (reference weights), their squared
+    norm and the words of its title (:class:`~newsindex.stories.pairs.Telling`)."""
 
     num: int
     t: int
     flags: int
     vector: dict[int, float]
     norm2: float
+    title: frozenset[int]
+    names: frozenset[int]
 
 
 def _to_le(values: array) -> bytes:
@@ -651,7 +658,8 @@ class StoryStore:
         words = list(tf)
         terms = list(map(hashes.__getitem__, words))
         counts = list(tf.values())
-        marks = [word in marked for word in words]
+        title = set(self._words.words(article.title))
+        marks = [(word in marked) * NAME_MARK | (word in title) * TITLE_MARK for word in words]
         flags = 0
         total = sum(counts)
         if total and sum(map(tf.__getitem__, figures.intersection(tf))) >= TABLE_SHARE * total:
@@ -661,7 +669,7 @@ class StoryStore:
         if len(set(terms)) < len(terms) or max(counts, default=0) > 255:  # two words, one hash; or a count to cap
             merged: dict[int, list[int]] = {}
             for term, count, mark in zip(terms, counts, marks):
-                entry = merged.setdefault(term, [0, False])
+                entry = merged.setdefault(term, [0, 0])
                 entry[0] = min(entry[0] + count, 255)
                 entry[1] |= mark
             terms = list(merged)
@@ -731,8 +739,11 @@ class StoryStore:
         vocabulary = self._vocabulary
         return [vocabulary[i] for i in ids], counts, marks
 
-    def _vector(self, blob: bytes, decoded: tuple[list[int], bytes, bytes] | None = None) -> tuple[dict[int, float], float]:
-        """An article's weighted words under the reference frequencies, and its squared norm."""
+    def _vector(
+        self, blob: bytes, decoded: tuple[list[int], bytes, bytes] | None = None
+    ) -> tuple[dict[int, float], float, frozenset[int], frozenset[int]]:
+        """An article's weighted words under the reference frequencies, their squared norm, and the
+        words of its title."""
         hashes, counts, marks = decoded or self._hashed(blob)
         idf, reference = self._idf, self._reference
         assert reference is not None
@@ -743,8 +754,10 @@ class StoryStore:
             value = idf.get(term)
             if value is None:
                 value = idf[term] = log(1.0 + n / (reference[term & _SKETCH_MASK] or 1))
-            weights.append(_TF[count] * value * (NAME_WEIGHT if mark else 1.0))
-        return dict(zip(hashes, weights)), sum(map(mul, weights, weights))
+            weights.append(_TF[count] * value * (NAME_WEIGHT if mark & NAME_MARK else 1.0))
+        title = frozenset(term for term, mark in zip(hashes, marks) if mark & TITLE_MARK)
+        names = frozenset(term for term, mark in zip(hashes, marks) if mark & NAME_MARK)
+        return dict(zip(hashes, weights)), sum(map(mul, weights, weights)), title, names
 
     def _stored_vectors(self, nums: Sequence[int]) -> list[_Stored]:
         """The stored articles of these nums with their vectors (most from memory)."""
@@ -833,8 +846,9 @@ class StoryStore:
     def _link(self, num: int, t: int, flags: int, blob: bytes) -> list[tuple[int, int, float]]:
         """Find and score an article's candidates; store its keys and links; return the links."""
         decoded = self._hashed(blob)
-        vector, norm2 = self._vector(blob, decoded)
-        self._remember(_Stored(num, t, flags, vector, norm2))
+        vector, norm2, title, names = self._vector(blob, decoded)
+        this = _Stored(num, t, flags, vector, norm2, title, names)
+        self._remember(this)
         if not vector:
             return []
         keys = self._keys(vector, decoded[0], decoded[1])
@@ -843,7 +857,7 @@ class StoryStore:
         edges = []
         if shared:
             for other in self._stored_vectors([n for n, count in shared.items() if count >= 2]):
-                score = pair_score(vector, norm2, flags, t, other.vector, other.norm2, other.flags, other.t)
+                score = pair_score(this, other)
                 if score != 0.0:
                     edges.append((min(num, other.num), max(num, other.num), score))
         period, posting = t >> _PERIOD_BITS, _posting(t, num)
@@ -966,7 +980,7 @@ class StoryStore:
             for b in ordered[i + 1 :]:
                 if (a, b) not in scores:
                     y = stored[b]
-                    score = pair_score(x.vector, x.norm2, x.flags, x.t, y.vector, y.norm2, y.flags, y.t)
+                    score = pair_score(x, y)
                     if score < 0.0:
                         scores[(a, b)] = score
         return scores
@@ -1045,7 +1059,7 @@ class StoryStore:
             return None
         num, story, blob = row
         self._use_reference()
-        vector, norm2 = self._vector(blob)
+        vector, norm2, _, _ = self._vector(blob)
         if not vector:
             return []
         heaviest = sorted(vector, key=lambda term: (-vector[term], term))[:SIMILAR_WORDS]
