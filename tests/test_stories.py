@@ -382,3 +382,15 @@ def test_a_store_of_an_earlier_format_is_refused_never_misread(tmp_path: Path) -
         db.execute("UPDATE meta SET value = '2' WHERE name = 'format'")
     with pytest.raises(StoreFormatError, match="format 2, expected 3; run newsindex index"):
         StoryStore.open(tmp_path)
+
+
+def test_a_correction_is_one_that_says_so_where_a_reader_looks_first_or_last(reuters_articles: list) -> None:
+    from newsindex.stories.notices import announces_correction, says_correction
+
+    by_id = {a.id: a for a in reuters_articles}
+    assert announces_correction(by_id["reuters-6741"])  # CORRECTED - FEDERAL PAPER <FBT> RAISES PAYOUT
+    assert announces_correction(by_id["reuters-6713"])  # no title; the text opens with CORRECTION -
+    # "... the stock market underwent a significant correction today": a report, not a correction.
+    assert says_correction(by_id["reuters-20924"]) and not announces_correction(by_id["reuters-20924"])
+    head = dataclasses.replace(by_id["reuters-1"], body="Correction: an earlier version gave the wrong date. " + by_id["reuters-1"].body)
+    assert announces_correction(head) and not announces_correction(by_id["reuters-1"])

@@ -16,7 +16,6 @@ runner-up was, so the reader can compare with that one too.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from datetime import timedelta
 from typing import Iterable
@@ -24,6 +23,7 @@ from typing import Iterable
 from ..errors import NewsIndexError
 from ..ingest.article import Article
 from .compare import Choice, Comparison, compare
+from .notices import says_correction
 from .similar import SimilarArticle
 
 #: Below this similarity an article outside the story is not taken for an earlier telling.
@@ -35,10 +35,6 @@ CANDIDATES = 30
 #: compared with an article down to this similarity if published at most CORRECTION_DAYS before.
 CORRECTION_MIN_SCORE = 0.35
 CORRECTION_DAYS = 3
-#: Words by which an article says it is a correction (English, French, German, Spanish, Italian).
-_CORRECTION = re.compile(
-    r"\b(?:correct(?:ed|ion|s|ing)|corrige|rectifi|berichtig|korrigiert|correcci|corregid|rettific)", re.IGNORECASE
-)
 
 
 def compare_with_earlier(
@@ -80,11 +76,6 @@ def earlier_telling(
         earlier_by=(article.published - chosen.published).total_seconds() if article.published and chosen.published else None,
         candidates=len(fitting),
     )
-
-
-def says_correction(article: Article) -> bool:
-    """Whether the article says it is a correction ("CORRECTED - ...", "(Corrects the date ...)")."""
-    return _CORRECTION.search(article.title) is not None or _CORRECTION.search(article.body) is not None
 
 
 def _shortly_before(similar: SimilarArticle, other: Article, article: Article) -> bool:

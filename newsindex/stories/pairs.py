@@ -36,10 +36,13 @@ the other lacks carrying 30% of its plain TF-IDF weight: two templated
 notices ("X sets quarterly payout", "Y sets quarterly payout") that differ
 in the name of the company. On Reuters-21578 (two files) the title check
 takes the stories that join dividend notices of different companies from 11
-to 1; on events-dev it costs pairwise F1 0.886 -> 0.879 (0.2: 0.852). A correction ("corrected", "correction") is let
-through the second check: it is a repeat with a changed figure, and it
-scores as one (:data:`REPEAT`). A refused template pair is kept with a
-negative score (:data:`APART`), so that the clustering keeps the two apart.
+to 1; on events-dev it costs pairwise F1 0.886 -> 0.879 (0.2: 0.852). A
+correction that says so (:func:`~newsindex.stories.notices.announces_correction`)
+and an article it is alike are checked with figures aside (it changes a
+figure, even in the title), and score the better of their cosine with and
+without figures (41.6 -> 83.2 mln dlrs: the rest is a repeat). A
+refused template pair is kept with a negative score (:data:`APART`), so that
+the clustering keeps the two apart.
 """
 
 from __future__ import annotations
@@ -68,9 +71,6 @@ CONFLICT = 0.3
 #: The score of a pair refused as templates of different names: counted against their joining
 #: (average link), so that two notices alike in all but the name are not one story through a third.
 APART = -1.0
-#: The score of a correction and an article it is alike: it repeats the story it corrects,
-#: even when the figure it changes makes its wording differ (41.6 -> 83.2 mln dlrs).
-REPEAT = 1.0
 
 #: Flags of an article (stored with it).
 TABLE = 1
@@ -83,7 +83,8 @@ UNDATED = -(2**62)
 class Telling(Protocol):
     """One article as a pair is scored: its weighted words and their squared norm, its flags
     (:data:`TABLE`, :data:`CORRECTION`), its date (seconds since 1970, or :data:`UNDATED`),
-    the words of its title and its marked words (names and figures, weighed :data:`NAME_WEIGHT`)."""
+    the words of its title, its marked words (names and figures, weighed :data:`NAME_WEIGHT`) and
+    its figures."""
 
     @property
     def vector(self) -> Mapping[int, float]: ...
@@ -97,6 +98,8 @@ class Telling(Protocol):
     def title(self) -> AbstractSet[int]: ...
     @property
     def names(self) -> AbstractSet[int]: ...
+    @property
+    def figures(self) -> AbstractSet[int]: ...
 
 
 def decayed(score: float, t: int, u: int) -> float:
@@ -129,7 +132,7 @@ def surely_below(vector: Mapping[int, float], norm2: float, terms: Mapping[int, 
     return sum(map(mul, shared, shared)) < norm2 * (needed * (1 - 1e-6)) ** 2
 
 
-def _about_what_the_other_lacks(a: Telling, b: Telling) -> bool:
+def _about_what_the_other_lacks(a: Telling, b: Telling, figures: AbstractSet[int] = frozenset()) -> bool:
     """Is ``a`` about something ``b`` lacks: one of its words carrying :data:`CONFLICT` of its squared
     weight, or the words of its title together carrying :data:`CONFLICT` of its plain TF-IDF weight?
 
@@ -138,37 +141,65 @@ def _about_what_the_other_lacks(a: Telling, b: Telling) -> bool:
     company's name in it is several words, none heavy alone. It uses the weights before names and
     figures are weighed up, since the dates such notices share ("Record March 13") are marked and
     would otherwise outweigh the name. A long article's title is a small part of it, so two
-    outlets' differently titled tellings of one event pass.
+    outlets' differently titled tellings of one event pass. Words in ``figures`` are not counted
+    as lacking (a correction changes figures, not names).
     """
     vector = a.vector
-    lacking = list(filterfalse(b.vector.__contains__, vector))
+    lacking = [term for term in filterfalse(b.vector.__contains__, vector) if term not in figures]
     top = max(map(vector.__getitem__, lacking), default=0.0)  # weights are >= 0
     if top * top >= CONFLICT * a.norm2:
         return True
+    weights = plain(a)
+    title = [weights[term] for term in lacking if term in a.title]
+    return sum(map(mul, title, title)) >= CONFLICT * _squared(weights)
+
+
+def plain(a: Telling) -> Mapping[int, float]:
+    """An article's TF-IDF weights before names and figures are weighed up."""
     names = a.names
-    plain = [w / NAME_WEIGHT if term in names else w for term, w in vector.items()]
-    title = [vector[term] / NAME_WEIGHT if term in names else vector[term] for term in lacking if term in a.title]
-    return sum(map(mul, title, title)) >= CONFLICT * sum(map(mul, plain, plain))
+    return {term: w / NAME_WEIGHT if term in names else w for term, w in a.vector.items()} if names else a.vector
 
 
-def conflict(a: Telling, b: Telling) -> bool:
-    """Are the two templates of different names (each side about something the other lacks)?"""
-    return _about_what_the_other_lacks(a, b) and _about_what_the_other_lacks(b, a)
+def _squared(vector: Mapping[int, float]) -> float:
+    return sum(w * w for w in vector.values())
+
+
+def plain_cosine(a: Telling, b: Telling) -> float:
+    """The cosine of two articles' plain TF-IDF vectors (what :mod:`~newsindex.stories.similar` scores):
+    copies and corrections score by the words they share, figures as much as any."""
+    x, y = plain(a), plain(b)
+    return cosine(x, _squared(x), y, _squared(y))
+
+
+def _cosine_without(a: Mapping[int, float], b: Mapping[int, float], left_out: AbstractSet[int]) -> float:
+    """The cosine of two vectors with the words ``left_out`` taken out of both."""
+    x = {term: w for term, w in a.items() if term not in left_out}
+    y = {term: w for term, w in b.items() if term not in left_out}
+    x2, y2 = _squared(x), _squared(y)
+    return cosine(x, x2, y, y2) if x2 and y2 else 0.0
+
+
+def conflict(a: Telling, b: Telling, figures: AbstractSet[int] = frozenset()) -> bool:
+    """Are the two templates of different names (each side about something the other lacks,
+    ``figures`` aside)?"""
+    return _about_what_the_other_lacks(a, b, figures) and _about_what_the_other_lacks(b, a, figures)
 
 
 def pair_score(a: Telling, b: Telling) -> float:
     """The edge score of two articles: 0.0 when they are not alike, :data:`APART` when they are
-    alike but refused as templates of two different names, :data:`REPEAT` for a correction
-    and what it corrects, else the decayed cosine (see the module's checks)."""
+    alike but refused as templates of two different names, else the decayed cosine, for a
+    correction and what it corrects taken with figures aside if higher (see the module's checks)."""
     flags, t, u = a.flags | b.flags, a.t, b.t
     needed = TABLE_COSINE if flags & TABLE else EDGE * (1.0 + abs(t - u) / DECAY if UNDATED not in (t, u) else 1.0)
-    if needed > 1.0 or surely_below(a.vector, a.norm2, b.vector, needed):
+    correction = flags & CORRECTION
+    if needed > 1.0 or (not correction and surely_below(a.vector, a.norm2, b.vector, needed)):
         return 0.0
     score = cosine(a.vector, a.norm2, b.vector, b.norm2)
+    figures: AbstractSet[int] = a.figures | b.figures if correction else frozenset()
+    if correction:
+        score = max(score, _cosine_without(a.vector, b.vector, figures))
     if score < needed:
         return 0.0
-    if flags & CORRECTION:
-        return REPEAT
-    if conflict(a, b):
+    if conflict(a, b, figures):
         return APART
     return round(decayed(score, t, u), 9)

@@ -1,9 +1,10 @@
 """Similar articles: the articles most like one article, with calibrated 0..1 scores.
 
-The score is the cosine of the story store's weighted word vectors
-(:mod:`newsindex.stories.pairs`, before its time decay): symmetric, 0..1,
-1.0 for the same words, and the same measure whatever the query, so 0.6
-means as much for one article as for another. Candidates come from the
+The score is the cosine of the two articles' TF-IDF vectors, as the story
+store weighs words (:func:`newsindex.stories.pairs.plain_cosine`; names are
+not weighed up as for grouping, so a correction that changes a figure stays
+close to its original): symmetric, 0..1, 1.0 for the same words, and the same
+measure whatever the query, so 0.6 means as much for one article as for another. Candidates come from the
 story store, so no article is compared with every other and no search is
 run (Whoosh's "more like this" took 0.3-0.8 s a call on Reuters-21578); an
 article the store does not hold falls back on it.

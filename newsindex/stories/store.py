@@ -60,13 +60,13 @@ from datetime import datetime
 from itertools import accumulate, islice
 from operator import mul
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence, TypeVar
 
 from ..errors import NewsIndexError
 from ..ingest.article import Article
 from .clusters import average_link, components
-from .pairs import CORRECTION, NAME_WEIGHT, TABLE, TABLE_SHARE, UNDATED, WINDOW, cosine, pair_score
+from .notices import announces_correction
+from .pairs import CORRECTION, NAME_WEIGHT, TABLE, TABLE_SHARE, UNDATED, WINDOW, pair_score, plain_cosine
 from .vectors import MIN_COLLECTION, ContentWords, term_hash, tf_weight, weighted_sample
 
 #: The store's file in the index directory.
@@ -119,14 +119,12 @@ _postings = _POSTING.iter_unpack
 _KEY_BIAS = 1 << 31
 _DIGIT = re.compile(r"\d").search
 
-#: Stems that mark a correction notice, per language (Snowball stems of "corrected",
-#: "correction", "corrects"). Only English is known; in other languages a correction
-#: that changes a name or a figure may start a story of its own.
-CORRECTION_STEMS: Mapping[str, frozenset[str]] = MappingProxyType({"english": frozenset({"correct"})})
 
-#: Bits of a stored word's mark: a name or a figure (weighed :data:`NAME_WEIGHT`), a word of the title.
+#: Bits of a stored word's mark: a name or a figure (weighed :data:`NAME_WEIGHT`), a word of the
+#: title, a figure (a word holding a digit).
 NAME_MARK = 1
 TITLE_MARK = 2
+FIGURE_MARK = 4
 
 # articles: ``terms`` its words (_encode_terms), ``digest`` 64 bits of its content hash,
 # ``story`` the num of its story's first article (NULL until grouped), ``comp`` the smallest num
@@ -145,6 +143,7 @@ CREATE TABLE IF NOT EXISTS articles (
     comp INTEGER
 );
 CREATE INDEX IF NOT EXISTS articles_story ON articles (story);
+CREATE INDEX IF NOT EXISTS articles_corrections ON articles (num) WHERE flags & 2;
 CREATE TABLE IF NOT EXISTS edges (
     a INTEGER NOT NULL,
     b INTEGER NOT NULL,
@@ -226,6 +225,7 @@ class _Stored(NamedTuple):
     norm2: float
     title: frozenset[int]
     names: frozenset[int]
+    figures: frozenset[int]
 
 
 def _to_le(values: array) -> bytes:
@@ -332,7 +332,8 @@ class StoryStore:
         self.language = language
         self._db = connection
         self._words = ContentWords(language)
-        self._corrections = CORRECTION_STEMS.get(language, frozenset())
+        #: The stored corrections (nums), while grouping: one shared key makes a candidate of a pair with one.
+        self._correcting: set[int] = set()
         #: word -> term_hash(word), and the words that hold a figure.
         self._hashes: dict[str, int] = {}
         self._figures: set[str] = set()
@@ -659,12 +660,13 @@ class StoryStore:
         terms = list(map(hashes.__getitem__, words))
         counts = list(tf.values())
         title = set(self._words.words(article.title))
-        marks = [(word in marked) * NAME_MARK | (word in title) * TITLE_MARK for word in words]
+        marks = [(word in marked) * NAME_MARK | (word in title) * TITLE_MARK | (word in figures) * FIGURE_MARK
+                 for word in words]
         flags = 0
         total = sum(counts)
         if total and sum(map(tf.__getitem__, figures.intersection(tf))) >= TABLE_SHARE * total:
             flags |= TABLE
-        if not self._corrections.isdisjoint(tf):
+        if announces_correction(article):
             flags |= CORRECTION
         if len(set(terms)) < len(terms) or max(counts, default=0) > 255:  # two words, one hash; or a count to cap
             merged: dict[int, list[int]] = {}
@@ -741,9 +743,9 @@ class StoryStore:
 
     def _vector(
         self, blob: bytes, decoded: tuple[list[int], bytes, bytes] | None = None
-    ) -> tuple[dict[int, float], float, frozenset[int], frozenset[int]]:
+    ) -> tuple[dict[int, float], float, frozenset[int], frozenset[int], frozenset[int]]:
         """An article's weighted words under the reference frequencies, their squared norm, and the
-        words of its title."""
+        words of its title, its names and figures, and its figures."""
         hashes, counts, marks = decoded or self._hashed(blob)
         idf, reference = self._idf, self._reference
         assert reference is not None
@@ -757,7 +759,8 @@ class StoryStore:
             weights.append(_TF[count] * value * (NAME_WEIGHT if mark & NAME_MARK else 1.0))
         title = frozenset(term for term, mark in zip(hashes, marks) if mark & TITLE_MARK)
         names = frozenset(term for term, mark in zip(hashes, marks) if mark & NAME_MARK)
-        return dict(zip(hashes, weights)), sum(map(mul, weights, weights)), title, names
+        figures = frozenset(term for term, mark in zip(hashes, marks) if mark & FIGURE_MARK)
+        return dict(zip(hashes, weights)), sum(map(mul, weights, weights)), title, names, figures
 
     def _stored_vectors(self, nums: Sequence[int]) -> list[_Stored]:
         """The stored articles of these nums with their vectors (most from memory)."""
@@ -846,8 +849,8 @@ class StoryStore:
     def _link(self, num: int, t: int, flags: int, blob: bytes) -> list[tuple[int, int, float]]:
         """Find and score an article's candidates; store its keys and links; return the links."""
         decoded = self._hashed(blob)
-        vector, norm2, title, names = self._vector(blob, decoded)
-        this = _Stored(num, t, flags, vector, norm2, title, names)
+        this = _Stored(num, t, flags, *self._vector(blob, decoded))
+        vector = this.vector
         self._remember(this)
         if not vector:
             return []
@@ -856,7 +859,12 @@ class StoryStore:
         shared.pop(num, None)
         edges = []
         if shared:
-            for other in self._stored_vectors([n for n, count in shared.items() if count >= 2]):
+            # A correction of a short notice changes a good part of its few rare words (a figure, a
+            # date, "corrects", "full name"), so the two may share one sampled word only; a pair
+            # with a correction is scored on one, whichever of the two comes first.
+            correcting, alone = self._correcting, flags & CORRECTION
+            candidates = [n for n, count in shared.items() if count >= 2 or alone or n in correcting]
+            for other in self._stored_vectors(candidates):
                 score = pair_score(this, other)
                 if score != 0.0:
                     edges.append((min(num, other.num), max(num, other.num), score))
@@ -872,6 +880,7 @@ class StoryStore:
             return
         self._use_reference()
         db = self._db
+        self._load_corrections()
         for chunk in _chunks(sorted(queued)):
             rows = db.execute(f"SELECT num, t, flags, terms FROM articles WHERE num IN ({_marks(len(chunk))})", chunk)
             for num, t, flags, blob in rows.fetchall():
@@ -895,6 +904,7 @@ class StoryStore:
         db.execute("DELETE FROM keys")
         db.execute("UPDATE articles SET story = NULL, comp = NULL")
         self._use_reference()
+        self._load_corrections()
         edges: list[tuple[int, int, float]] = []
         rows = db.execute("SELECT num, t, flags, terms FROM articles ORDER BY t, num")
         while batch := rows.fetchmany(1000):
@@ -904,6 +914,11 @@ class StoryStore:
         self._cluster((nums, {(a, b): score for a, b, score in edges}))
         self._queued = []
         self._dirty = set()
+
+    def _load_corrections(self) -> None:
+        """The nums of the stored corrections (the partial index ``articles_corrections`` holds them)."""
+        assert CORRECTION == 2  # the index's condition
+        self._correcting = {num for (num,) in self._db.execute("SELECT num FROM articles WHERE flags & 2")}
 
     def _linked(self, num: int) -> list[int]:
         return [other for (other,) in self._db.execute(
@@ -1050,8 +1065,8 @@ class StoryStore:
         Candidates: the articles sharing the article's :data:`SIMILAR_WORDS`
         heaviest words among the words each article is found by (at any date),
         its links and its story; each is scored by the cosine of the two
-        weighted vectors (the score of :mod:`~newsindex.stories.pairs` before
-        its time decay): 1.0 for the same words, and comparable across queries.
+        TF-IDF vectors (:func:`~newsindex.stories.pairs.plain_cosine`): 1.0 for
+        the same words, and comparable across queries.
         """
         db = self._db
         row = db.execute("SELECT num, story, terms FROM articles WHERE id = ?", (article_id,)).fetchone()
@@ -1059,7 +1074,8 @@ class StoryStore:
             return None
         num, story, blob = row
         self._use_reference()
-        vector, norm2, _, _ = self._vector(blob)
+        this = _Stored(num, 0, 0, *self._vector(blob))
+        vector = this.vector
         if not vector:
             return []
         heaviest = sorted(vector, key=lambda term: (-vector[term], term))[:SIMILAR_WORDS]
@@ -1075,7 +1091,7 @@ class StoryStore:
                 shared[other] = shared.get(other, 0) + SAMPLE_SIZE
         shared.pop(num, None)
         best = sorted(shared, key=lambda n: (-shared[n], n))[: max(200, 4 * limit)]
-        scored = [(cosine(vector, norm2, other.vector, other.norm2), other.num) for other in self._stored_vectors(best)]
+        scored = [(plain_cosine(this, other), other.num) for other in self._stored_vectors(best)]
         names = {}
         top = sorted((s for s in scored if s[0] > 0.0), key=lambda s: -s[0])[: limit * 2 + 10]
         for chunk in _chunks([n for _, n in top]):
