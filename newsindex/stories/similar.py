@@ -61,9 +61,8 @@ def similar(
     ``searcher`` is an open Whoosh searcher of a newsindex index. With a
     ``store`` that holds the article, the store finds and scores the
     candidates (:meth:`StoryStore.similar`: words the articles are found by,
-    links, story; the cosine of the story score, names and figures weighted
-    up): a few SQL lookups and a few hundred cosines, tens of milliseconds
-    on Reuters-21578. Otherwise (an index grouped with ``--no-stories``)
+    links, story; the plain TF-IDF cosine of the store's vectors): a few SQL
+    lookups and a few hundred cosines, tens of milliseconds on Reuters-21578. Otherwise (an index grouped with ``--no-stories``)
     Whoosh's "more like this" on the body and the title brings candidates,
     scored by the plain TF-IDF cosine with the index's document frequencies.
     Articles scoring ``min_score`` or less are left out. Raises

@@ -659,7 +659,7 @@ class StoryStore:
         words = list(tf)
         terms = list(map(hashes.__getitem__, words))
         counts = list(tf.values())
-        title = set(self._words.words(article.title))
+        title = set(self._words.words(article.title, article.language))
         marks = [(word in marked) * NAME_MARK | (word in title) * TITLE_MARK | (word in figures) * FIGURE_MARK
                  for word in words]
         flags = 0
