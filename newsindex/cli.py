@@ -770,7 +770,7 @@ def similar(article_id: str, index_dir: Path, limit: int, as_json: bool) -> None
       newsindex similar 000_7887337d1080e0d6
       newsindex similar reuters-16483 --limit 5 --json
     """
-    from .stories.store import THRESHOLD
+    from .stories.similar import RETOLD
 
     with _open(index_dir) as ix:
         found = ix.similar(article_id, limit)
@@ -784,9 +784,9 @@ def similar(article_id: str, index_dir: Path, limit: int, as_json: bool) -> None
     for item, article in found:
         date = article.published.date().isoformat() if article.published else "no date"
         click.echo(f"{item.score:.3f}  overlap {item.overlap:.2f}  {safe(article.id)} · {date} · {safe(article.title) or '(no title)'}")
-    if not found or found[0][0].score < THRESHOLD:
+    if not found or found[0][0].score < RETOLD:
         best = f"the best scores {found[0][0].score:.2f}" if found else "no article shares its words"
-        click.echo(f"nothing close: no article tells the same story ({best}; a retelling scores {THRESHOLD} or more)")
+        click.echo(f"nothing close: no article tells the same story ({best}; a retelling scores {RETOLD} or more)")
 
 
 @main.command()

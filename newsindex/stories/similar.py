@@ -23,6 +23,11 @@ from ..store.schema import from_stored
 from .store import StoryStore
 from .vectors import ContentWords, cosine, idf, jaccard, shingles, tfidf
 
+#: A score from which ``newsindex similar`` calls an article the same story retold (its legend says
+#: so); under it the command says nothing close was found. Retellings by other outlets often score
+#: less (0.2-0.4): the story store's grouping, which weighs names, is what joins those.
+RETOLD = 0.5
+
 #: How many key terms "more like this" searches for, and how many
 #: articles it brings as candidates.
 MLT_TERMS = 12
