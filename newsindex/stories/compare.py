@@ -50,7 +50,7 @@ from ..ingest.article import Article
 from .details import KINDS, Detail, Kind, capital_evidence, details
 from .sentences import Located, Sentence, article_sentences
 from .stems import Analyser, sentence_words
-from .wording import EDIT_KINDS, RETOLD_SIMILARITY, WordChanges, word_changes
+from .wording import EDIT_KINDS, RETOLD_SIMILARITY, WordChanges, similarity, word_changes
 
 __all__ = [
     "KINDS", "MAX_MATCHED", "SHARED_COVERAGE", "Change", "Choice", "Comparison", "Detail", "Kind", "Sentence",
@@ -377,19 +377,19 @@ def _units(a: list[_Aligned], b: list[_Aligned]) -> tuple[Unit | None, list[Unit
     text.update({("b", s.item.sentence.index): s.item.sentence.text for s in b})
     body = [("a", s) for s in a] + [("b", s) for s in b]
     body = [(side, s) for side, s in body if not (titles and s.item.sentence.in_title)]
-    similarity: dict[tuple[str, int], dict[int, float]] = {}  # a sentence -> its candidates' word similarity
+    alike: dict[tuple[str, int], dict[int, float]] = {}  # a sentence -> its candidates' word similarity
     for side, s in body:
         other = "b" if side == "a" else "a"
         own = s.item.sentence.index
         for j in s.matched:
-            value = word_changes(text[(side, own)], text[(other, j)]).similarity
-            similarity.setdefault((side, own), {})[j] = value
-            similarity.setdefault((other, j), {})[own] = value
+            value = similarity(text[(side, own)], text[(other, j)])
+            alike.setdefault((side, own), {})[j] = value
+            alike.setdefault((other, j), {})[own] = value
 
     def belongs(other: str, j: int, own: int) -> bool:
         """Whether sentence ``j`` of the other side may stand with ``own``: it has no close wording
         on this side, or ``own`` is (one of) its closest."""
-        scores = similarity.get((other, j), {})
+        scores = alike.get((other, j), {})
         best = max(scores.values(), default=0.0)
         return best < RETOLD_SIMILARITY or scores.get(own, 0.0) >= best
 

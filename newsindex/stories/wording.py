@@ -232,6 +232,25 @@ def _opcodes(old: list[Word], new: list[Word]) -> list[tuple[str, int, int, int,
     return matcher.get_opcodes()
 
 
+def similarity(a: str, b: str) -> float:
+    """How alike two wordings are (:attr:`WordChanges.similarity`), the same whichever comes first.
+
+    difflib's matching is greedy and can find more words in common one way
+    round than the other ("Russia Russia the Russia said" against "Russia
+    said the Russia"); anything that must not depend on which article is A
+    (how :func:`~newsindex.stories.compare.compare` groups sentences) takes
+    the larger of the two.
+    """
+    return max(_similarity(words(a), words(b)), _similarity(words(b), words(a)))
+
+
+def _similarity(old: list[Word], new: list[Word], ops: list[tuple[str, int, int, int, int]] | None = None) -> float:
+    """2 x the words in common / all words of both (1.0 for two empty wordings)."""
+    total = len(old) + len(new)
+    common = sum(i2 - i1 for tag, i1, i2, _, _ in (_opcodes(old, new) if ops is None else ops) if tag == "equal")
+    return 2 * common / total if total else 1.0
+
+
 def word_changes(old: str, new: str) -> WordChanges:
     """The word-level edits that turn ``old`` into ``new``, the most telling first (then in reading order).
 
@@ -271,9 +290,7 @@ def word_changes(old: str, new: str) -> WordChanges:
                 op: Op = "replace" if o[0] < o[1] and w[0] < w[1] else ("delete" if o[0] < o[1] else "insert")
                 edits.append(Edit(op, kind, old[o[0]:o[1]], new[w[0]:w[1]], o[0], o[1], w[0], w[1]))  # type: ignore[arg-type]
     edits.sort(key=lambda e: (EDIT_KINDS.index(e.kind), e.old_start, e.new_start))
-    common = sum(i2 - i1 for tag, i1, i2, _, _ in ops if tag == "equal")
-    total = len(old_words) + len(new_words)
-    return WordChanges(old, new, tuple(edits), 2 * common / total if total else 1.0)
+    return WordChanges(old, new, tuple(edits), _similarity(old_words, new_words, ops))
 
 
 def _runs(kinds: list[str], start: int, end: int) -> list[tuple[str, int, int]]:
