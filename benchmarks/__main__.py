@@ -63,6 +63,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="stop repeating an engine's coverage timeline and facets after this long (default 30)")
     parser.add_argument("--max-trace-seconds", type=float, default=60.0,
                         help="stop repeating newsindex's trace of claims after this long (default 60)")
+    parser.add_argument("--shards-scale", type=int, default=5,
+                        help="Reuters copies of the shards section: a collection built on 1 and 2 Dask workers, "
+                             "searched against one index (default 5; 0 leaves it out; --quick leaves it out)")
+    parser.add_argument("--shards-pairs", type=int, default=1,
+                        help="1-worker/2-worker build pairs of the shards section, alternating (default 1)")
     parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA,
                         help=f"the shared corpora folder (default: {DEFAULT_CORPORA})")
     return parser.parse_args(argv)
@@ -85,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         plan = Plan(args.engines, args.sizes, args.out, args.corpora, reps=args.reps or 10,
                     max_build_seconds=args.max_build_seconds, max_search_seconds=args.max_search_seconds,
                     max_coverage_seconds=args.max_coverage_seconds, max_trace_seconds=args.max_trace_seconds,
-                    command=command.strip())
+                    command=command.strip(), shards_scale=args.shards_scale, shards_pairs=args.shards_pairs)
     results = run(plan)
     args.out.mkdir(parents=True, exist_ok=True)
     try:

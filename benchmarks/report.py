@@ -487,6 +487,37 @@ def languages(results: dict) -> str:
     return "\n".join(parts)
 
 
+def shards(results: dict) -> str:
+    """A collection built on Dask with 1 and 2 workers, and its searches against one index's."""
+    found = results.get("shards")
+    if not found:
+        return ""
+    rows = [[f"{b['workers']} worker{'s' if b['workers'] > 1 else ''}", num(b["seconds"]),
+             num(found["articles"] / b["seconds"], 0), num(found["mb"] / b["seconds"], 2), num(b["cluster_start_seconds"])]
+            for b in found["builds"]]
+    rows.append(["one index (`newsindex index`)", num(found["single_build_seconds"]),
+                 num(found["articles"] / found["single_build_seconds"], 0),
+                 num(found["mb"] / found["single_build_seconds"], 2), ""])
+    speedups = ", ".join(f"{s:.2f}x" for s in found["speedups"])
+    base = found["search"]["single index"]["p50_ms"]
+    search_rows = [[name, num(v["p50_ms"], 2), num(v["p95_ms"], 2), ratio(v["p50_ms"], base)]
+                   for name, v in found["search"].items()]
+    same = (f"all {found['queries']} queries give the same ids, order and totals" if not found["differing"]
+            else f"{len(found['differing'])} of {found['queries']} queries differ: " + "; ".join(found["differing"]))
+    return "\n".join([
+        f"## Shards (newsindex collections on Dask, Reuters x{found['scale']}, {found['shards']} shards)", "",
+        f"Building a collection of {found['articles']:,} articles from JSON Lines files on a LocalCluster of 1 and 2"
+        f" worker processes (paired runs, alternating; 2 workers vs 1: {speedups} the throughput; target 1.7x).",
+        "",
+        table(["build", "seconds", "articles/s", "MB/s", "cluster start (s)"], rows),
+        "",
+        f"The query mix on one index and on the {found['shards']}-shard collection of the same articles"
+        f" (median of each query over the rounds; target: p50 at most 1.5x one index's): {same}.",
+        "",
+        table(["searched", "p50 ms", "p95 ms", "p50 vs one index"], search_rows),
+    ])
+
+
 def relevance(results: dict) -> str:
     rel = results["relevance"]
     if not rel:
@@ -591,5 +622,5 @@ def render(results: dict) -> str:
     """The whole report."""
     sections = [header(results), chart_note(results), indexing(results), latency(results), coverage(results),
                 incremental(results), startup(results), web(results), trace(results), languages(results), stories(results),
-                relevance(results), counts(results), notes(results)]
+                shards(results), relevance(results), counts(results), notes(results)]
     return "\n\n".join(s for s in sections if s) + "\n"

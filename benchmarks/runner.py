@@ -56,13 +56,17 @@ class Plan:
     #: Whether to measure what per-article languages cost (three builds more: the full run only).
     languages: bool = True
     command: str = ""
+    #: The Reuters copies of the "shards" section (a collection built on Dask); 0 leaves it out.
+    shards_scale: int = 5
+    #: 1-worker/2-worker build pairs of the "shards" section.
+    shards_pairs: int = 1
 
     @classmethod
     def quick(cls, engines: list[str], out: Path, corpora: Path, command: str = "") -> "Plan":
         """The small run the tests execute: two Reuters files, Cranfield, three repetitions."""
         return cls(engines, [1], out, corpora, reps=3, files=QUICK_FILES, max_search_seconds=10.0,
                    max_coverage_seconds=5.0, max_trace_seconds=10.0, web_seconds=3.0, web_every=6, languages=False,
-                   similar_calls=50, command=command)
+                   similar_calls=50, command=command, shards_scale=0)
 
 
 @dataclass
@@ -269,6 +273,15 @@ def run(plan: Plan) -> dict:
                 results[worker] = run_worker(worker, args, work / f"{worker}.json")
             except WorkerFailed as exc:
                 _failed(results, progress, "newsindex", worker, exc)
+        if "newsindex" in engines and plan.shards_scale:
+            progress.say(f"shards: collection of Reuters x{plan.shards_scale} on 1 and 2 Dask workers")
+            args = ["--work", str(work / "shards"), "--scale", str(plan.shards_scale), "--pairs", str(plan.shards_pairs),
+                    "--reps", str(min(plan.reps, 5)), "--corpora", str(plan.corpora)]
+            try:
+                results["shards"] = run_worker("shards", args, work / "shards.json")
+            except WorkerFailed as exc:
+                _failed(results, progress, "newsindex", "shards", exc)
+            shutil.rmtree(work / "shards", ignore_errors=True)
         if plan.relevance:
             for name in [n for e in engines for n in (e, *RANKING_VARIANTS.get(e, {}))]:
                 progress.say(f"Cranfield {name}")

@@ -32,20 +32,22 @@ from .version import __version__
 
 if TYPE_CHECKING:
     from .coverage.stats import IndexStats
+    from .collection import Collection, open_any
     from .index import IndexingInterrupted, IndexSummary, NewsIndex, RebuildInterrupted
     from .ingest.article import Article
     from .search.results import Hit, Results
 
 #: Public name -> the module that defines it.
 _LAZY = {
-    "IndexStats": ".coverage.stats", "IndexingInterrupted": ".index", "IndexSummary": ".index",
-    "NewsIndex": ".index", "RebuildInterrupted": ".index", "Article": ".ingest.article", "Hit": ".search.results", "Results": ".search.results",
+    "Collection": ".collection", "open_any": ".collection", "IndexStats": ".coverage.stats", "IndexingInterrupted": ".index",
+    "IndexSummary": ".index", "NewsIndex": ".index", "RebuildInterrupted": ".index", "Article": ".ingest.article",
+    "Hit": ".search.results", "Results": ".search.results",
 }
 
 __all__ = [
-    "Article", "ArticleNotFoundError", "DateError", "Hit", "IndexDamagedError", "IndexLockedError", "IndexNotFoundError",
-    "IndexStats", "IndexSummary", "IndexingInterrupted", "IndexVersionError", "NewsIndex", "NewsIndexError", "QueryError",
-    "ReadError", "RebuildInterrupted", "Results", "__version__",
+    "Article", "ArticleNotFoundError", "Collection", "DateError", "Hit", "IndexDamagedError", "IndexLockedError",
+    "IndexNotFoundError", "IndexStats", "IndexSummary", "IndexingInterrupted", "IndexVersionError", "NewsIndex",
+    "NewsIndexError", "QueryError", "ReadError", "RebuildInterrupted", "Results", "__version__", "open_any",
 ]
 
 

@@ -36,7 +36,7 @@ from .store.schema import FACETS, article_fields
 from .terminal import safe, safe_json
 
 if TYPE_CHECKING:
-    from .index import NewsIndex
+    from .index import IndexSummary, NewsIndex
     from .ingest.article import Article
     from .search.results import Hit, Results
 
@@ -118,10 +118,10 @@ def default_index_dir() -> Path:
 
 
 def _open(index_dir: Path) -> NewsIndex:
-    """The index in ``index_dir``, for reading (the facade is imported now, not at start-up)."""
-    from .index import NewsIndex
+    """The index or collection in ``index_dir``, for reading (imported now, not at start-up)."""
+    from .collection import open_any
 
-    return NewsIndex.open(index_dir)
+    return open_any(index_dir)  # type: ignore[return-value]  # a Collection answers as a NewsIndex
 
 
 def _index_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -200,10 +200,17 @@ def main() -> None:
 @click.option("--exclude", multiple=True, metavar="GLOB",
               help="Leave out the files of folders whose name or path matches (repeatable), e.g. 'all-*.txt'.")
 @_limit_options
+@click.option("--shards", type=click.IntRange(1), metavar="N",
+              help="Make the index a collection of N shards, built in parallel on Dask (see --scheduler).")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Build a collection on the Dask cluster of this scheduler (default: $NEWSINDEX_SCHEDULER, "
+                   "else a local cluster of one worker process per core).")
+@click.option("--workers", type=click.IntRange(1), metavar="N", help="Worker processes of the local cluster (default: one per core).")
 def index_cmd(
     paths: tuple[Path, ...], index_dir: Path, rebuild: bool, field_map: str | None,
     fmt: str | None, language: str, no_stories: bool, commit_every: int, wait: float, dry_run: bool, quiet: bool,
     include: tuple[str, ...], exclude: tuple[str, ...], limits: Limits,
+    shards: int | None, scheduler: str | None, workers: int | None,
 ) -> None:
     """Index the articles in PATHS (files or directories, read recursively).
 
@@ -220,6 +227,7 @@ def index_cmd(
       newsindex index saved-pages/ crawl.warc.gz news.rss export.csv
       newsindex index pages.zip --dry-run | jq .title
       newsindex index ../shared/corpora/reuters21578 --index reuters-index --rebuild
+      newsindex index ../shared/corpora/reuters21578 --index reuters-shards --shards 4
     """
     from .index import NewsIndex
     from .ingest.readers import input_files, parse_field_map, read_inputs
@@ -232,6 +240,15 @@ def index_cmd(
         with _reader_notes(quiet):
             _print_dry_run(read_inputs(inputs, mapping, limits))
         return
+    from .collection import is_collection
+
+    if shards or is_collection(index_dir):
+        summary = _build_collection(
+            inputs, index_dir, shards, rebuild, mapping, limits, language, not no_stories, commit_every, wait, quiet,
+            scheduler, workers,
+        )
+        _print_run(summary, index_dir, inputs, quiet)
+        return
     ix = None if rebuild else NewsIndex.open_or_create(index_dir, language)
     progress = _Progress(inputs, shown=not quiet and sys.stderr.isatty())
     with _reader_notes(quiet), progress:
@@ -242,6 +259,42 @@ def index_cmd(
         else:
             with ix:
                 summary = ix.add(items, commit_every=commit_every, wait=wait, group=not no_stories, step=progress.step)
+    _print_run(summary, index_dir, inputs, quiet)
+
+
+def _build_collection(
+    inputs: list, index_dir: Path, shards: int | None, rebuild: bool, mapping: dict[str, str] | None,
+    limits: Limits, language: str, group: bool, commit_every: int, wait: float, quiet: bool, scheduler: str | None,
+    workers: int | None,
+) -> IndexSummary:
+    """Create (or check) the collection, then build it on a Dask cluster (imported only here)."""
+    from .collection import Collection, is_collection
+
+    if rebuild or not is_collection(index_dir):
+        Collection.create(index_dir, shards or 2, language, overwrite=rebuild).close()
+    else:
+        with Collection.open(index_dir) as existing:
+            if shards and shards != existing.shard_count:
+                raise NewsIndexError(
+                    f"{index_dir}: a collection of {existing.shard_count} shards, not {shards} "
+                    "(leave out --shards, or --rebuild it)"
+                )
+    from .collection.building import build
+    from .collection.cluster import close, connect
+
+    files = [item for item in inputs if not isinstance(item, ReadError)]
+    client, cluster = connect(scheduler, workers)
+    try:
+        with _reader_notes(quiet), click.progressbar(
+            length=len(files), label="indexing", file=sys.stderr, hidden=quiet or not sys.stderr.isatty(),
+        ) as bar:
+            return build(index_dir, inputs, client, mapping, commit_every, group, wait, progress=bar.update,
+                         limits=limits)
+    finally:
+        close(client, cluster)
+
+
+def _print_run(summary: IndexSummary, index_dir: Path, inputs: list[tuple[str, str] | ReadError], quiet: bool) -> None:
     if summary.stale_lock:
         click.echo(f"newsindex: cleared a stale lock left by {safe(summary.stale_lock)}, which is no longer running", err=True)
     click.echo(

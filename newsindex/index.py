@@ -14,14 +14,16 @@ from __future__ import annotations
 import dataclasses
 import os
 import shutil
-from datetime import timedelta
+from collections import Counter
+from contextlib import contextmanager
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from whoosh import index as windex
 
 from .version import __version__
-from .coverage.facets import FacetCounter
+from .coverage.facets import Counts, FacetCounter
 from .coverage.stats import IndexStats, collect_stats
 from .coverage.timeline import Granularity, Period, Timelines
 from .errors import ArticleNotFoundError, NewsIndexError, ReadError
@@ -35,9 +37,9 @@ from .store.directory import (
     check_index, content_hashes, create_index, describe, finish_rebuild, is_index, locked, open_index, open_writer,
     start_rebuild,
 )
-from .store.indexing import COMMIT_EVERY, Batch, IndexingInterrupted, IndexSummary, run
+from .store.indexing import COMMIT_EVERY, Batch, IndexingInterrupted, IndexSummary, Run, run
 from .store.locking import WriteLock
-from .store.schema import FACETS, from_stored
+from .store.schema import FACETS, UNDATED, from_stored
 from .stories.store import FILE_NAME as STORY_STORE, REGROUP
 from .stories.tellings import FILES as STORY_FILES, Tellings, check_store
 from .text.stems import FILE_NAME as STEMS, StemTables
@@ -47,11 +49,16 @@ if TYPE_CHECKING:  # what only some calls need is imported by those calls: a sea
 
     from .coverage.overview import Overview
     from .coverage.terms import Term
+    from .search.statistics import Statistics
     from .stories.compare import Comparison
     from .stories.sentences import Sentence
     from .stories.similar import SimilarArticle
     from .stories.store import StoryStats
     from .stories.trace import Trace, Tracer
+
+#: A shard's part of a ranking: the exact number of matches and the best hits, each as
+#: (order key, seq, docnum, score) (see :meth:`NewsIndex.ranked`).
+Ranked = tuple[int, list[tuple[float, int, int, "float | None"]]]
 
 __all__ = [
     "COMMIT_EVERY", "SORTS", "IndexSummary", "IndexingInterrupted", "NewsIndex", "RebuildInterrupted", "Sort",
@@ -93,13 +100,15 @@ class NewsIndex:
         self._stems = StemTables(directory)
         self._search = Searching(ix.schema, language, lambda: self.searcher, known_stems=self._stems.of)
         #: Stories of the index's articles (:mod:`newsindex.stories`), opened when first needed.
-        self._stories = Tellings(directory, language, ix)
+        self._stories = Tellings(directory, language, lambda: str(ix.latest_generation()), self._stored)
         self._timelines = Timelines()
         self._closed = False
         self._facet_counter = FacetCounter()
         #: Tracers of claims (:mod:`newsindex.stories.trace`), one per language, made when first needed;
         #: each keeps its word stems.
         self._tracers: dict[str, Tracer] = {}
+        #: Columns of the current searcher (``seq``, ``published``) a collection's searches read.
+        self._columns: dict[str, Any] = {}
 
     # -- opening -----------------------------------------------------------
 
@@ -242,19 +251,33 @@ class NewsIndex:
         ``step`` is told what the run does after the last article is read
         (``"grouping stories: 4,210 articles left"``), for a progress display.
         """
+        with self.writing(wait, group) as steps:
+            return run(items, steps, commit_every)
+
+    @contextmanager
+    def writing(self, wait: float = 0.0, group: bool = True, procs: int | None = None) -> Iterator[Run]:
+        """An indexing run to drive a step at a time (:class:`~newsindex.store.indexing.Run`).
+
+        What :meth:`add` does over an iterable, for a caller that gets the
+        articles in parts: a shard of a collection, fed by a cluster. The
+        write lock is held until the ``with`` block ends; what is not
+        committed by then is rolled back. ``procs`` is how many processes
+        may index (default: two on two cores; a cluster's worker uses one).
+        """
         self._check_open()
         lock = WriteLock(self.directory)
         lock.acquire(wait)
+        self._refresh()  # what another writer committed before the lock was ours is read from here on
         summary = IndexSummary(stale_lock=lock.stale_owner)
-        batch = Batch(lambda session: open_writer(self._ix, self.directory, session))
+        batch = Batch(lambda session: open_writer(self._ix, self.directory, session), procs)
         stories = None
         try:
             known = content_hashes(self._ix)
             if group:
                 stories = self._stories.grouping(known, parallel=batch.parallel)
-            return run(items, batch, known, stories, summary, commit_every, self._stories.generation, self.directory,
-                       step)
+            yield Run(batch, known, stories, summary, self._stories.generation, self.directory)
         finally:
+            batch.cancel()
             if stories is not None:
                 stories.close()
             lock.release()
@@ -276,6 +299,7 @@ class NewsIndex:
             return count
 
         with locked(self.directory, wait):
+            self._refresh()  # the story store is brought up to date from the articles as last committed
             count = self._stories.remove(ids, content_hashes(self._ix), delete)
         self._refresh()
         return count
@@ -295,6 +319,7 @@ class NewsIndex:
             raise NewsIndexError(f"{self.directory}: this index was closed; open it again to use it")
 
     def _refresh(self) -> None:
+        self._columns.clear()
         self._timelines.reset()
         self._facet_counter.reset()
         self._search.reset()
@@ -584,8 +609,12 @@ class NewsIndex:
             tracer = self._tracers.get(analysis.code)
             if tracer is None:
                 tracer = self._tracers[analysis.code] = Tracer(analysis.analyzer, analysis.stop_words)
-            traces.append(tracer.trace(claim, self.searcher, self._search.match_set, limit if len(analyses) == 1 else None))
+            traces.append(self._traced(tracer, claim, limit if len(analyses) == 1 else None))
         return traces[0] if len(traces) == 1 else merged(claim, traces, limit)
+
+    def _traced(self, tracer: Tracer, claim: str, limit: int | None) -> Trace:
+        """One tracer's trace of ``claim`` over this index (a collection traces over its shards)."""
+        return tracer.trace(claim, self.searcher, self._search.match_set, limit)
 
     def sentences(self, article_id: str) -> list[Sentence]:
         """The article's sentences as :meth:`compare` and :meth:`trace_sentence` number them."""
@@ -596,3 +625,112 @@ class NewsIndex:
     def stats(self) -> IndexStats:
         """Counts, date range, sources and size on disk."""
         return collect_stats(self.searcher.reader(), self.directory)
+
+    def _stored(self, article_id: str) -> Article:
+        return self.get(article_id)
+
+    # -- the parts of a search a collection of shards puts together (newsindex.collection) --------
+    #
+    # Each answers with plain values (numbers, ids, articles, Whoosh queries), so a shard can be
+    # searched in this process or on a cluster's worker alike.
+
+    def query(self, query: str, operator: Operator = "and", since: str | None = None, until: str | None = None) -> wq.Query:
+        """The query string as the Whoosh query every shard runs (``since``/``until`` as a date filter)."""
+        return self._search.filtered(query, operator, since, until)
+
+    def statistics(self, q: wq.Query) -> Statistics:
+        """This index's share of the collection statistics ``q`` is scored with."""
+        return self._search.statistics(q)
+
+    def ranked(self, q: wq.Query, sort: Sort, limit: int, statistics: Statistics | None = None) -> Ranked:
+        """The exact number of matches and the best ``limit``, each as (order key, seq, docnum, score).
+
+        The order key sorts ascending in ``sort`` order (minus the score; minus
+        or plus the date, undated last), ``seq`` is the article's place in its
+        collection's order (:func:`~newsindex.store.schema.to_document`): the
+        hits of several shards merge in one index's order by (key, seq).
+        """
+        found = self._search.top(q, sort, limit, statistics)
+        docnums = found.docnums()
+        order = self._column("seq")
+        if sort == "relevance":
+            keys = [-score for score, _ in found.items]
+        else:
+            dates = self._column("published")
+            keys = [-dates[d] if sort == "date" else (dates[d] if dates[d] != UNDATED else 2**63) for d in docnums]
+        return len(found), [(key, order[d], d, score) for key, d, (score, _) in zip(keys, docnums, found.items)]
+
+    def snippet_words(self, q: wq.Query) -> frozenset[str]:
+        """The words snippets of this index's hits mark for ``q`` (its prefixes expanded here)."""
+        return self._search.snippet_words(q)
+
+    def matching(self, q: wq.Query) -> list[tuple[int, int]]:
+        """(seq, docnum) of every match of ``q``, in document order."""
+        order = self._column("seq")
+        return [(order[d], d) for d in self._search.matches(q)]
+
+    def articles(self, docnums: Iterable[int]) -> list[Article]:
+        """The stored articles of these documents."""
+        searcher = self.searcher
+        return [from_stored(searcher.stored_fields(d)["article"]) for d in docnums]
+
+    def value_counts(self, q: wq.Query, names: Iterable[str]) -> Counts:
+        """Every value of these facets among the matches, with counts and where each was first seen."""
+        return self._facet_counter.values(self.searcher.reader(), self._search.matches(q), names, self._column("seq"))
+
+    def period_counts(self, q: wq.Query, by: Granularity) -> tuple[Counter, Counter]:
+        """Matching articles, and all articles, per period."""
+        return self._timelines.counts(self.searcher.reader(), self._search.matches(q), by)
+
+    def word_frequencies(self, stem: str) -> tuple[int, int]:
+        """A stem's document frequencies in body and in title (similarity and terms weigh by the larger)."""
+        reader = self.searcher.reader()
+        return reader.doc_frequency("body", stem), reader.doc_frequency("title", stem)
+
+    def ids_at(self, docnums: list[int]) -> list[str]:
+        """The ids of these documents (from the id column, no stored article read)."""
+        return self._search.ids_of(docnums)
+
+    def committed(self) -> int:
+        """The number of the index's last commit (what a reader opened now reads)."""
+        return self._ix.latest_generation()
+
+    def content_hashes(self) -> dict[str, str]:
+        """id -> content hash of every indexed article."""
+        return content_hashes(self._ix)
+
+    def languages(self) -> list[str]:
+        """The language codes of the indexed articles (the query parser looks a word up in each)."""
+        return list(self.searcher.reader().field_terms("language"))
+
+    def date_range(self, docnums: list[int]) -> tuple[datetime | None, datetime | None]:
+        """The first and last publication time among these documents."""
+        from .coverage.overview import date_range
+
+        return date_range(self.searcher.reader(), docnums)
+
+    def word_forms(self, stem: str) -> set[str]:
+        """The stem and the forms derived from it that this index's words hold (as a trace looks for them)."""
+        from .stories.trace import word_forms
+
+        return word_forms(stem, self.searcher.reader())
+
+    def phrase_frequency(self, first: str, second: str) -> int:
+        """How many articles have the two words as a phrase in title or body."""
+        from .coverage.terms import phrase_query
+
+        return len(self._search.matches(phrase_query(first, second)))
+
+    def more_like(self, body_terms: list[str], title_terms: list[str]) -> list[Article]:
+        """The articles "more like this" finds here for these key terms (see :func:`~.stories.similar.key_terms`)."""
+        from .stories.similar import more_like
+
+        return self.articles(sorted(set(more_like(self.searcher, body_terms, title_terms))))
+
+    def _column(self, name: str):  # type: ignore[no-untyped-def]
+        """A column of the current searcher, opened once per index state (opening one costs more than
+        reading the few values a search needs)."""
+        column = self._columns.get(name)
+        if column is None:
+            column = self._columns[name] = self.searcher.reader().column_reader(name)
+        return column

@@ -14,7 +14,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "newsindex"
 
 #: Every part of the package, lowest first; a module may import from its own part and those before it.
-STAGES = ["version", "errors", "ingest", "text", "store", "search", "stories", "coverage", "index", "terminal", "export", "web", "cli"]
+STAGES = ["version", "errors", "ingest", "text", "store", "search", "stories", "coverage", "index", "collection", "terminal", "export", "web", "cli"]
 
 
 def module_name(package: Path, path: Path) -> str:

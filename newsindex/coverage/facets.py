@@ -19,6 +19,10 @@ from ..store.schema import FACETS, facet_values
 #: The code of a document whose facet values are not read yet.
 _UNREAD = -1
 
+#: Facet name -> value -> [how many matching articles have it, where it was first seen: (the
+#: article's place in its collection's order, the value's place in the article)].
+Counts = dict[str, dict[str, list]]
+
 
 class FacetCounter:
     """Facet counts over one index state.
@@ -42,13 +46,28 @@ class FacetCounter:
 
     def counts(self, reader: Any, docnums: Sequence[int], names: Iterable[str], top: int = 10) -> dict[str, list[tuple[str, int]]]:
         """The ``top`` values of each facet among the matching articles, with their counts."""
-        names = list(names)
-        unknown = [n for n in names if n not in FACETS]
-        if unknown:
-            raise NewsIndexError(f"unknown facet {unknown[0]!r}; choose from {', '.join(FACETS)}")
-        return {name: self._count(reader, docnums, name).most_common(top) for name in names}
+        return {name: self._count(reader, docnums, name).most_common(top) for name in _checked(names)}
 
-    def _count(self, reader: Any, docnums: Sequence[int], name: str) -> Counter[str]:
+    def values(self, reader: Any, docnums: Sequence[int], names: Iterable[str], order: Any) -> Counts:
+        """Every value of each facet among the matching articles (``docnums``, ascending), with its
+        count and where it was first seen, ``order[docnum]`` being the article's place in its
+        collection's order: so the counts of a collection's shards merge (:func:`merge_counts`)
+        into one index's, ties in the order ``Counter.most_common`` gives them there."""
+        counts: Counts = {}
+        for name in _checked(names):
+            codes, combinations = self._coded(reader, docnums, name), self._combinations[name]
+            first: dict[int, int] = {}
+            for docnum in docnums:
+                first.setdefault(codes[docnum], docnum)
+            values: dict[str, list] = {}
+            for code, count in Counter(map(codes.__getitem__, docnums)).items():
+                for place, value in enumerate(combinations[code]):
+                    _add(values, value, count, (order[first[code]], place))
+            counts[name] = values
+        return counts
+
+    def _coded(self, reader: Any, docnums: Sequence[int], name: str) -> array[int]:
+        """The codes of the facet's value combinations, read for these documents if not yet."""
         if name not in self._codes:
             self._codes[name] = array("l", [_UNREAD]) * reader.doc_count_all()
             self._combinations[name], self._known[name] = [], {}
@@ -62,8 +81,49 @@ class FacetCounter:
                     known[raw] = len(combinations)
                     combinations.append(facet_values(raw))
                 codes[docnum] = known[raw]
+        return codes
+
+    def _count(self, reader: Any, docnums: Sequence[int], name: str) -> Counter[str]:
+        codes, combinations = self._coded(reader, docnums, name), self._combinations[name]
         counter: Counter[str] = Counter()
         for code, count in Counter(map(codes.__getitem__, docnums)).items():
             for value in combinations[code]:
                 counter[value] += count
         return counter
+
+
+def _checked(names: Iterable[str]) -> list[str]:
+    names = list(names)
+    unknown = [n for n in names if n not in FACETS]
+    if unknown:
+        raise NewsIndexError(f"unknown facet {unknown[0]!r}; choose from {', '.join(FACETS)}")
+    return names
+
+
+def merge_counts(a: Counts, b: Counts) -> Counts:
+    """The counts of two disjoint sets of articles together (first seen: the earlier of the two)."""
+    merged: Counts = {name: {value: list(entry) for value, entry in values.items()} for name, values in a.items()}
+    for name, values in b.items():
+        into = merged.setdefault(name, {})
+        for value, (count, first) in values.items():
+            _add(into, value, count, first)
+    return merged
+
+
+def _add(values: dict[str, list], value: str, count: int, seen: tuple[int, int]) -> None:
+    """Count ``value`` ``count`` more times, first seen at ``seen`` or earlier."""
+    entry = values.get(value)
+    if entry is None:
+        values[value] = [count, seen]
+    else:
+        entry[0] += count
+        entry[1] = min(entry[1], seen)
+
+
+def top_values(counts: Counts, top: int) -> dict[str, list[tuple[str, int]]]:
+    """The ``top`` values of each facet, most frequent first; equal counts in the order first seen
+    (as ``Counter.most_common`` orders them)."""
+    return {
+        name: [(value, entry[0]) for value, entry in sorted(values.items(), key=lambda item: (-item[1][0], item[1][1]))[:top]]
+        for name, values in counts.items()
+    }

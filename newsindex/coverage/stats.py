@@ -69,5 +69,10 @@ def collect_stats(reader: Any, directory: Path) -> IndexStats:
             stats.dated = len(dated)
             stats.first = from_micros(min(dated))
             stats.last = from_micros(max(dated))
-    stats.size_bytes = sum(p.stat().st_size for p in directory.iterdir() if p.is_file())
+    stats.size_bytes = files_size(directory)
     return stats
+
+
+def files_size(directory: Path) -> int:
+    """Bytes of the files directly in ``directory`` (an index's files; not its sub-folders)."""
+    return sum(p.stat().st_size for p in directory.iterdir() if p.is_file())

@@ -11,10 +11,11 @@ import heapq
 import math
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Sequence, TypeVar
 
 from whoosh import query as wq
 
+from ..ingest.article import Article
 from ..store.schema import from_stored
 from ..text.analysis import Analysis, unmarked
 
@@ -54,13 +55,19 @@ def log_likelihood(a: int, n: int, b: int, m: int) -> float:
     return 2.0 * g2
 
 
+#: Matching articles analysed at most: an even sample of a larger result set.
+SAMPLE = 2000
+
+T = TypeVar("T")
+
+
 def significant_terms(
     searcher: Any,
     analysis_of: Callable[[str], Analysis],
     docnums: Sequence[int],
     count: Callable[[wq.Query], int],
     top: int = 20,
-    sample: int = 2000,
+    sample: int = SAMPLE,
 ) -> list[Term]:
     """Words and two-word phrases over-represented among the matching articles.
 
@@ -73,16 +80,50 @@ def significant_terms(
     search stage's evaluator: Whoosh's own phrase matchers took about 0.2 s a
     phrase on Reuters-21578, 20 s for the 100 phrases weighed per call).
     """
-    if not docnums:
+    reader = searcher.reader()
+    articles = [from_stored(searcher.stored_fields(d)["article"]) for d in even_sample(docnums, sample)]
+
+    def word_frequency(stem: str) -> int:
+        return max(reader.doc_frequency("body", stem), reader.doc_frequency("title", stem))
+
+    def phrase_frequency(first: str, second: str) -> int:
+        return count(phrase_query(first, second))
+
+    return significant(articles, len(docnums), reader.doc_count(), word_frequency, phrase_frequency,
+                       analysis_of, top)
+
+
+def even_sample(items: Sequence[T], sample: int = SAMPLE) -> Sequence[T]:
+    """At most ``sample`` of ``items``, evenly spread over them (every n-th, from the first)."""
+    step = max(1, len(items) // sample)
+    return items[::step][:sample]
+
+
+def phrase_query(first: str, second: str) -> wq.Query:
+    """The two-word phrase in title or body, as significant phrases are counted."""
+    return wq.Or([wq.Phrase(f, [first, second]) for f in ("title", "body")])
+
+
+def significant(
+    articles: Sequence[Article],
+    results_total: int,
+    total: int,
+    word_frequency: Callable[[str], int],
+    phrase_frequency: Callable[[str, str], int],
+    analysis_of: Callable[[str], Analysis],
+    top: int = 20,
+) -> list[Term]:
+    """The terms of :func:`significant_terms` from an even sample of the ``results_total`` matching
+    ``articles`` among ``total`` indexed ones; the index-wide counts come from ``word_frequency``
+    (a stem's largest document frequency in title or body) and ``phrase_frequency``, so that a
+    collection of shards passes its sums and gets one index's answer."""
+    if not articles:
         return []
-    step = max(1, len(docnums) // sample)
-    chosen = docnums[::step][:sample]
-    n = len(chosen)
+    n = len(articles)
     words: Counter[str] = Counter()
     pairs: Counter[tuple[str, str]] = Counter()
     surface: dict[str, Counter[str]] = {}
-    for docnum in chosen:
-        article = from_stored(searcher.stored_fields(docnum)["article"])
+    for article in articles:
         analysis = analysis_of(article.language)
         stop_words = analysis.stop_words
         seen_words: set[str] = set()
@@ -101,9 +142,6 @@ def significant_terms(
             previous = stem
         words.update(seen_words)
         pairs.update(seen_pairs)
-    reader = searcher.reader()
-    total = reader.doc_count()
-    results_total = len(docnums)
 
     rest_total = max(total - results_total, 1)
 
@@ -122,11 +160,10 @@ def significant_terms(
         return surface[stem].most_common(1)[0][0]
 
     def word(stem: str, a: int) -> Term | None:
-        return scored(shown(stem), a, max(reader.doc_frequency("body", stem), reader.doc_frequency("title", stem), a))
+        return scored(shown(stem), a, max(word_frequency(stem), a))
 
     def phrase(first: str, second: str, a: int) -> Term | None:
-        query = wq.Or([wq.Phrase(f, [first, second]) for f in ("title", "body")])
-        return scored(f"{shown(first)} {shown(second)}", a, max(count(query), a))
+        return scored(f"{shown(first)} {shown(second)}", a, max(phrase_frequency(first, second), a))
 
     candidates: list[tuple[int, Callable[[], Term | None]]] = [
         (a, lambda stem=stem, a=a: word(stem, a)) for stem, a in words.items()

@@ -122,7 +122,7 @@ def timeline(
         start = period_start(since, by)
     if until is not None:
         last = period_start(until, by)
-    periods = []
+    found = []
     count = periods_between(start, last, by)
     if count > MAX_PERIODS:
         raise NewsIndexError(
@@ -131,9 +131,14 @@ def timeline(
         )
     while start <= last:
         end = next_period(start, by)
-        periods.append(Period(start, end, matched[start], totals[start]))
+        found.append(Period(start, end, matched[start], totals[start]))
         start = end
-    return periods
+    return found
+
+
+def check_granularity(by: str) -> None:
+    if by not in GRANULARITIES:
+        raise NewsIndexError(f"by must be one of {', '.join(GRANULARITIES)}, not {by!r}")
 
 
 class Timelines:
@@ -174,11 +179,14 @@ class Timelines:
 
     def timeline(self, reader: Any, docnums: Iterable[int], by: Granularity,
                  since: datetime | None = None, until: datetime | None = None) -> list[Period]:
-        if by not in GRANULARITIES:
-            raise NewsIndexError(f"by must be one of {', '.join(GRANULARITIES)}, not {by!r}")
+        return timeline(*self.counts(reader, docnums, by), by, since, until)
+
+    def counts(self, reader: Any, docnums: Iterable[int], by: Granularity) -> tuple[Counter[datetime], Counter[datetime]]:
+        """Matching articles, and all articles, per period: a collection's shards add theirs up."""
+        check_granularity(by)
         if by not in self._totals:
             self._totals[by] = by_period(self.days(reader, list(reader.all_doc_ids())), by)  # deleted ones left out
-        return timeline(by_period(self.days(reader, docnums), by), self._totals[by], by, since, until)
+        return by_period(self.days(reader, docnums), by), self._totals[by]
 
 
 def runs(periods: Sequence[Period], gap: int) -> list[tuple[int, int]]:

@@ -41,6 +41,7 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left, insort
 from collections import OrderedDict
+from copy import copy
 from math import log
 from typing import AbstractSet, Any, Callable, Iterator, Literal
 
@@ -53,6 +54,7 @@ from whoosh.searching import Searcher
 from ..store.postings import read_postings
 from .query import DateFilter, DayRange, InLanguage, published_micros
 from .ranking import CombinedFields
+from .statistics import Statistics
 from ..store.schema import UNDATED
 
 Sort = Literal["relevance", "date", "date-asc"]
@@ -234,7 +236,6 @@ class _Segment:
         self.schema = searcher.schema
         self._df: dict[tuple[str, bytes], int] = {}
         self._present: dict[tuple[str, bytes], bool] = {}
-        self._scorers: dict[tuple[str, bytes], tuple | None] = {}
         #: Norm arrays: ``K1 * ((1 - B) + B * length / average)`` per document, -1 until computed.
         self._norms: dict[Any, array] = {}
         self._all: frozenset[int] | None = None
@@ -254,21 +255,6 @@ class _Segment:
         found = self._present.get(key)
         if found is None:
             found = self._present[key] = key in self.reader
-        return found
-
-    def scorer(self, fieldname: str, btext: bytes) -> tuple | None:
-        """("bm25", idf, K1, B, avgfl) or ("weight",) for how Whoosh scores this term; None if otherwise."""
-        key = (fieldname, btext)
-        if key in self._scorers:
-            return self._scorers[key]
-        made = self.ev.weighting.scorer(self.searcher, fieldname, btext)
-        if type(made) is BM25FScorer:
-            found: tuple | None = ("bm25", made.idf, made.K1, made.B, made.avgfl)
-        elif type(made) is WeightScorer:
-            found = ("weight",)
-        else:
-            found = None
-        self._scorers[key] = found
         return found
 
     # postings
@@ -785,9 +771,45 @@ class Evaluator:
         self._segments = [
             _Segment(self, leaf, offset, number) for number, (leaf, offset) in enumerate(searcher.leaf_searchers())
         ]
-        self._parent = searcher.get_parent()
-        #: Index-wide statistics of CombinedFields queries (idf, average lengths), by their terms.
+        #: Where collection statistics come from: the index's own searcher, or (see :meth:`scored_with`)
+        #: the figures of a whole collection of indexes.
+        self._parent: Any = searcher.get_parent()
+        self._collection: Statistics | None = None
+        #: How each term is scored (by segment, field, term), and the index-wide statistics of
+        #: CombinedFields queries (idf, average lengths) by their terms: both follow ``_parent``.
+        self._scorers: dict[tuple[int, str, bytes], tuple | None] = {}
         self._stats: dict[Any, tuple] = {}
+
+    def scored_with(self, statistics: Statistics) -> "Evaluator":
+        """This evaluator scoring with ``statistics`` (a collection's) instead of its index's own.
+
+        The view shares the postings cache and the per-segment state (postings,
+        norms, date columns: none of them depend on the statistics); only idf
+        and average lengths come from ``statistics``. Made per search, cheaply.
+        """
+        view = copy(self)
+        view._parent = view._collection = statistics
+        view._scorers = {}
+        view._stats = {}
+        return view
+
+    def _scorer(self, seg: _Segment, fieldname: str, btext: bytes) -> tuple | None:
+        """("bm25", idf, K1, B, avgfl) or ("weight",) for how Whoosh scores this term; None if otherwise."""
+        key = (seg.number, fieldname, btext)
+        if key in self._scorers:
+            return self._scorers[key]
+        if self._collection is not None:
+            found = self._collection.scorer(self.weighting, seg.schema, fieldname, btext)
+        else:
+            made = self.weighting.scorer(seg.searcher, fieldname, btext)
+            if type(made) is BM25FScorer:
+                found = ("bm25", made.idf, made.K1, made.B, made.avgfl)
+            elif type(made) is WeightScorer:
+                found = ("weight",)
+            else:
+                found = None
+        self._scorers[key] = found
+        return found
 
     # -- searching -------------------------------------------------------------
 
@@ -914,7 +936,7 @@ class Evaluator:
         btext = self._btext(seg, fieldname, text)
         if btext is None or not seg.has_term(fieldname, btext):
             return _EMPTY
-        how = seg.scorer(fieldname, btext)
+        how = self._scorer(seg, fieldname, btext)
         if how is None:
             return self._whoosh(wq.Term(fieldname, text, boost=boost), seg, _TOP, True)
         postings = seg.postings(fieldname, btext)
@@ -1042,7 +1064,7 @@ class Evaluator:
         for fieldname, text, boost in words:
             fmt = seg.schema[fieldname].format if fieldname in seg.schema else None
             btext = self._btext(seg, fieldname, text)
-            how = seg.scorer(fieldname, btext) if btext is not None and seg.has_term(fieldname, btext) else None
+            how = self._scorer(seg, fieldname, btext) if btext is not None and seg.has_term(fieldname, btext) else None
             if not fmt or not fmt.supports("positions") or fmt.supports("characters") or (
                 how is None and btext is not None and seg.has_term(fieldname, btext)
             ):

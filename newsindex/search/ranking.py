@@ -46,6 +46,7 @@ from whoosh import query as wq
 from whoosh.scoring import BM25F
 from whoosh.searching import SearchContext, Searcher
 
+from ..ingest.article import Article
 from ..store.schema import from_stored
 from ..text.analysis import Analysis, unmarked
 
@@ -234,14 +235,28 @@ def expand(
         first = collector.results()
     else:
         first = top(query, docs)
-    best = [(hit.docnum, hit.score or 0.0) for hit in first]
+    best = [(from_stored(searcher.stored_fields(hit.docnum)["article"]), hit.score or 0.0) for hit in first]
+    return feedback(query, best, analysis_of, terms, weight)
+
+
+def feedback(
+    query: wq.Query,
+    best: list[tuple[Article, float]],
+    analysis_of: Callable[[str], Analysis],
+    terms: int = FEEDBACK_TERMS,
+    weight: float = FEEDBACK_WEIGHT,
+) -> wq.Query:
+    """RM3 of :func:`expand` from the first search's ``best`` articles and their scores, best first.
+
+    Apart so that a collection of shards, whose best articles come from
+    several indexes, expands a query exactly as one index does.
+    """
     total = sum(score for _, score in best)
     if not best or total <= 0:
         return query
     stopped: set[str] = set()
     relevance: dict[str, float] = defaultdict(float)
-    for docnum, score in best:
-        article = from_stored(searcher.stored_fields(docnum)["article"])
+    for article, score in best:
         analysis = analysis_of(article.language)
         stopped |= analysis.stop_terms
         text = "\n".join(getattr(article, f) for f in TEXT_FIELDS)

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 from functools import cache
 from itertools import count
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from whoosh import collectors, sorting
 from whoosh import query as wq
 
 from ..errors import NewsIndexError
 from ..ingest.dates import parse_period
+from ..ingest.article import Article
 from ..store.schema import UNDATED, from_stored
 from ..text.analysis import Analysis, KnownStems
 from . import ranking
@@ -28,14 +29,21 @@ from .evaluate import Evaluator, TopDocs
 from .query import Operator, QueryParser, date_range, restrict
 from .results import SORTS, Hit, Results, Sort
 from .snippets import headline_end, make_snippet, mark_all, query_phrases, query_words, searched_terms
+from .statistics import Statistics, gather
 
 
 class Searching:
-    """Searches of one index, answered from the searcher that ``searcher()`` gives."""
+    """Searches of one index, answered from the searcher that ``searcher()`` gives.
+
+    A collection of shards uses one without a searcher to parse its queries
+    (``languages()`` then names the languages its shards hold), and sends the
+    same Whoosh query to every shard.
+    """
 
     def __init__(
         self, schema: Any, language: str, searcher: Callable[[], Any],
         known_stems: Callable[[str], KnownStems] | None = None,
+        languages: Callable[[], Iterable[str]] | None = None,
     ) -> None:
         self.language = language
         # Kept: Whoosh's ``Index.schema`` unpickles the schema anew on every access,
@@ -46,6 +54,8 @@ class Searching:
         #: The analysis of each language met so far, by code ("" the default): kept across writes.
         self._analyses: dict[str, Analysis] = {"": Analysis("", language, known_stems)}
         self._parser: QueryParser | None = None
+        #: The language codes the articles searched hold (a collection: those of every shard).
+        self._languages = languages or (lambda: self._searcher().reader().field_terms("language"))
         self._searcher = searcher
         #: Answers searches from cached postings (see :mod:`newsindex.search.evaluate`), for the current searcher.
         self._evaluator: Evaluator | None = None
@@ -70,7 +80,7 @@ class Searching:
     def parser(self) -> QueryParser:
         """The query parser for the languages the index holds now (its default language first)."""
         if self._parser is None:
-            codes = sorted(self._searcher().reader().field_terms("language"))
+            codes = sorted(self._languages())
             analyses = [self._analyses[""]] + [
                 a for a in dict.fromkeys(self.analysis(code) for code in codes) if a.code
             ]
@@ -116,13 +126,22 @@ class Searching:
         """The document numbers of every match of ``q``, as a set."""
         return self.evaluator().match_set(q)
 
-    def top(self, q: wq.Query, sort: Sort, limit: int) -> TopDocs:
+    def top(self, q: wq.Query, sort: Sort, limit: int, statistics: Statistics | None = None) -> TopDocs:
         """The top ``limit`` matches of ``q`` in ``sort`` order, with the exact number of matches.
 
         Answered by :class:`~newsindex.search.evaluate.Evaluator` from cached postings: the
         answer of :meth:`whoosh_top` (Whoosh's own matchers), many times faster.
+        ``statistics`` (a collection's, see :mod:`newsindex.search.statistics`)
+        scores with those figures instead of this index's own.
         """
-        return self.evaluator().top(q, sort, limit)
+        evaluator = self.evaluator()
+        if statistics is not None:
+            evaluator = evaluator.scored_with(statistics)
+        return evaluator.top(q, sort, limit)
+
+    def statistics(self, q: wq.Query) -> Statistics:
+        """This index's share of the collection statistics a search for ``q`` needs."""
+        return gather(self._searcher(), q)
 
     def whoosh_top(self, q: wq.Query, sort: Sort, limit: int) -> Any:
         """:meth:`top` through Whoosh's matchers and collectors (the reference the tests compare with)."""
@@ -163,32 +182,22 @@ class Searching:
         ids = self.id_column()
         return [ids[d] for d in docnums]
 
+    def snippet_words(self, q: wq.Query) -> frozenset[str]:
+        """The indexed words of title and body that snippets mark for ``q`` (prefixes expanded here)."""
+        terms = searched_terms(q, self._searcher().reader())
+        return query_words(terms, ranking.TEXT_FIELDS, self.parser.stop_terms)
+
     def collapsed(
         self, q: wq.Query, sort: Sort, page: int, limit: int, key_of: Callable[[list[str]], Mapping[str, str]]
     ) -> tuple[TopDocs, list[Any]]:
-        """All matches, and the page of hits with one article per key (its story): the best-placed one.
+        """All matches, and the page of hits with one article per key (its story): the best-placed one."""
 
-        ``key_of`` maps article ids to their keys (an id without one is its own
-        key). Hits are read in deepening rounds (four times the page, then
-        sixteen ...) until the page is filled with distinct keys or every match
-        has been seen, so a key's first article is always its best-placed one.
-        """
-        want, depth = page * limit, page * limit * 4
-        while True:
+        def top(depth: int) -> tuple[TopDocs, list[Any], list[str]]:
             found = self.top(q, sort, depth)
             candidates = found[:depth]
-            ids = self.ids_of([hit.docnum for hit in candidates])
-            keys = key_of(ids)
-            seen: set[str] = set()
-            firsts = []
-            for hit, article_id in zip(candidates, ids):
-                key = keys.get(article_id, article_id)
-                if key not in seen:
-                    seen.add(key)
-                    firsts.append(hit)
-            if len(firsts) >= want or depth >= len(found):
-                return found, firsts[(page - 1) * limit : want]
-            depth *= 4
+            return found, candidates, self.ids_of([hit.docnum for hit in candidates])
+
+        return collapse(top, page, limit, key_of)
 
     # -- results -------------------------------------------------------------
 
@@ -209,52 +218,95 @@ class Searching:
         # The words to mark are worked out now, while the index is open: expanding a prefix or a
         # wildcard reads the index's word list, and a snippet may be read after the index is closed
         # (the command line closes it before printing). Only the analysis of the text waits.
-        words = (
-            query_words(searched_terms(q, self._searcher().reader()), ranking.TEXT_FIELDS, self.parser.stop_terms)
-            if shown else frozenset()
-        )
-        phrases = cache(lambda: query_phrases(q, ranking.TEXT_FIELDS))
-        articles = [from_stored(hit["article"]) for hit in shown]
-        texts = [article.body or article.title for article in articles]
-        # Each snippet is analysed in its article's language, as the article was indexed.
-        analyses = [self.analysis(article.language) for article in articles]
-
-        @cache
-        def prefetched() -> None:  # the stems of the page's words looked up at once, language by language
-            pages: dict[str, tuple[Analysis, list[str]]] = {}
-            for analysis, text in zip(analyses, texts):
-                pages.setdefault(analysis.code, (analysis, []))[1].append(text)
-            for analysis, page_texts in pages.values():
-                analysis.prefetch(page_texts)
-
-        def snippet(text: str, analysis: Analysis, skip: int) -> str:
-            prefetched()
-            return make_snippet(text, analysis.analyzer, words, highlight, phrases=phrases(), skip=skip)
-
-        stories = tellings([article.id for article in articles]) if shown else {}
-        hits = []
-        for rank, hit, article, text, analysis in zip(count((page - 1) * limit + 1), shown, articles, texts, analyses):
-            story = stories.get(article.id)
-            hits.append(
-                Hit(
-                    rank=rank,
-                    id=article.id,
-                    title=article.title,
-                    published=article.published,
-                    source=article.source,
-                    url=article.url,
-                    score=hit.score,
-                    make_snippet=lambda text=text, analysis=analysis, skip=headline_end(text, article.title): snippet(
-                        text, analysis, skip),
-                    story=story.story if story else None,
-                    other_tellings=story.size - 1 if story else 0,
-                    authors=article.authors,
-                    topics=article.topics,
-                    places=article.places,
-                    dateline=str(article.extra.get("dateline", "")),
-                )
-            )
+        words = self.snippet_words(q) if shown else frozenset()
+        stories = tellings(self.ids_of([hit.docnum for hit in shown])) if shown else {}
+        hits = make_hits([from_stored(hit["article"]) for hit in shown], [hit.score for hit in shown],
+                         (page - 1) * limit + 1, words, q, highlight, stories, self.analysis)
         return Results(query=query, total=len(found), page=page, limit=limit, hits=hits, facets=facets)
+
+
+def make_hits(
+    articles: list[Article],
+    scores: list[float | None],
+    first_rank: int,
+    words: frozenset[str],
+    q: wq.Query,
+    highlight: tuple[str, str],
+    stories: Mapping[str, Any],
+    analysis_of: Callable[[str], Analysis],
+) -> list[Hit]:
+    """The hits of a page as a result list shows them (of one index, or merged from shards); each
+    snippet (marking ``words`` and the phrases of ``q``) is made when first read, analysed in its
+    article's language, as the article was indexed."""
+    phrases = cache(lambda: query_phrases(q, ranking.TEXT_FIELDS))
+    texts = [article.body or article.title for article in articles]
+    analyses = [analysis_of(article.language) for article in articles]
+
+    @cache
+    def prefetched() -> None:  # the stems of the page's words looked up at once, language by language
+        pages: dict[str, tuple[Analysis, list[str]]] = {}
+        for analysis, text in zip(analyses, texts):
+            pages.setdefault(analysis.code, (analysis, []))[1].append(text)
+        for analysis, page_texts in pages.values():
+            analysis.prefetch(page_texts)
+
+    def snippet(text: str, analysis: Analysis, skip: int) -> str:
+        prefetched()
+        return make_snippet(text, analysis.analyzer, words, highlight, phrases=phrases(), skip=skip)
+
+    hits = []
+    for rank, score, article, text, analysis in zip(count(first_rank), scores, articles, texts, analyses):
+        story = stories.get(article.id)
+        hits.append(
+            Hit(
+                rank=rank,
+                id=article.id,
+                title=article.title,
+                published=article.published,
+                source=article.source,
+                url=article.url,
+                score=score,
+                make_snippet=lambda text=text, analysis=analysis, skip=headline_end(text, article.title): snippet(
+                    text, analysis, skip),
+                story=story.story if story else None,
+                other_tellings=story.size - 1 if story else 0,
+                authors=article.authors,
+                topics=article.topics,
+                places=article.places,
+                dateline=str(article.extra.get("dateline", "")),
+            )
+        )
+    return hits
+
+
+def collapse(
+    top: Callable[[int], tuple[Any, list[Any], list[str]]],
+    page: int,
+    limit: int,
+    key_of: Callable[[list[str]], Mapping[str, str]],
+) -> tuple[Any, list[Any]]:
+    """All matches, and the page of hits with one hit per key (its story): the best-placed one.
+
+    ``top(depth)`` gives (all matches, the best ``depth`` hits, their ids);
+    ``key_of`` maps article ids to their keys (an id without one is its own
+    key). Hits are read in deepening rounds (four times the page, then
+    sixteen ...) until the page is filled with distinct keys or every match
+    has been seen, so a key's first article is always its best-placed one.
+    """
+    want, depth = page * limit, page * limit * 4
+    while True:
+        found, candidates, ids = top(depth)
+        keys = key_of(ids)
+        seen: set[str] = set()
+        firsts = []
+        for hit, article_id in zip(candidates, ids):
+            key = keys.get(article_id, article_id)
+            if key not in seen:
+                seen.add(key)
+                firsts.append(hit)
+        if len(firsts) >= want or depth >= len(found):
+            return found, firsts[(page - 1) * limit : want]
+        depth *= 4
 
 
 def check_page(limit: int, page: int, sort: str) -> None:

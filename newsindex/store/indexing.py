@@ -15,9 +15,10 @@ batch, so this module never imports it.
 from __future__ import annotations
 
 import weakref
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Protocol
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Protocol
 
 from ..errors import DateError, NewsIndexError, ReadError
 from ..ingest.article import Article
@@ -85,12 +86,13 @@ class Batch:
     :class:`~newsindex.store.writing.IndexingSession`, ended with the run.
     """
 
-    def __init__(self, open_writer: Callable[[IndexingSession], Any]) -> None:
+    def __init__(self, open_writer: Callable[[IndexingSession], Any], procs: int | None = None) -> None:
         from .writing import IndexingSession  # Whoosh's writing machinery: only when a run writes
 
         self._open = open_writer
         self._writer: Any = None
-        self._session = IndexingSession()
+        #: ``procs``: processes that may index (default: two where there are two cores; see IndexingSession).
+        self._session = IndexingSession(procs)
         weakref.finalize(self, self._session.close)  # the run is over when add() lets go of its batch
         self.pending = 0
         #: Articles committed by this run.
@@ -165,19 +167,13 @@ def _place(article: Article) -> tuple[str, str]:
     return path, f"line {position}" if position.isdigit() else position
 
 
-def run(
-    items: Iterable[Article | ReadError],
-    batch: Batch,
-    known: dict[str, str],
-    stories: Grouping | None,
-    summary: IndexSummary,
-    commit_every: int | None,
-    generation: Callable[[], str],
-    directory: Path,
-    step: Callable[[str], None] | None = None,
-) -> IndexSummary:
-    """Index ``items`` in batches of ``commit_every`` into ``batch``'s index; fill ``summary``.
+class Run:
+    """One indexing run taken a step at a time: :meth:`add` articles, :meth:`commit`, :meth:`end`.
 
+    :func:`run` drives it over an iterable; a caller that receives the run's
+    articles in parts (a shard of a collection, fed part by part by a
+    cluster) drives it itself, each step inside :meth:`guarded`, which rolls
+    the open batch back on any error, so the index stays at its last commit.
     ``known`` maps every indexed id to its content hash: an article with the
     same hash is unchanged and skipped, one with another hash replaces it.
     After each commit the story grouping (if any) commits too, marked with the
@@ -186,74 +182,122 @@ def run(
     long final wait is never silent.
     """
 
-    def commit() -> None:
+    def __init__(
+        self,
+        batch: Batch,
+        known: dict[str, str],
+        stories: Grouping | None,
+        summary: IndexSummary,
+        generation: Callable[[], str],
+        directory: Path,
+    ) -> None:
+        self.batch = batch
+        self.summary = summary
+        self._known = known
+        self._stories = stories
+        self._generation = generation
+        self._directory = directory
+        self._seen: dict[str, tuple[str, str]] = {}  # id -> (where it was read, content hash)
+
+    def add(self, item: Article | ReadError, seq: int | None = None) -> bool:
+        """Take one article (or a reader's error) of the run; return whether it is written.
+
+        ``seq`` is its place in the collection's order of arrival (see
+        :func:`~newsindex.store.schema.to_document`), when a collection assigns one.
+        """
+        summary = self.summary
+        if isinstance(item, ReadError):
+            summary.failed.append(item)
+            return False
+        if item.published is not None:
+            try:
+                in_range(item.published)
+            except DateError as exc:  # an article made in Python: readers report these themselves
+                summary.failed.append(ReadError(f"article {item.id!r}: {exc}", *_place(item)))
+                return False
+        digest = item.content_hash
+        if item.id in self._seen:
+            first, first_digest = self._seen[item.id]
+            if first_digest == digest:  # the same article again (a copy, a re-crawl): once is enough
+                summary.duplicates += 1
+                return False
+            summary.failed.append(ReadError(
+                f"duplicate id {item.id!r} with other content, also read from {first}", *_place(item)
+            ))
+            return False
+        self._seen[item.id] = (item.origin, digest)
+        old = self._known.get(item.id)
+        if old == digest:
+            summary.unchanged += 1
+            return False
+        # Detected only now, for what is written: the hash stays that of the article as read.
+        article = with_language(item)
+        self.batch.write(to_document(article, digest, seq), replace=old is not None)
+        if self._stories is not None:
+            self._stories.assign(article)
+        if old is None:
+            summary.added += 1
+        else:
+            summary.updated += 1
+        return True
+
+    def commit(self) -> None:
+        """Commit the open batch (and then its stories)."""
+        stories = self._stories
         # The batch is counted as soon as the index has it, so that an interruption
         # while the stories commit still reports it as kept (they catch up next run).
         if stories is not None:
             stories.catch_up()
         try:
-            batch.commit()
+            self.batch.commit()
         finally:
-            summary.committed = batch.kept
+            self.summary.committed = self.batch.kept
         if stories is not None:
-            stories.commit(generation())
+            stories.commit(self._generation())
 
-    try:
-        seen: dict[str, tuple[str, str]] = {}  # id -> (where it was read, content hash)
-        for item in items:
-            if isinstance(item, ReadError):
-                summary.failed.append(item)
-                continue
-            if item.published is not None:
-                try:
-                    in_range(item.published)
-                except DateError as exc:  # an article made in Python: readers report these themselves
-                    summary.failed.append(ReadError(f"article {item.id!r}: {exc}", *_place(item)))
-                    continue
-            digest = item.content_hash
-            if item.id in seen:
-                first, first_digest = seen[item.id]
-                if first_digest == digest:  # the same article again (a copy, a re-crawl): once is enough
-                    summary.duplicates += 1
-                    continue
-                summary.failed.append(ReadError(
-                    f"duplicate id {item.id!r} with other content, also read from {first}", *_place(item)
-                ))
-                continue
-            seen[item.id] = (item.origin, digest)
-            old = known.get(item.id)
-            if old == digest:
-                summary.unchanged += 1
-                continue
-            # Detected only now, for what is written: the hash stays that of the article as read.
-            article = with_language(item)
-            batch.write(to_document(article, digest), replace=old is not None)
-            if stories is not None:
-                stories.assign(article)
-            if old is None:
-                summary.added += 1
-            else:
-                summary.updated += 1
-            if commit_every and batch.pending >= commit_every:
-                commit()
+    def end(self, step: Callable[[str], None] | None = None) -> IndexSummary:
+        """Commit what is left and wait for the stories: the run is done. ``step`` is told what the
+        run does once every article is read (the last commit, the stories still to group), so a
+        long final wait is never silent."""
         if step is not None:
-            step(f"writing the last {batch.pending:,} articles")
-        commit()
-        if stories is not None:
-            stories.finish(None if step is None else lambda left: step(f"grouping stories: {left:,} articles left"))
-    except KeyboardInterrupt:
-        rolled_back = batch.cancel()
-        _rollback(stories)
-        raise IndexingInterrupted(summary, rolled_back) from None
-    except OSError as exc:
-        batch.cancel()
-        _rollback(stories)
-        raise NewsIndexError(
-            f"{directory}: cannot write the index: {exc.strerror or exc}; "
-            f"it is as it was at its last commit ({summary.committed:,} articles of this run committed)"
-        ) from None
-    except BaseException:
-        batch.cancel()
-        _rollback(stories)
-        raise
-    return summary
+            step(f"writing the last {self.batch.pending:,} articles")
+        self.commit()
+        if self._stories is not None:
+            self._stories.finish(None if step is None else lambda left: step(f"grouping stories: {left:,} articles left"))
+        return self.summary
+
+    @contextmanager
+    def guarded(self) -> Iterator[None]:
+        """Steps of the run; any error rolls back the open batch (and its stories), then is raised.
+
+        Ctrl-C becomes :class:`IndexingInterrupted` and a failing disk a
+        :class:`NewsIndexError` that says the index is as at its last commit.
+        """
+        try:
+            yield
+        except KeyboardInterrupt:
+            rolled_back = self.batch.cancel()
+            _rollback(self._stories)
+            raise IndexingInterrupted(self.summary, rolled_back) from None
+        except OSError as exc:
+            self.batch.cancel()
+            _rollback(self._stories)
+            raise NewsIndexError(
+                f"{self._directory}: cannot write the index: {exc.strerror or exc}; "
+                f"it is as it was at its last commit ({self.summary.committed:,} articles of this run committed)"
+            ) from None
+        except BaseException:
+            self.batch.cancel()
+            _rollback(self._stories)
+            raise
+
+
+def run(
+    items: Iterable[Article | ReadError], steps: Run, commit_every: int | None, step: Callable[[str], None] | None = None,
+) -> IndexSummary:
+    """Index ``items`` in batches of ``commit_every`` through ``steps``; return the summary (``step``: see :meth:`Run.end`)."""
+    with steps.guarded():
+        for item in items:
+            if steps.add(item) and commit_every and steps.batch.pending >= commit_every:
+                steps.commit()
+        return steps.end(step)

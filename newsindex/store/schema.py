@@ -90,6 +90,7 @@ def build_schema(language: str = "english") -> Schema:
         url=ID,
         day=NUMERIC(int, bits=32, signed=True, shift_step=4),
         published=COLUMN(NumericColumn("q", default=UNDATED)),
+        seq=COLUMN(NumericColumn("q", default=0)),
         article=STORED,
         **{column: COLUMN(VarBytesColumn()) for column, _ in FACETS.values()},
     )
@@ -112,13 +113,20 @@ def schema_fingerprint(schema: Schema) -> str:
     return hashlib.sha256(json.dumps([FORMAT_VERSION, described]).encode()).hexdigest()[:16]
 
 
-def to_document(article: Article, content_hash: str | None = None) -> dict[str, Any]:
+def to_document(article: Article, content_hash: str | None = None, seq: int | None = None) -> dict[str, Any]:
     """The Whoosh document (field -> value) for one article.
 
     ``content_hash`` is the hash to record, when it is not the article's own (the
     article as read, before its language was detected, so that reading it again
     finds it unchanged). The language goes under ``_language`` too, which tells
     the batch writer how to analyse title and body.
+
+    ``seq`` is the article's place in the order a collection of shards received
+    its articles (0 when not given, in a plain index). Why: one index ranks
+    articles of equal score (copies, same-length headlines) in the order it
+    indexed them, which is its document order; a collection's shards each keep
+    that order for their own articles, and ``seq`` tells how the articles of
+    different shards interleave, so merged results come in one index's order.
     """
     doc: dict[str, Any] = {
         "id": article.id,
@@ -126,6 +134,7 @@ def to_document(article: Article, content_hash: str | None = None) -> dict[str, 
         "title": article.title,
         "body": article.body,
         "article": to_stored(article),
+        "seq": seq or 0,  # always given, as the batch writer writes every column in every segment
     }
     if article.source:
         doc["source"] = article.source

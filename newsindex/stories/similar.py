@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable, Iterable
 
 from whoosh import query as wq
 
 from ..errors import ArticleNotFoundError
+from ..ingest.article import Article
 from ..store.schema import from_stored
 from .store import StoryStore
 from .vectors import ContentWords, cosine, idf, jaccard, shingles, tfidf
@@ -76,52 +77,92 @@ def similar(
     docnum = searcher.document_number(id=article_id)
     if docnum is None:
         raise ArticleNotFoundError(f"no article with id {article_id!r}")
-    words = ContentWords(language)
     article = from_stored(searcher.stored_fields(docnum)["article"])
-    own_shingles = shingles(words.of(article))
+
+    def load(other_id: str) -> Article | None:
+        number = searcher.document_number(id=other_id)
+        return None if number is None else from_stored(searcher.stored_fields(number)["article"])
+
     found = store.similar(article_id, limit) if store is not None else None
     if found is None:
-        found = _more_like_this(searcher, docnum, article, words, limit)
+        reader = searcher.reader()
 
-    def overlap(other_id: str) -> float:
-        number = searcher.document_number(id=other_id)
-        if number is None:
-            return 0.0
-        other = from_stored(searcher.stored_fields(number)["article"])
-        return round(jaccard(own_shingles, shingles(words.of(other))), 6)
+        def frequency(term: str) -> int:
+            return max(reader.doc_frequency("body", term), reader.doc_frequency("title", term))
 
-    return [SimilarArticle(id=other_id, score=score, overlap=overlap(other_id))
-            for other_id, score in found if score > min_score]
+        numbers = set(more_like(searcher, *key_terms(article, frequency, reader.doc_count(), language)))
+        numbers.discard(docnum)
+        others = [from_stored(searcher.stored_fields(number)["article"]) for number in numbers]
+        found = rank_similar(article, others, frequency, reader.doc_count(), language, limit)
+    return with_overlap(article, found, load, language, min_score)
 
 
-def _more_like_this(searcher: Any, docnum: int, article: Any, words: ContentWords, limit: int) -> list[tuple[str, float]]:
-    """Candidates from Whoosh's "more like this", scored by the TF-IDF cosine (index frequencies)."""
-    reader = searcher.reader()
-    articles = reader.doc_count()
+def key_terms(article: Article, frequency: Callable[[str], int], articles: int, language: str) -> tuple[list[str], list[str]]:
+    """The words "more like this" looks for in body and in title: the article's weightiest words, as
+    the index holds them in the article's language (Whoosh's own more_like analyses the text in the
+    default language only), weighed by ``frequency`` among ``articles`` (one index's, or summed
+    over a collection's shards)."""
+    words = ContentWords(language)
+    vector = tfidf(Counter(words.of(article)), lambda term: idf(frequency(term), articles))
+    key = sorted(vector, key=lambda term: (-vector[term], term))[:MLT_TERMS]
+    in_title = set(words.words(article.title, article.language))
+    return key, [t for t in key if t in in_title]
+
+
+def more_like(searcher: Any, body_terms: list[str], title_terms: list[str]) -> list[int]:
+    """Document numbers of the best matches of the key terms in body, then in title (BM25)."""
+    found: list[int] = []
+    for field, terms in (("body", body_terms), ("title", title_terms)):
+        if terms:
+            hits = searcher.search(wq.Or([wq.Term(field, t) for t in terms]), limit=MLT_CANDIDATES)
+            found.extend(hit.docnum for hit in hits)
+    return found
+
+
+def rank_similar(
+    article: Article,
+    candidates: Iterable[Article],
+    frequency: Callable[[str], int],
+    articles: int,
+    language: str = "english",
+    limit: int = 10,
+) -> list[tuple[str, float]]:
+    """The ``limit`` candidates most like ``article`` as (id, TF-IDF cosine), best first (ties by id).
+
+    ``frequency`` gives a word's document frequency (the larger of body and
+    title) among ``articles`` indexed ones: one index's, or a collection's
+    summed over its shards, so scores are the same either way.
+    """
+    words = ContentWords(language)
     cache: dict[str, float] = {}
 
     def idf_of(term: str) -> float:
         value = cache.get(term)
         if value is None:
-            df = max(reader.doc_frequency("body", term), reader.doc_frequency("title", term))
-            value = cache[term] = idf(df, articles)
+            value = cache[term] = idf(frequency(term), articles)
         return value
 
     vector = tfidf(Counter(words.of(article)), idf_of)
-
-    # "More like this": the article's weightiest words, as the index holds them in the article's
-    # language (Whoosh's own more_like analyses the text in the default language only).
-    candidates: set[int] = set()
-    key_terms = sorted(vector, key=lambda term: (-vector[term], term))[:MLT_TERMS]
-    title_terms = set(words.words(article.title, article.language))
-    for field, terms in (("body", key_terms), ("title", [t for t in key_terms if t in title_terms])):
-        if terms:
-            hits = searcher.search(wq.Or([wq.Term(field, t) for t in terms]), limit=MLT_CANDIDATES)
-            candidates.update(hit.docnum for hit in hits)
-    candidates.discard(docnum)
-    scored = []
-    for number in candidates:
-        other = from_stored(searcher.stored_fields(number)["article"])
-        scored.append((other.id, cosine(vector, tfidf(Counter(words.of(other)), idf_of))))
+    scored = [(other.id, cosine(vector, tfidf(Counter(words.of(other)), idf_of))) for other in candidates]
     scored.sort(key=lambda s: (-s[1], s[0]))
     return scored[:limit]
+
+
+def with_overlap(
+    article: Article,
+    found: Iterable[tuple[str, float]],
+    load: Callable[[str], Article | None],
+    language: str = "english",
+    min_score: float = 0.0,
+) -> list[SimilarArticle]:
+    """The scored ids scoring more than ``min_score``, each with its shingle overlap with ``article``
+    (``load`` reads an article back; None: gone, overlap 0)."""
+    words = ContentWords(language)
+    own_shingles = shingles(words.of(article))
+
+    def overlap(other_id: str) -> float:
+        other = load(other_id)
+        return 0.0 if other is None else round(jaccard(own_shingles, shingles(words.of(other))), 6)
+
+    return [SimilarArticle(id=other_id, score=score, overlap=overlap(other_id))
+            for other_id, score in found if score > min_score]

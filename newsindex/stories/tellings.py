@@ -15,10 +15,10 @@ import sqlite3
 import stat
 from contextlib import closing
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping
 
 from ..errors import NewsIndexError
-from ..store.schema import from_stored
+from ..ingest.article import Article
 from .store import FILE_NAME, StoreFormatError, StoryRef, StoryStats, StoryStore
 
 if TYPE_CHECKING:
@@ -52,18 +52,18 @@ def _identity(path: Path) -> tuple[int, int] | None:
 
 
 class Tellings:
-    """The story store of the Whoosh index ``ix`` in ``directory``, opened on first use."""
+    """The story store in ``directory``, opened on first use, of the articles of an index (or of a
+    collection of shards): ``generation()`` names its last commit, ``load(id)`` reads an article back."""
 
-    def __init__(self, directory: Path, language: str, ix: Any) -> None:
+    def __init__(
+        self, directory: Path, language: str, generation: Callable[[], str], load: Callable[[str], Article]
+    ) -> None:
         self.directory = directory
         self.language = language
-        self._ix = ix
+        self.generation = generation
+        self._load = load
         self._store: StoryStore | None = None
         self._opened: tuple[int, int] | None = None  # (device, inode) of the file the store was opened from
-
-    def generation(self) -> str:
-        """The index's last commit, as the store records it."""
-        return str(self._ix.latest_generation())
 
     def close(self) -> None:
         if self._store is not None:
@@ -116,9 +116,8 @@ class Tellings:
         store = self._rebuilt()
         generation = self.generation()
         if store.marker != generation:
-            with self._ix.searcher() as searcher:
-                # Not final: the write that follows commits finally (and regroups, when due).
-                store.sync(known, lambda i: from_stored(searcher.document(id=i)["article"]), generation, final=False)
+            # Not final: the write that follows commits finally (and regroups, when due).
+            store.sync(known, self._load, generation, final=False)
         return store
 
     def grouping(self, known: Mapping[str, str], parallel: bool) -> StoryGrouping:

@@ -177,13 +177,25 @@ class Tracer:
         :class:`NewsIndexError` for a claim with no words.
         """
         reader = searcher.reader()
-        groups = self._groups(claim, reader)
-        form_of = {f: s for s, forms in groups.items() for f in forms}
-        articles = reader.doc_count()
+        return self.trace_in(
+            claim, lambda stem: word_forms(stem, reader), matches, reader.doc_count(),
+            lambda docnums: [from_stored(searcher.stored_fields(d)["article"]) for d in docnums], limit,
+        )
+
+    def trace_in(
+        self, claim: str, forms: Callable[[str], set[str]], matches: Callable[[wq.Query], set[int]], articles: int,
+        load: Callable[[list[int]], list[Article]], limit: int | None = None,
+    ) -> Trace:
+        """:meth:`trace` over any articles numbered in the order they were indexed: one index's
+        documents, or a collection's articles in their order of arrival (``forms`` gives the forms of
+        a stem its words hold, :func:`word_forms`; ``matches`` the numbers of the articles a query
+        matches, of ``articles`` in all; ``load`` the articles of some numbers, in that order)."""
+        groups = self._groups(claim, forms)
+        form_of = {f: s for s, found in groups.items() for f in found}
         postings: dict[str, set[int]] = {}
         weight: dict[str, float] = {}
-        for stem, forms in groups.items():
-            q = wq.Or([wq.Term(field, form) for form in sorted(forms) for field in TEXT_FIELDS])
+        for stem, found in groups.items():
+            q = wq.Or([wq.Term(field, form) for form in sorted(found) for field in TEXT_FIELDS])
             postings[stem] = matches(q)
             weight[stem] = math.log(1 + articles / max(len(postings[stem]), 1))
         total = sum(weight.values())
@@ -193,14 +205,13 @@ class Tracer:
             return {form_of[t] for t in form_of.keys() & self.terms.terms(text)}
 
         tellings = []
-        for docnum, _ in ranked[:MAX_CANDIDATES]:
-            article = from_stored(searcher.stored_fields(docnum)["article"])
+        for article in load([number for number, _ in ranked[:MAX_CANDIDATES]]):
             found = _carrier(article, claim, held, weight, total, self.surface_stops)
             if found is not None:
                 tellings.append(found)
         return Trace(claim, _ordered(tellings, limit), len(ranked), min(len(ranked), MAX_CANDIDATES))
 
-    def _groups(self, claim: str, reader: Any) -> dict[str, set[str]]:
+    def _groups(self, claim: str, forms: Callable[[str], set[str]]) -> dict[str, set[str]]:
         """The claim's content words as the index has them: each stem with its derived forms."""
         size = len(words(claim))
         if size > MAX_CLAIM_WORDS:
@@ -212,7 +223,7 @@ class Tracer:
         content = [s for s in stems if s not in self.stops] or stems
         if not content:
             raise NewsIndexError("the claim has no words to look for")
-        return {s: _forms(s, reader) for s in content}
+        return {s: forms(s) for s in content}
 
 
 def sentence_of(article: Article, number: int) -> str:
@@ -225,7 +236,7 @@ def sentence_of(article: Article, number: int) -> str:
     return located[number].sentence.text
 
 
-def _forms(stem: str, reader: Any) -> set[str]:
+def word_forms(stem: str, reader: Any) -> set[str]:
     """The stem and the derived forms of it that the index holds ("syria" -> "syrian", "syrians")."""
     forms = {stem}
     if stem.isalpha() and len(stem) >= MIN_ROOT:

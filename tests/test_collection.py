@@ -1,0 +1,247 @@
+"""Collections of shards built on a real Dask LocalCluster (two worker processes) answer as one index.
+
+The collection of all of Reuters-21578 is built with the cluster and compared
+with the single index of the same articles (the session's ``reuters_index``):
+the 68 queries of the benchmark mix give the same ids in the same order with
+the same totals; timelines, facets, terms and stories (their grouping, the
+story of an article, collapsed results) are the same. Then the failures: a
+worker killed while it writes a shard, a second writer, a missing shard, a
+shard or manifest of another version.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import signal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+distributed = pytest.importorskip("distributed")
+
+from benchmarks.engines.newsindex_engine import to_newsindex  # noqa: E402
+from benchmarks.querymix import load_queries  # noqa: E402
+from newsindex import IndexLockedError, IndexNotFoundError, IndexVersionError, NewsIndex, NewsIndexError  # noqa: E402
+from newsindex.cli import main  # noqa: E402
+from newsindex.collection import Collection, open_any  # noqa: E402
+from newsindex.collection.building import build  # noqa: E402
+from newsindex.collection.cluster import close, connect, open_on_cluster  # noqa: E402
+from newsindex.collection.manifest import MANIFEST, shard_of  # noqa: E402
+from newsindex.ingest.readers import input_files, read_paths  # noqa: E402
+from newsindex.store.locking import WriteLock  # noqa: E402
+
+from conftest import CORPUS, reuters_files  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """A real local cluster: two worker processes of one thread each, as on a 2-core machine."""
+    client, local = connect(workers=2)
+    yield client
+    close(client, local)
+
+
+@pytest.fixture(scope="module")
+def reuters_collection(tmp_path_factory: pytest.TempPathFactory, cluster) -> Collection:
+    """All of Reuters-21578 in a collection of two shards, built on the cluster."""
+    path = tmp_path_factory.mktemp("collection") / "reuters"
+    Collection.create(path, shards=2).close()
+    summary = build(path, input_files(reuters_files()), cluster)
+    assert summary.failed == [] and summary.added == 21578 and summary.committed == 21578
+    collection = Collection.open(path)
+    yield collection
+    collection.close()
+
+
+def test_shards_hold_each_article_once_where_its_id_says(reuters_collection: Collection) -> None:
+    sizes = [len(ix) for ix in reuters_collection._shards.indexes]
+    assert sum(sizes) == len(reuters_collection) == 21578 and min(sizes) > 10_000 - 500
+    for article_id in ("reuters-1", "reuters-16483", "reuters-21578"):
+        shard = reuters_collection._shards.indexes[shard_of(article_id, 2)]
+        assert shard.get(article_id).id == article_id
+    assert shard_of("reuters-1", 2) == shard_of("reuters-1", 2) and {shard_of(f"x{i}", 2) for i in range(20)} == {0, 1}
+
+
+def test_the_query_mix_gives_one_index_s_ids_order_and_totals(reuters_index: NewsIndex, reuters_collection: Collection) -> None:
+    differing = []
+    for query in load_queries():
+        native = to_newsindex(query)
+        one = reuters_index.search(native.text, limit=20, sort=native.sort, operator=native.operator)
+        many = reuters_collection.search(native.text, limit=20, sort=native.sort, operator=native.operator)
+        if one.total != many.total or [h.id for h in one] != [h.id for h in many]:
+            differing.append(native.text)
+        for a, b in zip(one, many):  # the same scores (a query of three or more words may add its parts
+            if a.score is None:  # in another order: last bits); none when sorted by date
+                assert b.score is None
+            else:
+                assert a.score == pytest.approx(b.score, rel=1e-12, abs=0)
+    assert differing == []
+    assert reuters_collection.ids("oil prices", 100, feedback=True) == reuters_index.ids("oil prices", 100, feedback=True)
+    second = reuters_collection.search("coffee", limit=7, page=3)
+    assert [h.id for h in second] == [h.id for h in reuters_index.search("coffee", limit=7, page=3)]
+    assert [h.snippet for h in second] == [h.snippet for h in reuters_index.search("coffee", limit=7, page=3)]
+
+
+def test_timelines_facets_and_terms_are_one_index_s(reuters_index: NewsIndex, reuters_collection: Collection) -> None:
+    for query in ("coffee", "topic:crude", "oil -opec"):
+        assert reuters_collection.timeline(query, by="week") == reuters_index.timeline(query, by="week")
+        assert reuters_collection.facets(query) == reuters_index.facets(query)
+        assert reuters_collection.count(query) == reuters_index.count(query)
+    assert reuters_collection.terms("cocoa") == reuters_index.terms("cocoa")
+    merged, single = reuters_collection.stats(), reuters_index.stats()
+    assert (merged.articles, merged.dated, merged.first, merged.last, merged.sources) == (
+        single.articles, single.dated, single.first, single.last, single.sources)
+
+
+def test_stories_are_not_split_by_shards(reuters_index: NewsIndex, reuters_collection: Collection) -> None:
+    assert reuters_collection.story_stats() == reuters_index.story_stats()
+    # a story whose tellings are in both shards
+    crossing = None
+    for hit in reuters_index.search("dividend", limit=200, collapse=True):
+        if hit.other_tellings:
+            members = [a.id for a in reuters_index.story(hit.id)[1]]
+            if len({shard_of(m, 2) for m in members}) == 2:
+                crossing = hit.id
+                break
+    assert crossing is not None
+    one, many = reuters_index.story(crossing), reuters_collection.story(crossing)
+    assert (one[0], [a.id for a in one[1]]) == (many[0], [a.id for a in many[1]])
+    collapsed = reuters_collection.search("dividend", limit=20, collapse=True)
+    expected = reuters_index.search("dividend", limit=20, collapse=True)
+    assert [(h.id, h.story, h.other_tellings) for h in collapsed] == [(h.id, h.story, h.other_tellings) for h in expected]
+    similar = reuters_collection.similar(crossing, 3)
+    assert similar and similar[0][0].id in {a.id for a in many[1]}
+
+
+def test_a_worker_killed_mid_run_fails_the_run_and_the_same_run_resumes(tmp_path: Path, cluster) -> None:
+    path = tmp_path / "killed"
+    Collection.create(path, shards=2).close()
+    files = reuters_files()[:4]
+    pids = cluster.run(os.getpid)
+    killed = []
+
+    def kill_once(done: int) -> None:
+        if not killed:  # the first split is written and committed: kill a worker while the rest is written
+            address = sorted(pids)[-1]
+            os.kill(pids[address], signal.SIGKILL)
+            killed.append(address)
+
+    with pytest.raises(NewsIndexError, match="died during the run; every shard is as at its last commit"):
+        build(path, input_files(files), cluster, commit_every=300, split_bytes=1, progress=kill_once)
+    with Collection.open(path) as partial:  # every shard opens, at its last commit
+        kept = len(partial)
+        assert 0 < kept < 4000 and partial.search("oil").total == partial.count("oil") > 0
+    cluster.wait_for_workers(2, timeout=60)  # the nanny restarts the killed worker
+    summary = build(path, input_files(files), cluster, commit_every=300)
+    assert summary.unchanged + summary.added == 4000 and summary.failed == []
+    with Collection.open(path) as whole:
+        assert len(whole) == 4000 and whole.story_stats().articles == 4000
+
+
+def test_a_second_writer_is_refused(tmp_path: Path, cluster) -> None:
+    path = tmp_path / "locked"
+    Collection.create(path, shards=2).close()
+    lock = WriteLock(path)
+    lock.acquire()
+    try:
+        with pytest.raises(IndexLockedError, match=f"process {os.getpid()}"):
+            build(path, input_files(reuters_files()[:1]), cluster)
+        with Collection.open(path) as collection, pytest.raises(IndexLockedError):
+            collection.add([])
+    finally:
+        lock.release()
+
+
+def test_a_missing_shard_or_one_of_another_version_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "broken"
+    Collection.create(path, shards=3).close()
+    meta = path / "shard-001" / "newsindex.json"
+    data = json.loads(meta.read_text())
+    meta.write_text(json.dumps({**data, "format": 1}))
+    with pytest.raises(IndexVersionError, match="shard 1: .*index format 1 but this newsindex reads"):
+        Collection.open(path)
+    shutil.rmtree(path / "shard-001")
+    with pytest.raises(IndexNotFoundError, match="shard 1 .* is missing"):
+        open_any(path)
+    manifest = json.loads((path / MANIFEST).read_text())
+    (path / MANIFEST).write_text(json.dumps({**manifest, "format": 99}))
+    with pytest.raises(IndexVersionError, match="collection format 99"):
+        Collection.open(path)
+
+
+def test_the_command_line_builds_and_searches_a_collection(tmp_path: Path, cluster) -> None:
+    path = str(tmp_path / "cli")
+    address = cluster.scheduler.address
+    runner = CliRunner()
+    built = runner.invoke(main, ["index", str(CORPUS), "--shards", "2", "-i", path, "--scheduler", address])
+    assert built.exit_code == 0, built.output
+    assert "1,002 added" in built.output
+    again = runner.invoke(main, ["index", str(CORPUS), "-i", path, "--scheduler", address])
+    assert "1,002 unchanged" in again.output
+    wrong = runner.invoke(main, ["index", str(CORPUS), "-i", path, "--shards", "3", "--scheduler", address])
+    assert wrong.exit_code == 1 and "a collection of 2 shards, not 3" in wrong.output
+    found = runner.invoke(main, ["search", '"refused to extradite"', "-i", path, "--json"])
+    assert [json.loads(line)["id"] for line in found.output.splitlines()] == ["001_d111d31f41ebd35a", "000_7887337d1080e0d6"]
+    assert "story 000_7887337d1080e0d6: 2 articles" in runner.invoke(main, ["story", "001_d111d31f41ebd35a", "-i", path]).output
+    with open_any(path) as here, open_on_cluster(path, address) as there:  # shards kept open by the workers
+        for query in ("oil prices", "coffee", '"refused to extradite"'):
+            assert [(h.id, h.score) for h in there.search(query)] == [(h.id, h.score) for h in here.search(query)]
+        assert there.timeline("oil", by="month") == here.timeline("oil", by="month")
+    assert runner.invoke(main, ["delete", "000_7887337d1080e0d6", "-i", path]).output == "1 deleted\n"
+    assert "articles:  1,001 (1,001 with a date)" in runner.invoke(main, ["stats", "-i", path]).output
+
+
+def test_the_web_interface_serves_a_collection_as_one_index(tmp_path: Path, web_index: NewsIndex, web_index_dir: Path) -> None:
+    from newsindex.web import create_app
+
+    path = tmp_path / "web"
+    with Collection.create(path, shards=2) as collection:  # the web index's articles, in the same order
+        summary = collection.add(read_paths([CORPUS, web_index_dir.parent / "hostile.jsonl"]))
+    assert summary.failed == [] and summary.added == len(web_index)
+    with Collection.open(path) as collection:
+        one, many = create_app(web_index).test_client(), create_app(collection).test_client()
+        for url in ("/api/search?q=coffee+brazil&size=5&facet=source&facet=place", "/api/search?q=oil&sort=date&page=2",
+                    "/api/search?q=extradite&collapse=1", "/api/timeline?q=coffee&by=week", "/api/terms?q=coffee&top=5",
+                    "/api/story/001_d111d31f41ebd35a", "/api/article/hostile-1"):
+            answer = many.get(url)
+            assert answer.status_code == 200 and answer.get_json() == one.get(url).get_json(), url
+        for url in ("/?q=oil&size=10&facet=source", "/article/001_d111d31f41ebd35a?q=extradite", "/?q=zyxhostile"):
+            page = many.get(url)
+            assert page.status_code == 200 and page.get_data(as_text=True) == one.get(url).get_data(as_text=True), url
+        exported = [list(csv.DictReader(io.StringIO(client.get("/export.csv?q=oil&sort=date").get_data(as_text=True))))
+                    for client in (many, one)]
+        for row in exported[0] + exported[1]:  # the index column names the state read: the collection's, or the index's
+            row.pop("index")
+        assert len(exported[0]) > 50 and exported[0] == exported[1]
+        assert many.get("/api/stats").get_json()["articles"] == len(web_index)
+    queries = tmp_path / "queries.txt"
+    queries.write_text("coffee brazil\noil\nzyxhostile\n", encoding="utf-8")
+    runner = CliRunner()
+    for command in (["search", "oil", "--all", "--csv"], ["batch", str(queries), "--hits", str(tmp_path / "{}.csv")],
+                    ["show", "001_d111d31f41ebd35a", "--highlight", "extradite"], ["search", "oil", "--sort", "date", "--json"]):
+        outputs = []
+        for where, name in ((path, "many"), (web_index_dir, "one")):
+            done = runner.invoke(main, [part.format(name) for part in command] + ["-i", str(where)])
+            assert done.exit_code == 0, (command, done.output)
+            outputs.append(done.output)
+        assert outputs[0] == outputs[1], command  # the command line prints the same for a collection
+    assert (tmp_path / "many.csv").read_text() == (tmp_path / "one.csv").read_text()
+
+
+def test_trace_and_compare_look_across_shards(reuters_index: NewsIndex, reuters_collection: Collection) -> None:
+    shards = set()
+    for claim in ("The unit produces 46,000 barrels of gasoline components a year.",
+                  "the European Community (EC) imposed a levy on vegetable oils",
+                  "Goodyear reported a loss of 64 cents a share from continuing operations"):
+        found = reuters_collection.trace(claim)
+        assert found == reuters_index.trace(claim) and found.tellings, claim
+        shards |= {shard_of(t.id, 2) for t in found.tellings}
+    assert shards == {0, 1}  # tellings of one claim are found in both shards
+    assert reuters_collection.sentences("reuters-8596") == reuters_index.sentences("reuters-8596")
+    assert reuters_collection.trace_sentence("reuters-8596", 2) == reuters_index.trace_sentence("reuters-8596", 2)
+    assert reuters_collection.compare("reuters-10038").a.id == reuters_index.compare("reuters-10038").a.id == "reuters-9915"
