@@ -252,7 +252,7 @@ class NewsIndex:
         (``"grouping stories: 4,210 articles left"``), for a progress display.
         """
         with self.writing(wait, group) as steps:
-            return run(items, steps, commit_every)
+            return run(items, steps, commit_every, step)
 
     @contextmanager
     def writing(self, wait: float = 0.0, group: bool = True, procs: int | None = None) -> Iterator[Run]:
