@@ -997,7 +997,7 @@ def stats(index_dir: Path, sources: int, as_json: bool) -> None:
 @main.command()
 @_index_option
 def check(index_dir: Path) -> None:
-    """Verify every file of the index against the checksum written with it.
+    """Verify every file of the index (or of every shard of a collection) against the checksum written with it.
 
     Exit status 0 when the index is sound; 1 with each damaged file named.
     Opening an index for any command checks it cheaply (every file there,
@@ -1009,18 +1009,19 @@ def check(index_dir: Path) -> None:
       newsindex check
       newsindex check --index reuters-index
     """
+    from .collection import Collection, is_collection
     from .index import NewsIndex
     from .stories.store import FILE_NAME as STORY_STORE
     from .text.stems import FILE_NAME as STEMS
 
-    damaged = NewsIndex.check(index_dir)
+    damaged = (Collection.check if is_collection(index_dir) else NewsIndex.check)(index_dir)
     if not damaged:
         click.echo(f"{index_dir}: sound (every file matches its checksum)")
         return
     for damage in damaged:
         click.echo(f"damaged: {safe(str(index_dir / damage.name))}: {damage.problem}")
     advice = (f": restore the index from a backup, or rebuild it (newsindex index SOURCES --index {index_dir} --rebuild)"
-              if any(damage.name not in (STORY_STORE, STEMS) for damage in damaged) else "")
+              if any(Path(damage.name).name not in (STORY_STORE, STEMS) for damage in damaged) else "")
     click.echo(f"{len(damaged):,} damaged file{'s' if len(damaged) > 1 else ''} in {index_dir}{advice}", err=True)
     sys.exit(1)
 

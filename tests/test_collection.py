@@ -1,12 +1,13 @@
 """Collections of shards built on a real Dask LocalCluster (two worker processes) answer as one index.
 
-The collection of all of Reuters-21578 is built with the cluster and compared
-with the single index of the same articles (the session's ``reuters_index``):
-the 68 queries of the benchmark mix give the same ids in the same order with
-the same totals; timelines, facets, terms and stories (their grouping, the
+Three files of Reuters-21578 (3,000 articles) are built into a collection of
+two shards with the cluster and into one index, and compared: the 68 queries
+of the benchmark mix give the same ids in the same order with the same
+totals; timelines, facets, terms, traces and stories (their grouping, the
 story of an article, collapsed results) are the same. Then the failures: a
 worker killed while it writes a shard, a second writer, a missing shard, a
-shard or manifest of another version.
+shard or manifest of another version. The same comparison on all of Reuters
+five times over is the benchmark's "shards" section.
 """
 
 from __future__ import annotations
@@ -37,6 +38,16 @@ from newsindex.store.locking import WriteLock  # noqa: E402
 
 from conftest import CORPUS, reuters_files  # noqa: E402
 
+#: The Reuters-21578 files compared (reuters-8001 to reuters-11000): the articles the trace and
+#: compare cases name are among them.
+SUBSET = ("reut2-008.sgm", "reut2-009.sgm", "reut2-010.sgm")
+
+
+@pytest.fixture(scope="module")
+def subset() -> list[Path]:
+    files = {path.name: path for path in reuters_files()}
+    return [files[name] for name in SUBSET]
+
 
 @pytest.fixture(scope="module")
 def cluster():
@@ -47,12 +58,22 @@ def cluster():
 
 
 @pytest.fixture(scope="module")
-def reuters_collection(tmp_path_factory: pytest.TempPathFactory, cluster) -> Collection:
-    """All of Reuters-21578 in a collection of two shards, built on the cluster."""
+def one_index(tmp_path_factory: pytest.TempPathFactory, subset: list[Path]) -> NewsIndex:
+    """One index of the subset's articles, in the order they are read."""
+    ix = NewsIndex.create(tmp_path_factory.mktemp("one") / "reuters")
+    summary = ix.add(read_paths(subset))
+    assert summary.failed == [] and summary.added == 3000
+    yield ix
+    ix.close()
+
+
+@pytest.fixture(scope="module")
+def reuters_collection(tmp_path_factory: pytest.TempPathFactory, cluster, subset: list[Path]) -> Collection:
+    """The same articles in a collection of two shards, built on the cluster."""
     path = tmp_path_factory.mktemp("collection") / "reuters"
     Collection.create(path, shards=2).close()
-    summary = build(path, input_files(reuters_files()), cluster)
-    assert summary.failed == [] and summary.added == 21578 and summary.committed == 21578
+    summary = build(path, input_files(subset), cluster)
+    assert summary.failed == [] and summary.added == 3000 and summary.committed == 3000
     collection = Collection.open(path)
     yield collection
     collection.close()
@@ -60,18 +81,18 @@ def reuters_collection(tmp_path_factory: pytest.TempPathFactory, cluster) -> Col
 
 def test_shards_hold_each_article_once_where_its_id_says(reuters_collection: Collection) -> None:
     sizes = [len(ix) for ix in reuters_collection._shards.indexes]
-    assert sum(sizes) == len(reuters_collection) == 21578 and min(sizes) > 10_000 - 500
-    for article_id in ("reuters-1", "reuters-16483", "reuters-21578"):
+    assert sum(sizes) == len(reuters_collection) == 3000 and min(sizes) > 1_350
+    for article_id in ("reuters-8001", "reuters-9915", "reuters-11000"):
         shard = reuters_collection._shards.indexes[shard_of(article_id, 2)]
         assert shard.get(article_id).id == article_id
     assert shard_of("reuters-1", 2) == shard_of("reuters-1", 2) and {shard_of(f"x{i}", 2) for i in range(20)} == {0, 1}
 
 
-def test_the_query_mix_gives_one_index_s_ids_order_and_totals(reuters_index: NewsIndex, reuters_collection: Collection) -> None:
+def test_the_query_mix_gives_one_index_s_ids_order_and_totals(one_index: NewsIndex, reuters_collection: Collection) -> None:
     differing = []
     for query in load_queries():
         native = to_newsindex(query)
-        one = reuters_index.search(native.text, limit=20, sort=native.sort, operator=native.operator)
+        one = one_index.search(native.text, limit=20, sort=native.sort, operator=native.operator)
         many = reuters_collection.search(native.text, limit=20, sort=native.sort, operator=native.operator)
         if one.total != many.total or [h.id for h in one] != [h.id for h in many]:
             differing.append(native.text)
@@ -81,47 +102,48 @@ def test_the_query_mix_gives_one_index_s_ids_order_and_totals(reuters_index: New
             else:
                 assert a.score == pytest.approx(b.score, rel=1e-12, abs=0)
     assert differing == []
-    assert reuters_collection.ids("oil prices", 100, feedback=True) == reuters_index.ids("oil prices", 100, feedback=True)
+    assert reuters_collection.ids("oil prices", 100, feedback=True) == one_index.ids("oil prices", 100, feedback=True)
     second = reuters_collection.search("coffee", limit=7, page=3)
-    assert [h.id for h in second] == [h.id for h in reuters_index.search("coffee", limit=7, page=3)]
-    assert [h.snippet for h in second] == [h.snippet for h in reuters_index.search("coffee", limit=7, page=3)]
+    assert [h.id for h in second] == [h.id for h in one_index.search("coffee", limit=7, page=3)]
+    assert [h.snippet for h in second] == [h.snippet for h in one_index.search("coffee", limit=7, page=3)]
 
 
-def test_timelines_facets_and_terms_are_one_index_s(reuters_index: NewsIndex, reuters_collection: Collection) -> None:
+def test_timelines_facets_and_terms_are_one_index_s(one_index: NewsIndex, reuters_collection: Collection) -> None:
     for query in ("coffee", "topic:crude", "oil -opec"):
-        assert reuters_collection.timeline(query, by="week") == reuters_index.timeline(query, by="week")
-        assert reuters_collection.facets(query) == reuters_index.facets(query)
-        assert reuters_collection.count(query) == reuters_index.count(query)
-    assert reuters_collection.terms("cocoa") == reuters_index.terms("cocoa")
-    merged, single = reuters_collection.stats(), reuters_index.stats()
+        assert reuters_collection.timeline(query, by="week") == one_index.timeline(query, by="week")
+        assert reuters_collection.facets(query) == one_index.facets(query)
+        assert reuters_collection.count(query) == one_index.count(query)
+    assert reuters_collection.terms("cocoa") == one_index.terms("cocoa")
+    merged, single = reuters_collection.stats(), one_index.stats()
     assert (merged.articles, merged.dated, merged.first, merged.last, merged.sources) == (
         single.articles, single.dated, single.first, single.last, single.sources)
 
 
-def test_stories_are_not_split_by_shards(reuters_index: NewsIndex, reuters_collection: Collection) -> None:
-    assert reuters_collection.story_stats() == reuters_index.story_stats()
+def test_stories_are_not_split_by_shards(one_index: NewsIndex, reuters_collection: Collection) -> None:
+    assert reuters_collection.story_stats() == one_index.story_stats()
     # a story whose tellings are in both shards
     crossing = None
-    for hit in reuters_index.search("dividend", limit=200, collapse=True):
+    for hit in one_index.search("dividend", limit=200, collapse=True):
         if hit.other_tellings:
-            members = [a.id for a in reuters_index.story(hit.id)[1]]
+            members = [a.id for a in one_index.story(hit.id)[1]]
             if len({shard_of(m, 2) for m in members}) == 2:
                 crossing = hit.id
                 break
     assert crossing is not None
-    one, many = reuters_index.story(crossing), reuters_collection.story(crossing)
+    one, many = one_index.story(crossing), reuters_collection.story(crossing)
     assert (one[0], [a.id for a in one[1]]) == (many[0], [a.id for a in many[1]])
     collapsed = reuters_collection.search("dividend", limit=20, collapse=True)
-    expected = reuters_index.search("dividend", limit=20, collapse=True)
+    expected = one_index.search("dividend", limit=20, collapse=True)
     assert [(h.id, h.story, h.other_tellings) for h in collapsed] == [(h.id, h.story, h.other_tellings) for h in expected]
-    similar = reuters_collection.similar(crossing, 3)
+    similar = reuters_collection.similar(crossing, 5)
     assert similar and similar[0][0].id in {a.id for a in many[1]}
+    assert [(s, a.id) for s, a in similar] == [(s, a.id) for s, a in one_index.similar(crossing, 5)]
 
 
-def test_a_worker_killed_mid_run_fails_the_run_and_the_same_run_resumes(tmp_path: Path, cluster) -> None:
+def test_a_worker_killed_mid_run_fails_the_run_and_the_same_run_resumes(tmp_path: Path, cluster, subset: list[Path]) -> None:
     path = tmp_path / "killed"
     Collection.create(path, shards=2).close()
-    files = reuters_files()[:4]
+    files = subset[:2]
     pids = cluster.run(os.getpid)
     killed = []
 
@@ -135,22 +157,22 @@ def test_a_worker_killed_mid_run_fails_the_run_and_the_same_run_resumes(tmp_path
         build(path, input_files(files), cluster, commit_every=300, split_bytes=1, progress=kill_once)
     with Collection.open(path) as partial:  # every shard opens, at its last commit
         kept = len(partial)
-        assert 0 < kept < 4000 and partial.search("oil").total == partial.count("oil") > 0
+        assert 0 < kept < 2000 and partial.search("oil").total == partial.count("oil") > 0
     cluster.wait_for_workers(2, timeout=60)  # the nanny restarts the killed worker
     summary = build(path, input_files(files), cluster, commit_every=300)
-    assert summary.unchanged + summary.added == 4000 and summary.failed == []
+    assert summary.unchanged + summary.added == 2000 and summary.unchanged == kept and summary.failed == []
     with Collection.open(path) as whole:
-        assert len(whole) == 4000 and whole.story_stats().articles == 4000
+        assert len(whole) == 2000 and whole.story_stats().articles == 2000
 
 
-def test_a_second_writer_is_refused(tmp_path: Path, cluster) -> None:
+def test_a_second_writer_is_refused(tmp_path: Path, cluster, subset: list[Path]) -> None:
     path = tmp_path / "locked"
     Collection.create(path, shards=2).close()
     lock = WriteLock(path)
     lock.acquire()
     try:
         with pytest.raises(IndexLockedError, match=f"process {os.getpid()}"):
-            build(path, input_files(reuters_files()[:1]), cluster)
+            build(path, input_files(subset[:1]), cluster)
         with Collection.open(path) as collection, pytest.raises(IndexLockedError):
             collection.add([])
     finally:
@@ -160,6 +182,13 @@ def test_a_second_writer_is_refused(tmp_path: Path, cluster) -> None:
 def test_a_missing_shard_or_one_of_another_version_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "broken"
     Collection.create(path, shards=3).close()
+    assert CliRunner().invoke(main, ["check", "-i", str(path)]).exit_code == 0
+    damaged = path / "shard-002" / "newsindex.json"
+    sound = damaged.read_bytes()
+    damaged.write_text("{", encoding="utf-8")
+    checked = CliRunner().invoke(main, ["check", "-i", str(path)])
+    assert checked.exit_code == 1 and f"damaged: {damaged}: unreadable" in checked.output
+    damaged.write_bytes(sound)
     meta = path / "shard-001" / "newsindex.json"
     data = json.loads(meta.read_text())
     meta.write_text(json.dumps({**data, "format": 1}))
@@ -192,6 +221,7 @@ def test_the_command_line_builds_and_searches_a_collection(tmp_path: Path, clust
         for query in ("oil prices", "coffee", '"refused to extradite"'):
             assert [(h.id, h.score) for h in there.search(query)] == [(h.id, h.score) for h in here.search(query)]
         assert there.timeline("oil", by="month") == here.timeline("oil", by="month")
+    assert runner.invoke(main, ["check", "-i", path]).output == f"{path}: sound (every file matches its checksum)\n"
     assert runner.invoke(main, ["delete", "000_7887337d1080e0d6", "-i", path]).output == "1 deleted\n"
     assert "articles:  1,001 (1,001 with a date)" in runner.invoke(main, ["stats", "-i", path]).output
 
@@ -233,15 +263,15 @@ def test_the_web_interface_serves_a_collection_as_one_index(tmp_path: Path, web_
     assert (tmp_path / "many.csv").read_text() == (tmp_path / "one.csv").read_text()
 
 
-def test_trace_and_compare_look_across_shards(reuters_index: NewsIndex, reuters_collection: Collection) -> None:
+def test_trace_and_compare_look_across_shards(one_index: NewsIndex, reuters_collection: Collection) -> None:
     shards = set()
     for claim in ("The unit produces 46,000 barrels of gasoline components a year.",
                   "the European Community (EC) imposed a levy on vegetable oils",
-                  "Goodyear reported a loss of 64 cents a share from continuing operations"):
+                  "governments should prepare for an inevitable significant increase in the price of oil"):
         found = reuters_collection.trace(claim)
-        assert found == reuters_index.trace(claim) and found.tellings, claim
+        assert found == one_index.trace(claim) and found.tellings, claim
         shards |= {shard_of(t.id, 2) for t in found.tellings}
     assert shards == {0, 1}  # tellings of one claim are found in both shards
-    assert reuters_collection.sentences("reuters-8596") == reuters_index.sentences("reuters-8596")
-    assert reuters_collection.trace_sentence("reuters-8596", 2) == reuters_index.trace_sentence("reuters-8596", 2)
-    assert reuters_collection.compare("reuters-10038").a.id == reuters_index.compare("reuters-10038").a.id == "reuters-9915"
+    assert reuters_collection.sentences("reuters-8596") == one_index.sentences("reuters-8596")
+    assert reuters_collection.trace_sentence("reuters-8596", 2) == one_index.trace_sentence("reuters-8596", 2)
+    assert reuters_collection.compare("reuters-10038").a.id == one_index.compare("reuters-10038").a.id == "reuters-9915"

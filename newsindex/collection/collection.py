@@ -51,11 +51,12 @@ from ..search.searching import Searching, Sort, check_page, collapse, make_hits
 from ..search.snippets import mark_all, query_phrases
 from ..search.statistics import Statistics
 from ..store.directory import locked
+from ..store.checksums import Damage
 from ..store.locking import WriteLock
 from ..store.schema import FACETS, build_schema
 from ..stories.similar import SimilarArticle, key_terms, rank_similar, with_overlap
-from ..stories.store import StoryStats
-from ..stories.tellings import FILES as STORY_FILES, Tellings
+from ..stories.store import FILE_NAME as STORY_STORE, REGROUP, StoryStats
+from ..stories.tellings import FILES as STORY_FILES, Tellings, check_store
 from ..stories.trace import Trace, Tracer
 from ..version import __version__
 from .manifest import Manifest, is_collection, old_shards, shard_of
@@ -131,6 +132,19 @@ class Collection:
         if is_collection(directory):
             return cls.open(directory)
         return cls.create(directory, shards, language)
+
+    @staticmethod
+    def check(directory: str | os.PathLike[str]) -> list[Damage]:
+        """Every damaged file of the collection in ``directory``, as :meth:`NewsIndex.check`: each
+        shard's (named with its folder, ``shard-001/...``) and the collection's story store."""
+        path = Path(directory)
+        damaged = []
+        for shard in Manifest.read(path).shard_paths(path):
+            damaged += [Damage(f"{shard.name}/{damage.name}", damage.problem) for damage in NewsIndex.check(shard)]
+        problem = check_store(path)
+        if problem:
+            damaged.append(Damage(STORY_STORE, f"{problem}; {REGROUP}"))
+        return damaged
 
     def close(self) -> None:
         self._stories.close()
