@@ -270,16 +270,17 @@ def _build_collection(
     """Create (or check) the collection, then build it on a Dask cluster (imported only here)."""
     from .collection import Collection, is_collection
 
-    if rebuild or not is_collection(index_dir):
+    beside = rebuild and is_collection(index_dir)  # built beside the old collection, which it replaces at the end
+    if not is_collection(index_dir):
         Collection.create(index_dir, shards or 2, language, overwrite=rebuild).close()
-    else:
+    elif not rebuild:
         with Collection.open(index_dir) as existing:
             if shards and shards != existing.shard_count:
                 raise NewsIndexError(
                     f"{index_dir}: a collection of {existing.shard_count} shards, not {shards} "
                     "(leave out --shards, or --rebuild it)"
                 )
-    from .collection.building import build
+    from .collection.building import build, rebuild as rebuild_collection
     from .collection.cluster import close, connect
 
     files = [item for item in inputs if not isinstance(item, ReadError)]
@@ -288,6 +289,9 @@ def _build_collection(
         with _reader_notes(quiet), click.progressbar(
             length=len(files), label="indexing", file=sys.stderr, hidden=quiet or not sys.stderr.isatty(),
         ) as bar:
+            if beside:
+                return rebuild_collection(index_dir, inputs, client, shards, language, mapping, commit_every, group,
+                                          wait, bar.update, limits)
             return build(index_dir, inputs, client, mapping, commit_every, group, wait, progress=bar.update,
                          limits=limits)
     finally:

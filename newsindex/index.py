@@ -78,6 +78,22 @@ class RebuildInterrupted(IndexingInterrupted):
         )
 
 
+def rebuilt_beside(path: Path, place: Path, build: Callable[[], IndexSummary]) -> IndexSummary:
+    """``build()``, which builds an index (or a collection) in ``place`` and makes it ``path``'s; if it
+    fails, ``place`` is removed and the error says that ``path`` is as it was before the rebuild."""
+    try:
+        return build()
+    except IndexingInterrupted as exc:
+        shutil.rmtree(place, ignore_errors=True)
+        raise RebuildInterrupted(path, exc.summary, exc.rolled_back) from None
+    except NewsIndexError as exc:
+        shutil.rmtree(place, ignore_errors=True)
+        raise NewsIndexError(f"{path}: the rebuild stopped, the index is as it was before it ({exc})") from None
+    except BaseException:
+        shutil.rmtree(place, ignore_errors=True)
+        raise
+
+
 def default_index_dir() -> Path:
     """``$NEWSINDEX_INDEX`` if set, else ``index`` in the current directory."""
     return Path(os.environ.get("NEWSINDEX_INDEX") or "index")
@@ -161,19 +177,14 @@ class NewsIndex:
         created_by = f"newsindex {__version__}"
         with locked(path, wait) as lock:
             place, ix = start_rebuild(path, language, created_by, STORY_FILES)
-            try:
+
+            def build() -> IndexSummary:
                 with cls(place, ix, language) as new:
                     summary = new.add(items, commit_every, 0.0, group, step)
                 finish_rebuild(place, path, STORY_FILES, describe(language, created_by))
-            except IndexingInterrupted as exc:
-                shutil.rmtree(place, ignore_errors=True)
-                raise RebuildInterrupted(path, exc.summary, exc.rolled_back) from None
-            except NewsIndexError as exc:
-                shutil.rmtree(place, ignore_errors=True)
-                raise NewsIndexError(f"{path}: the rebuild stopped, the index is as it was before it ({exc})") from None
-            except BaseException:
-                shutil.rmtree(place, ignore_errors=True)
-                raise
+                return summary
+
+            summary = rebuilt_beside(path, place, build)
         summary.stale_lock = lock.stale_owner
         return summary
 
@@ -729,8 +740,10 @@ class NewsIndex:
 
     def _column(self, name: str):  # type: ignore[no-untyped-def]
         """A column of the current searcher, opened once per index state (opening one costs more than
-        reading the few values a search needs)."""
+        reading the few values a search needs). An index with no articles has no columns (a shard
+        of a small collection can be empty): nothing to read."""
         column = self._columns.get(name)
         if column is None:
-            column = self._columns[name] = self.searcher.reader().column_reader(name)
+            reader = self.searcher.reader()
+            column = self._columns[name] = reader.column_reader(name) if reader.has_column(name) else []
         return column

@@ -27,13 +27,16 @@ distributed = pytest.importorskip("distributed")
 
 from benchmarks.engines.newsindex_engine import to_newsindex  # noqa: E402
 from benchmarks.querymix import load_queries  # noqa: E402
-from newsindex import IndexLockedError, IndexNotFoundError, IndexVersionError, NewsIndex, NewsIndexError  # noqa: E402
+from newsindex import (  # noqa: E402
+    IndexLockedError, IndexNotFoundError, IndexVersionError, NewsIndex, NewsIndexError, RebuildInterrupted,
+)
 from newsindex.cli import main  # noqa: E402
 from newsindex.collection import Collection, open_any  # noqa: E402
-from newsindex.collection.building import build  # noqa: E402
+from newsindex.collection.building import build, rebuild  # noqa: E402
 from newsindex.collection.cluster import close, connect, open_on_cluster  # noqa: E402
 from newsindex.collection.manifest import MANIFEST, shard_of  # noqa: E402
 from newsindex.ingest.readers import input_files, read_paths  # noqa: E402
+from newsindex.store.directory import rebuild_place  # noqa: E402
 from newsindex.store.locking import WriteLock  # noqa: E402
 
 from conftest import CORPUS, reuters_files  # noqa: E402
@@ -224,6 +227,23 @@ def test_the_command_line_builds_and_searches_a_collection(tmp_path: Path, clust
     assert runner.invoke(main, ["check", "-i", path]).output == f"{path}: sound (every file matches its checksum)\n"
     assert runner.invoke(main, ["delete", "000_7887337d1080e0d6", "-i", path]).output == "1 deleted\n"
     assert "articles:  1,001 (1,001 with a date)" in runner.invoke(main, ["stats", "-i", path]).output
+
+    def interrupt(done: int) -> None:
+        raise KeyboardInterrupt
+
+    with open_any(path) as reader:  # a rebuild is built beside the collection, which stays whole until it is done
+        with pytest.raises(RebuildInterrupted, match="is as it was before it"):
+            rebuild(Path(path), input_files([CORPUS]), cluster, progress=interrupt)
+        assert not reader.refresh() and len(reader) == 1001 and not rebuild_place(Path(path)).exists()
+        one_file = str(CORPUS / "000_7887337d1080e0d6.txt")
+        rebuilt = runner.invoke(main, ["index", one_file, "-i", path, "--rebuild", "--scheduler", address])
+        assert rebuilt.exit_code == 0 and "1 added" in rebuilt.output, rebuilt.output
+        assert reader.refresh() and len(reader) == 1 and reader.ids("extradite") == ["000_7887337d1080e0d6"]
+        # one shard has no articles now (no columns): every answer still comes
+        assert reader.overview("extradite").total == 1 and [p.count for p in reader.timeline("extradite", by="year")] == [1]
+        assert reader.search("extradite", sort="date", facets=["source"]).facets == {"source": [("The Insider", 1)]}
+    assert sorted(p.name for p in Path(path).iterdir() if p.is_dir()) == ["shard-000-1", "shard-001-1"]
+    assert runner.invoke(main, ["check", "-i", path]).exit_code == 0
 
 
 def test_the_web_interface_serves_a_collection_as_one_index(tmp_path: Path, web_index: NewsIndex, web_index_dir: Path) -> None:

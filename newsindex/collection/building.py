@@ -33,6 +33,7 @@ the same command again resumes. Reading tasks are simply retried by Dask.
 from __future__ import annotations
 
 import os
+import shutil
 import time
 import uuid
 from collections import deque
@@ -44,14 +45,15 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 from distributed import Client, Future, wait
 
 from ..errors import NewsIndexError, ReadError
-from ..index import COMMIT_EVERY, IndexingInterrupted, IndexSummary
+from ..index import COMMIT_EVERY, IndexingInterrupted, IndexSummary, rebuilt_beside
 from ..ingest.article import Article
 from ..ingest.limits import DEFAULT_LIMITS, Limits
 from ..ingest.readers import read_inputs
+from ..store.directory import locked, rebuild_place
 from ..store.locking import WriteLock
 from .cluster import end_everywhere, host, install, workers
-from .collection import Collection, merge_summaries
-from .manifest import Manifest, shard_of
+from .collection import Collection, merge_summaries, take_place
+from .manifest import Manifest, is_collection, old_shards, shard_of
 from .shards import open_shard
 
 #: Input bytes per split: big enough that a task is worth its overhead (~1 ms), small
@@ -275,6 +277,49 @@ def build(
         except Exception:  # noqa: BLE001 - a dead worker left nothing to close; the run's error is the one to report
             pass
         lock.release()
+
+
+def rebuild(
+    directory: Path,
+    inputs: Iterable[Input | ReadError],
+    client: Client,
+    shards: int | None = None,
+    language: str = "english",
+    field_map: Mapping[str, str] | None = None,
+    commit_every: int = COMMIT_EVERY,
+    group: bool = True,
+    wait_lock: float = 0.0,
+    progress: Callable[[int], None] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> IndexSummary:
+    """Replace the collection in ``directory`` by one of ``inputs`` alone, built beside it on ``client``'s
+    cluster, as :meth:`NewsIndex.rebuild` replaces one index.
+
+    The old collection stays whole and searchable until the new one is
+    built, then takes its place with one write of the manifest
+    (:func:`~.collection.take_place`), so a crash or a kill leaves one whole
+    collection, old or new. It needs room for both while it runs. An
+    interruption abandons the new one (:class:`RebuildInterrupted`); no other
+    writer can write meanwhile. ``shards``: as many as the old collection's
+    by default.
+    """
+    path = Path(directory)
+    if not is_collection(path):
+        Collection.create(path, shards or 2, language).close()
+        return build(path, inputs, client, field_map, commit_every, group, wait_lock, progress, limits=limits)
+    with locked(path, wait_lock) as lock:
+        place = rebuild_place(path)
+
+        def build_beside() -> IndexSummary:
+            shutil.rmtree(place, ignore_errors=True)  # what a killed rebuild left
+            Collection.create(place, shards or len(old_shards(path)) or 2, language).close()
+            summary = build(place, inputs, client, field_map, commit_every, group, 0.0, progress, limits=limits)
+            take_place(place, path)
+            return summary
+
+        summary = rebuilt_beside(path, place, build_beside)
+    summary.stale_lock = lock.stale_owner
+    return summary
 
 
 class _Run:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import shutil
 from collections import Counter
 from contextlib import ExitStack
@@ -173,7 +174,18 @@ class Collection:
         return ".".join(str(g) for g in self._shards.each("generation"))
 
     def refresh(self) -> bool:
-        """Catch up with commits made since the shards were opened, as :meth:`NewsIndex.refresh`; True if any."""
+        """Catch up with commits made since the shards were opened, as :meth:`NewsIndex.refresh`; True if any.
+
+        A collection rebuilt meanwhile (its manifest names other shards) is opened again, as a
+        long-lived reader of one index reads the rebuilt index.
+        """
+        manifest = Manifest.read(self.directory)
+        if manifest.shards != self.manifest.shards and isinstance(self._shards, LocalShards):
+            shards = LocalShards(manifest.shard_paths(self.directory), self.directory)
+            self._shards.close()
+            self._stories.close()
+            self.manifest, self._shards = manifest, shards
+            return True
         return any(self._shards.each("refresh"))
 
     # -- writing -----------------------------------------------------------
@@ -358,6 +370,8 @@ class Collection:
         ids: list[str] = []
         firsts, lasts = [], []
         for shard, found in enumerate(self._shards.each("matching", q)):
+            if not found:  # nothing to read (a shard with no articles has no columns to read it from)
+                continue
             docnums = [docnum for _, docnum in found]
             ids += self._shards.one(shard, "ids_at", docnums)
             first, last = self._shards.one(shard, "date_range", docnums)
@@ -659,6 +673,45 @@ def _remove_index(path: Path) -> None:
     for item in path.iterdir():
         if item.is_file() and item.name != "newsindex.lock":
             item.unlink()
+
+
+#: The names this newsindex gives shard folders (``shard-001``; ``shard-001-1`` for a rebuilt one).
+_SHARD_NAME = re.compile(r"shard-\d{3,}(-\d+)?")
+
+
+def take_place(place: Path, path: Path) -> None:
+    """Make the collection built in ``place`` the collection of ``path``, then remove the old shards and
+    ``place`` (what :func:`newsindex.store.directory.finish_rebuild` does for one index).
+
+    The new shard folders are moved in under names the old collection does not use (unnamed by the
+    manifest, they are nobody's); writing ``path``'s manifest is the moment the new collection replaces
+    the old, so a kill before it leaves the old one whole, after it the new one. Then the story store
+    is replaced (a kill between leaves the old store, marked with other commits, which the next run
+    brings up to date from the shards, as after any crash between two commits), and every shard folder
+    the manifest does not name (the old ones, and any a killed rebuild left) is removed. The caller
+    holds ``path``'s write lock.
+    """
+    old = set(old_shards(path))
+    new = Manifest.read(place)
+    taken = {item.name for item in path.iterdir()}
+    names = []
+    for name in new.shards:
+        target, n = name, 1
+        while target in taken:
+            target, n = f"{name}-{n}", n + 1
+        taken.add(target)
+        names.append(target)
+        os.replace(place / name, path / target)  # a rename: the rebuild's place is beside the collection
+    dataclasses.replace(new, shards=names).write(path)
+    for leftover in sorted(path.glob(STORY_FILES), reverse=True):  # the journals (-wal, -shm) before the file
+        leftover.unlink()
+    for moved in sorted(place.glob(STORY_FILES)):  # the file before its journal
+        os.replace(moved, path / moved.name)
+    for folder in path.iterdir():
+        if folder.name not in names and (folder / "newsindex.json").exists() and (
+                folder.resolve() in old or _SHARD_NAME.fullmatch(folder.name)):
+            shutil.rmtree(folder, ignore_errors=True)
+    shutil.rmtree(place, ignore_errors=True)
 
 
 def open_any(directory: str | os.PathLike[str]) -> "NewsIndex | Collection":
