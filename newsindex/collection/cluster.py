@@ -58,7 +58,9 @@ def connect(scheduler: str | None = None, workers: int | None = None) -> tuple[C
             warnings.filterwarnings("ignore", message="Port .* is already in use")
             cluster = LocalCluster(
                 n_workers=workers or cpu_count(), threads_per_worker=1, processes=True,
-                dashboard_address=None, silence_logs=logging.ERROR,
+                # Not even ERROR: a worker whose heartbeat meets the scheduler closing at the end of a run
+                # (a loaded machine) logs a traceback; what goes wrong in a run is told by our own message.
+                dashboard_address=None, silence_logs=logging.CRITICAL,
             )
     except (OSError, TimeoutError) as exc:
         raise NewsIndexError(f"cannot reach the Dask scheduler at {address or 'a local cluster'}: {exc}") from None
