@@ -6,6 +6,7 @@ seconds, and every test that reads it only searches.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -120,3 +121,69 @@ def web_index(web_index_dir: Path) -> NewsIndex:
     ix = NewsIndex.open(web_index_dir)
     yield ix
     ix.close()
+
+
+# -- running on several cores (pytest-xdist: ``-n auto``) ---------------------------------------------
+
+#: The files that search the index of the whole of Reuters-21578 (``reuters_index``) run on one worker,
+#: so it is built (with its stories, about 25 s) once per run, not once per core. (Reading the articles,
+#: ``reuters_articles``, takes about 2 s: files that only read them need not wait for that worker.)
+REUTERS_INDEX_FILES = {
+    "test_corrections.py", "test_coverage.py", "test_evaluate.py", "test_indexing_path.py",
+    "test_query_language.py", "test_ranking.py", "test_story_index.py", "test_trace.py",
+}
+#: Tests that time real processes against each other (kills at moments spread over a run, searches
+#: while another process writes, a browser waiting for pages) run one after another on one worker,
+#: so they never compete with each other for a core.
+PROCESS_FILES = {"test_crash.py", "test_locking.py", "test_web_browser.py"}
+#: The longest groups are handed out first, so that no core is left alone with a long one at the end.
+LONGEST_FIRST = ["reuters", "processes", "test_benchmarks.py", "test_readme.py", "test_collection.py"]
+
+
+def work_group(path: str) -> str:
+    """The group of the test file at ``path``: the tests of one group run on one worker, in order."""
+    name = path.rsplit("/", 1)[-1]  # node ids use "/" on every system
+    if name in REUTERS_INDEX_FILES:
+        return "reuters"
+    if name in PROCESS_FILES:
+        return "processes"
+    return name
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n auto`` starts one worker per processor this process may run on. (pytest-xdist would ask
+    psutil, which dask installs, for the machine's physical cores: one on many 2-processor virtual
+    machines, and all of the host's in a container limited to a few.)"""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):  # type: ignore[no-untyped-def]
+    """With ``-n`` and no other ``--dist``: each :func:`work_group` on one worker (its module and
+    session fixtures are built once), in the order of the collection (longest first, see below)."""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class GroupScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return work_group(nodeid.split("::", 1)[0])
+
+    config.option.loadscopereorder = False  # not by the number of tests: LONGEST_FIRST says which first
+    return GroupScheduling(config, log)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On a pytest-xdist worker, put the groups of :data:`LONGEST_FIRST` first (each file keeps its order).
+    Anywhere, say when a file searches the Reuters index without being in :data:`REUTERS_INDEX_FILES`."""
+    import warnings
+
+    unlisted = sorted({item.path.name for item in items if "reuters_index" in item.fixturenames} - REUTERS_INDEX_FILES)
+    if unlisted:
+        warnings.warn(pytest.PytestWarning(
+            f"{', '.join(unlisted)} use reuters_index: add them to REUTERS_INDEX_FILES in tests/conftest.py, "
+            "or each core running them builds the index again"))
+    if hasattr(config, "workerinput"):
+        rank = {name: n for n, name in enumerate(LONGEST_FIRST)}
+        items.sort(key=lambda item: rank.get(work_group(item.nodeid.split("::", 1)[0]), len(rank)))

@@ -230,3 +230,10 @@ def test_the_reader_of_the_test_finds_blocks_markers_and_transcripts() -> None:
     assert found[2].skip == "the suite itself"
     assert found[3].skip == _shared_skip(True)
     assert found[4].expected == "newsindex: error: unbalanced\n"
+
+
+def test_ci_runs_the_readmes_test_command() -> None:
+    """``.ci/run`` installs and tests the project as the README tells a reader to: its last line is that command."""
+    (suite,) = [c for c in README_COMMANDS if c.skip == "the test suite itself"]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()
+    assert ci[-1] == suite.text
