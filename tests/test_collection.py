@@ -206,6 +206,18 @@ def test_a_missing_shard_or_one_of_another_version_is_refused(tmp_path: Path) ->
         Collection.open(path)
 
 
+def test_a_collection_scores_with_the_statistics_of_its_last_commit(tmp_path: Path) -> None:
+    """The document frequencies a collection's shards keep between searches go with the index state."""
+    with Collection.create(tmp_path / "grown", shards=2) as collection:
+        collection.add(read_paths([CORPUS / "000_7887337d1080e0d6.txt"]))
+        first = collection.search("russia assad").hits[0].score
+        collection.add(read_paths([CORPUS / "001_d111d31f41ebd35a.txt"]))
+        grown = [(h.id, h.score) for h in collection.search("russia assad")]
+    with Collection.open(tmp_path / "grown") as fresh:
+        assert grown == [(h.id, h.score) for h in fresh.search("russia assad")] and len(grown) == 2
+    assert dict(grown)["000_7887337d1080e0d6"] != first
+
+
 def test_the_command_line_builds_and_searches_a_collection(tmp_path: Path, cluster) -> None:
     path = str(tmp_path / "cli")
     address = cluster.scheduler.address

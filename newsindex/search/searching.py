@@ -29,7 +29,10 @@ from .evaluate import Evaluator, TopDocs
 from .query import Operator, QueryParser, date_range, restrict
 from .results import SORTS, Hit, Results, Sort
 from .snippets import headline_end, make_snippet, mark_all, query_phrases, query_words, searched_terms
-from .statistics import Statistics, gather
+from .statistics import Statistics, TermKey, gather
+
+#: Document frequencies kept per index state for a collection's searches, at most (some 10 MB).
+MAX_KEPT_FREQUENCIES = 100_000
 
 
 class Searching:
@@ -61,12 +64,16 @@ class Searching:
         self._evaluator: Evaluator | None = None
         #: The ``id`` column of the current searcher (opening it reads every document's offset).
         self._ids: Any = None
+        #: Document frequencies of the current searcher's words, as a collection's search asks them
+        #: (one lookup per segment each: a third of a collection's search time when asked anew).
+        self._frequencies: dict[TermKey, int] = {}
 
     def reset(self) -> None:
         """Forget what was cached for the index state that is gone (after a write)."""
         self._evaluator = None
         self._ids = None
         self._parser = None
+        self._frequencies = {}
 
     def analysis(self, code: str) -> Analysis:
         """How the words of articles in the language ``code`` are analysed (the default's for "")."""
@@ -141,7 +148,9 @@ class Searching:
 
     def statistics(self, q: wq.Query) -> Statistics:
         """This index's share of the collection statistics a search for ``q`` needs."""
-        return gather(self._searcher(), q)
+        if len(self._frequencies) > MAX_KEPT_FREQUENCIES:  # a long-lived server's memory stays bounded
+            self._frequencies = {}
+        return gather(self._searcher(), q, self._frequencies)
 
     def whoosh_top(self, q: wq.Query, sort: Sort, limit: int) -> Any:
         """:meth:`top` through Whoosh's matchers and collectors (the reference the tests compare with)."""

@@ -90,15 +90,17 @@ class Statistics:
         return ("bm25", idf, weighting.K1, b, self.avg_field_length(fieldname) or 1)
 
 
-def gather(searcher: Any, q: wq.Query) -> Statistics:
+def gather(searcher: Any, q: wq.Query, known: dict[TermKey, int] | None = None) -> Statistics:
     """What one index holds of the statistics a search for ``q`` needs.
 
     Every scored word ``q`` names or expands to in this index (prefixes and
     wildcards, phrase words), with its document frequency here (0 if this
     index lacks it), the document count and the length of every scored
     field. The sum over all indexes of a collection then holds every word
-    any of them can match.
+    any of them can match. ``known`` keeps the frequencies looked up, for the
+    next searches of the same index state.
     """
+    known = {} if known is None else known
     reader = searcher.reader()
     schema = searcher.schema
     frequencies: dict[TermKey, int] = {}
@@ -113,6 +115,9 @@ def gather(searcher: Any, q: wq.Query) -> Statistics:
             except ValueError:
                 continue
             if key not in frequencies:
-                frequencies[key] = reader.doc_frequency(*key)
+                df = known.get(key)
+                if df is None:
+                    df = known[key] = reader.doc_frequency(*key)
+                frequencies[key] = df
     lengths = {name: reader.field_length(name) for name, f in schema.items() if f.scorable}
     return Statistics(reader.doc_count_all(), lengths, frequencies)
