@@ -25,6 +25,7 @@ from .errors import (
     IndexNotFoundError,
     IndexVersionError,
     NewsIndexError,
+    NoStoriesError,
     QueryError,
     ReadError,
 )
@@ -47,7 +48,7 @@ _LAZY = {
 __all__ = [
     "Article", "ArticleNotFoundError", "Collection", "DateError", "Hit", "IndexDamagedError", "IndexLockedError",
     "IndexNotFoundError", "IndexStats", "IndexSummary", "IndexingInterrupted", "IndexVersionError", "NewsIndex",
-    "NewsIndexError", "QueryError", "ReadError", "RebuildInterrupted", "Results", "__version__", "open_any",
+    "NewsIndexError", "NoStoriesError", "QueryError", "ReadError", "RebuildInterrupted", "Results", "__version__", "open_any",
 ]
 
 

@@ -438,13 +438,16 @@ def _print_dry_run(items: Iterable[Article | ReadError]) -> None:
 @click.option("--feedback", is_flag=True,
               help="Re-rank by pseudo-relevance feedback (words of the top hits); same matches and total.")
 @click.option("--collapse", is_flag=True, help="One hit per story (its best-placed telling), with the number of other tellings.")
+@click.option("--stories", "by_story", is_flag=True,
+              help="Count the --facet values by story, not by article (each story once); with --facet source, "
+                   "also each source's stories and its articles retelling a story another source told first.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per hit (JSON Lines), for tools such as jq.")
 @click.option("--csv", "as_csv", is_flag=True, help="The hits as CSV for a spreadsheet (UTF-8, a header row).")
 @click.option("--tsv", "as_tsv", is_flag=True, help="The hits as tab-separated values.")
 def search(
     query: str, index_dir: Path, limit: int, page: int, all_hits: bool, sort: str, since: str | None,
     until: str | None, any_word: bool, facets: tuple[str, ...], facet_top: int, summary: bool, feedback: bool,
-    collapse: bool, as_json: bool, as_csv: bool, as_tsv: bool,
+    collapse: bool, by_story: bool, as_json: bool, as_csv: bool, as_tsv: bool,
 ) -> None:
     """Search the index with QUERY.
 
@@ -470,9 +473,12 @@ def search(
       newsindex search coffee --summary --json --facet source --facet-top 50
       newsindex search 'wheat exports to the soviet union' --any --feedback
       newsindex search extradite --collapse        # one hit per story; see: newsindex story ID
+      newsindex search oil --facet source --stories --summary  # stories per source, and retellings
     """
     _check_dates(since, until)
     fmt = _output_format(as_json, as_csv, as_tsv)
+    if by_story and not facets:
+        raise click.UsageError("--stories counts the --facet values by story: add --facet (e.g. --facet source)")
     if facets and fmt and not summary:
         raise click.UsageError("--facet with --json, --csv or --tsv: hits and counts are printed apart; "
                                "add --summary to get the counts")
@@ -480,8 +486,8 @@ def search(
     with _open(index_dir) as ix:
         if summary:
             results = ix.search(query, limit=limit, sort=sort, operator=operator, since=since,  # type: ignore[arg-type]
-                                until=until, facets=facets, facet_limit=facet_top)
-            _print_summary(results, as_json)
+                                until=until, facets=facets, facet_limit=facet_top, stories=by_story)
+            _print_summary(results, as_json, by_story)
             return
         marks = ("", "") if fmt else ("**", "**")
         if all_hits:
@@ -490,8 +496,8 @@ def search(
             results = None
         else:
             results = ix.search(query, limit=limit, page=page, sort=sort,  # type: ignore[arg-type]
-                                operator=operator, since=since, until=until, facets=facets,
-                                facet_limit=facet_top, feedback=feedback, collapse=collapse, highlight=marks)
+                                operator=operator, since=since, until=until, facets=facets, facet_limit=facet_top,
+                                feedback=feedback, collapse=collapse, highlight=marks, stories=by_story)
             hits = results.hits
         if fmt:
             _export_hits(hits, fmt)
@@ -502,7 +508,7 @@ def search(
         for hit in hits:
             _print_hit(hit, color)
     if results is not None:
-        _print_facets(results)
+        _print_facets(results, by_story)
 
 
 def _output_format(as_json: bool, as_csv: bool, as_tsv: bool) -> str | None:
@@ -563,24 +569,42 @@ def _print_hit(hit: Hit, color: bool) -> None:
     click.echo(f"     {snippet}")
 
 
-def _print_facets(results: Results) -> None:
+def _print_facets(results: Results, by_story: bool = False) -> None:
+    counted = ", each story counted once" if by_story else ""
     for name, values in results.facets.items():
         click.echo()
-        click.echo(f"{name} (top {len(values)} among all {results.total:,} matching articles):")
+        click.echo(f"{name} (top {len(values)} among all {results.total:,} matching articles{counted}):")
+        if name == "source" and by_story:
+            _print_source_stories(results.source_stories)
+            continue
         for value, count in values:
             click.echo(f"  {count:>8,}  {safe(value)}")
 
 
-def _print_summary(results: Results, as_json: bool) -> None:
+def _print_source_stories(sources: list[Any]) -> None:
+    """Each source's stories, those it told first, its articles and those retelling another's story."""
+    click.echo(f"  {'stories':>8}  {'first':>8}  {'articles':>8}  {'retold':>8}  source")
+    for s in sources:
+        click.echo(f"  {s.stories:>8,}  {s.first:>8,}  {s.articles:>8,}  {s.retold:>8,}  {safe(s.source)}")
+    click.echo("  (first: stories it told before any other source; retold: its articles in stories another "
+               "source told first)")
+
+
+def _print_summary(results: Results, as_json: bool, by_story: bool = False) -> None:
     if as_json:
-        click.echo(safe_json({
+        summary = {
             "query": results.query, "total": results.total, "pages": results.pages, "limit": results.limit,
             "facets": {name: dict(values) for name, values in results.facets.items()},
-        }))
+        }
+        if by_story:
+            summary["counted"] = "stories"
+            if "source" in results.facets:
+                summary["sources"] = [s.to_dict() for s in results.source_stories]
+        click.echo(safe_json(summary))
         return
     plural = "article matches" if results.total == 1 else "articles match"
     click.echo(f"{results.total:,} {plural} ({results.pages:,} pages of {results.limit})")
-    _print_facets(results)
+    _print_facets(results, by_story)
 
 
 def _check_dates(since: str | None, until: str | None) -> None:
@@ -694,10 +718,12 @@ def _check_date_option(name: str, value: str | None) -> None:
 @click.option("--any", "any_word", is_flag=True, help="Match articles with any of the words, not all.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV: period,count,total,share.")
 @click.option("--png", type=click.Path(dir_okay=False, path_type=Path), help="Also draw the timeline into this PNG file (needs matplotlib).")
+@click.option("--stories", "by_story", is_flag=True,
+              help="Count stories, not articles: each matching story once, in the period of its earliest matching article.")
 @_json_option
 def timeline(
     query: str, index_dir: Path, by: str, normalize: bool, since: str | None, until: str | None,
-    any_word: bool, as_csv: bool, png: Path | None, as_json: bool,
+    any_word: bool, as_csv: bool, png: Path | None, by_story: bool, as_json: bool,
 ) -> None:
     """How many articles matching QUERY were published per day, week, month or year.
 
@@ -707,10 +733,14 @@ def timeline(
     draws the stretch with most matches and says what it leaves out.
     --normalize shows the share of all articles of each period instead,
     since news volume itself rises and falls, with that denominator.
+    --stories counts each story once (40 copies of one report are one), in
+    the period of its earliest matching article; a period's total is then
+    the stories with an article published in it.
 
     \b
     Examples:
       newsindex timeline coffee --by month
+      newsindex timeline opec --by week --stories
       newsindex timeline 'topic:crude' --by week --normalize
       newsindex timeline opec --by week --csv > opec.csv
       newsindex timeline opec --png opec.png
@@ -719,9 +749,10 @@ def timeline(
 
     with _open(index_dir) as ix:
         periods = ix.timeline(query, by=by, operator="or" if any_word else "and",  # type: ignore[arg-type]
-                              since=since, until=until)
+                              since=since, until=until, stories=by_story)
+    unit = "stories" if by_story else "articles"
     if png:
-        note = draw_timeline(periods, png, title=query, normalize=normalize, by=by)
+        note = draw_timeline(periods, png, title=query, normalize=normalize, by=by, unit=unit)
         if note:
             click.echo(f"newsindex: {png}: {note}", err=True)
     if as_json:
@@ -737,7 +768,7 @@ def timeline(
             writer.writerow([p.label, p.count, p.total, f"{p.share:.6f}"])
         click.echo(out.getvalue(), nl=False)
     else:
-        click.echo(text_bars(periods, normalize, query=query, by=by))
+        click.echo(text_bars(periods, normalize, query=query, by=by, unit=unit))
 
 
 @main.command()
@@ -747,8 +778,11 @@ def timeline(
 @click.option("--since", metavar="DATE", help="Only articles published in or after DATE.")
 @click.option("--until", metavar="DATE", help="Only articles published up to the end of DATE.")
 @click.option("--any", "any_word", is_flag=True, help="Match articles with any of the words, not all.")
+@click.option("--stories", "by_story", is_flag=True,
+              help="Count stories, not articles: each matching story's earliest matching article stands for it.")
 @_json_option
-def terms(query: str, index_dir: Path, top: int, since: str | None, until: str | None, any_word: bool, as_json: bool) -> None:
+def terms(query: str, index_dir: Path, top: int, since: str | None, until: str | None, any_word: bool,
+          by_story: bool, as_json: bool) -> None:
     """Words and two-word phrases much more frequent among articles matching QUERY than in the index.
 
     Ranked by Dunning's log-likelihood, which says what a result set is about
@@ -758,13 +792,15 @@ def terms(query: str, index_dir: Path, top: int, since: str | None, until: str |
     Examples:
       newsindex terms coffee
       newsindex terms 'topic:crude date:1987-03' --top 30 --json
+      newsindex terms opec --stories     # "in results" counts stories: copies count once
     """
     with _open(index_dir) as ix:
-        found = ix.terms(query, top=top, operator="or" if any_word else "and", since=since, until=until)
+        found = ix.terms(query, top=top, operator="or" if any_word else "and", since=since, until=until,
+                         stories=by_story)
     if as_json:
         click.echo(safe_json([t.to_dict() for t in found], indent=2))
         return
-    click.echo(f"{'term':<32} {'score':>9} {'in results':>11} {'in index':>9}")
+    click.echo(f"{'term':<32} {'score':>9} {'in stories' if by_story else 'in results':>11} {'in index':>9}")
     for t in found:
         click.echo(f"{safe(t.text):<32} {t.score:>9.1f} {t.in_results:>11,} {t.in_index:>9,}")
 

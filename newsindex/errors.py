@@ -62,3 +62,8 @@ class IndexDamagedError(NewsIndexError):
 
 class ArticleNotFoundError(NewsIndexError):
     """No article with the given id is in the index."""
+
+
+class NoStoriesError(NewsIndexError):
+    """Stories were asked for (counting stories, not copies) but the index has none, or its stories
+    are behind its articles (indexed with --no-stories since)."""

@@ -18,11 +18,12 @@ from collections import Counter
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 from whoosh import index as windex
 
 from .version import __version__
+from .coverage.counting import StoryCodes
 from .coverage.facets import Counts, FacetCounter
 from .coverage.stats import IndexStats, collect_stats
 from .coverage.timeline import Granularity, Period, Timelines
@@ -47,6 +48,7 @@ from .text.stems import FILE_NAME as STEMS, StemTables
 if TYPE_CHECKING:  # what only some calls need is imported by those calls: a search starts sooner
     from whoosh import query as wq
 
+    from .coverage.counting import SourceStories
     from .coverage.overview import Overview
     from .coverage.terms import Term
     from .search.statistics import Statistics
@@ -120,6 +122,9 @@ class NewsIndex:
         self._timelines = Timelines()
         self._closed = False
         self._facet_counter = FacetCounter()
+        #: Each document's story as a small integer, for counting stories (read when first asked).
+        self._story_codes = StoryCodes()
+        self._story_state: str | None = None
         #: Tracers of claims (:mod:`newsindex.stories.trace`), one per language, made when first needed;
         #: each keeps its word stems.
         self._tracers: dict[str, Tracer] = {}
@@ -333,6 +338,7 @@ class NewsIndex:
         self._columns.clear()
         self._timelines.reset()
         self._facet_counter.reset()
+        self._story_codes.reset()
         self._search.reset()
         if self._searcher is not None:
             # Not ``Searcher.refresh()``: it reuses the reader of every segment whose id is
@@ -392,6 +398,7 @@ class NewsIndex:
         facet_limit: int = 10,
         feedback: bool = False,
         collapse: bool = False,
+        stories: bool = False,
     ) -> Results:
         """Search; return one page of hits and the exact total.
 
@@ -405,6 +412,8 @@ class NewsIndex:
         matches and total; it costs a second search. ``collapse=True`` shows
         one hit per story (its best-placed telling), each saying how many
         other tellings the story has; the total still counts articles.
+        ``stories=True`` counts the facets by story (:meth:`facets`) and, with
+        the ``source`` facet, fills ``source_stories`` (:meth:`source_stories`).
         """
         check_page(limit, page, sort)
         search = self._search
@@ -415,8 +424,12 @@ class NewsIndex:
         else:
             found = search.top(ranked, sort, page * limit)
             shown = found[(page - 1) * limit : page * limit]
-        counts = self._facets(q, facets, facet_limit) if facets else {}
-        return search.results(query, q, found, shown, page, limit, sort, highlight, self._stories.refs, counts)
+        facets = list(facets)
+        counts = self._facets(q, facets, facet_limit, stories) if facets else {}
+        results = search.results(query, q, found, shown, page, limit, sort, highlight, self._stories.refs, counts)
+        if stories and "source" in facets:
+            results = dataclasses.replace(results, source_stories=self._source_stories(q, facet_limit))
+        return results
 
     def hits(
         self,
@@ -469,15 +482,72 @@ class NewsIndex:
     def _matches(self, query: str, operator: Operator, since: str | None, until: str | None):  # type: ignore[no-untyped-def]
         return self._search.matches(self._search.filtered(query, operator, since, until))
 
-    def _facets(self, q: wq.Query, names: Iterable[str], top: int) -> dict[str, list[tuple[str, int]]]:
-        return self._facet_counter.counts(self.searcher.reader(), self._search.matches(q), names, top)
+    def _facets(self, q: wq.Query, names: Iterable[str], top: int, stories: bool = False) -> dict[str, list[tuple[str, int]]]:
+        docnums = self._search.matches(q)
+        if stories:
+            codes = self._story_codes_of()(docnums)
+            return self._facet_counter.story_counts(self.searcher.reader(), docnums, names, codes, top)
+        return self._facet_counter.counts(self.searcher.reader(), docnums, names, top)
 
     def facets(
         self, query: str, names: Iterable[str] = tuple(FACETS), top: int = 10, operator: Operator = "and",
-        since: str | None = None, until: str | None = None,
+        since: str | None = None, until: str | None = None, stories: bool = False,
     ) -> dict[str, list[tuple[str, int]]]:
-        """The ``top`` sources, topics, places or authors of *all* matching articles, with counts."""
-        return self._facets(self._search.filtered(query, operator, since, until), names, top)
+        """The ``top`` sources, topics, places or authors of *all* matching articles, with counts.
+
+        ``stories=True`` counts stories, not articles: a story counts once for
+        each value any of its matching articles has (forty copies of one report
+        from one source count once for it; a story told by three sources counts
+        once for each). Raises :class:`NoStoriesError` when the index has no
+        stories, or they are behind its articles.
+        """
+        return self._facets(self._search.filtered(query, operator, since, until), names, top, stories)
+
+    def source_stories(
+        self, query: str, top: int = 10, operator: Operator = "and", since: str | None = None,
+        until: str | None = None,
+    ) -> list[SourceStories]:
+        """Per source of the matching articles (the ``top`` with most stories): its articles, its
+        stories, the stories it told first and how many of its articles retell a story another
+        source told first (copies of a wire report, rewrites), "first" by date as :meth:`trace`
+        orders tellings. See :mod:`newsindex.coverage.counting`."""
+        return self._source_stories(self._search.filtered(query, operator, since, until), top)
+
+    def _source_stories(self, q: wq.Query, top: int) -> list[SourceStories]:
+        from .coverage.counting import source_stories
+
+        docnums = self._search.matches(q)
+        codes = self._story_codes_of()(docnums)
+        sources = self._facet_counter.values(self.searcher.reader(), "source")
+        names = self._story_codes.names
+        searcher = self.searcher
+        # A story's first article is most often among the matches: a lookup by id only for the others.
+        matching = dict(zip(self._search.ids_of(docnums), docnums))
+
+        def first_sources(code: int) -> Sequence[str]:
+            first = matching.get(names[code])
+            if first is None:
+                first = searcher.document_number(id=names[code])
+            return sources(first) if first is not None else ()
+
+        return source_stories(docnums, codes, sources, first_sources, top)
+
+    def _story_codes_of(self) -> Callable[[Sequence[int]], Sequence[int]]:
+        """What gives the story codes of documents (:class:`StoryCodes`), for counting stories; raises
+        :class:`NoStoriesError` when the index has no stories or they are behind its articles."""
+        store = self._stories.current()
+        if store.marker != self._story_state:  # regrouped since the codes were read
+            self._story_codes.reset()
+            self._timelines.reset()
+            self._story_state = store.marker
+        reader, ids_of = self.searcher.reader(), self._search.ids_of
+
+        def keys_of(docnums: list[int]) -> list[str]:
+            ids = ids_of(docnums)
+            refs = store.stories_of(ids, sizes=False)
+            return [refs[i].story if i in refs else i for i in ids]
+
+        return lambda docnums: self._story_codes.of(reader.doc_count_all(), docnums, keys_of)
 
     def overview(
         self, query: str, operator: Operator = "and", since: str | None = None, until: str | None = None,
@@ -499,30 +569,50 @@ class NewsIndex:
 
     def timeline(
         self, query: str, by: Granularity = "month", operator: Operator = "and",
-        since: str | None = None, until: str | None = None,
+        since: str | None = None, until: str | None = None, stories: bool = False,
     ) -> list[Period]:
         """Matching articles per day, week, month or year, empty periods included, with period totals.
 
         The timeline runs from the first match to the last, or over
         ``since``..``until`` when given (which also filter the matches).
+        ``stories=True`` counts stories, not articles: each matching story
+        once, in the period of its earliest matching article; a period's total
+        is then the number of stories with an article published in it.
+        Raises :class:`NoStoriesError` when the index has no stories, or they
+        are behind its articles.
         """
         from .ingest.dates import parse_period
 
         start = parse_period(since)[0] if since else None
         end = parse_period(until)[1] - timedelta(microseconds=1) if until else None
         docnums = self._matches(query, operator, since, until)
+        if stories:
+            return self._timelines.story_timeline(self.searcher.reader(), docnums, self._story_codes_of(), by, start, end)
         return self._timelines.timeline(self.searcher.reader(), docnums, by, start, end)
 
     def terms(
         self, query: str, top: int = 20, operator: Operator = "and",
-        since: str | None = None, until: str | None = None,
+        since: str | None = None, until: str | None = None, stories: bool = False,
     ) -> list[Term]:
-        """Words and two-word phrases much more frequent among the matching articles than in the index."""
+        """Words and two-word phrases much more frequent among the matching articles than in the index.
+
+        ``stories=True`` counts stories, not articles: each matching story's
+        earliest matching article stands for it, so the words of a report
+        copied forty times count once, and ``in_results`` is a number of
+        stories. Raises :class:`NoStoriesError` when the index has no stories,
+        or they are behind its articles.
+        """
         from .coverage.terms import significant_terms
 
         docnums = self._matches(query, operator, since, until)
+        matched = None
+        if stories:
+            matched = len(docnums)
+            codes = self._story_codes_of()(docnums)
+            docnums = sorted(self._timelines.earliest(self.searcher.reader(), docnums, codes).values())
         return significant_terms(
             self.searcher, self._search.analysis, docnums, lambda q: len(self._search.matches(q)), top,
+            matched=matched,
         )
 
     def get(self, article_id: str) -> Article:

@@ -134,6 +134,8 @@ CLAIMS: dict[str, Callable[[str], bool]] = {
     "timeline coffee --by month": _lines(2),
     "opec.csv": lambda out: Path("opec.csv").read_text().startswith("period,count"),
     "--collapse": lambda out: "other telling" in out,
+    "--facet topic --stories --summary": lambda out: "each story counted once" in out and "retold  source" in out,
+    "timeline debt --by week --stories": lambda out: out.startswith("stories matching 'debt' per week"),
     "story 001_d111d31f41ebd35a": lambda out: out.startswith("story 000_7887337d1080e0d6: 2 articles"),
     "similar 000_7887337d1080e0d6": lambda out: "001_d111d31f41ebd35a" in out.splitlines()[1],
     "compare 000_7887337d1080e0d6 001_d111d31f41ebd35a": lambda out: "Bogdanov" in out and "T-72" in out,

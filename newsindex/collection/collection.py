@@ -295,8 +295,10 @@ class Collection:
         facet_limit: int = 10,
         feedback: bool = False,
         collapse: bool = False,
+        stories: bool = False,
     ) -> Results:
         """Search every shard; one page of hits and the exact total, as :meth:`NewsIndex.search`."""
+        _not_by_story(stories)
         check_page(limit, page, sort)
         q = self._search.filtered(query, operator, since, until)
         ranked = self._expand(q) if feedback and sort == "relevance" else q
@@ -418,16 +420,18 @@ class Collection:
 
     def facets(
         self, query: str, names: Iterable[str] = tuple(FACETS), top: int = 10, operator: Operator = "and",
-        since: str | None = None, until: str | None = None,
+        since: str | None = None, until: str | None = None, stories: bool = False,
     ) -> dict[str, list[tuple[str, int]]]:
         """The ``top`` sources, topics, places or authors of *all* matching articles, with counts."""
+        _not_by_story(stories)
         return self._facets(self._search.filtered(query, operator, since, until), names, top)
 
     def timeline(
         self, query: str, by: Granularity = "month", operator: Operator = "and",
-        since: str | None = None, until: str | None = None,
+        since: str | None = None, until: str | None = None, stories: bool = False,
     ) -> list[Period]:
         """Matching articles per day, week, month or year, with period totals: the shards' counts added."""
+        _not_by_story(stories)
         check_granularity(by)
         start = parse_period(since)[0] if since else None
         end = parse_period(until)[1] - timedelta(microseconds=1) if until else None
@@ -441,13 +445,14 @@ class Collection:
 
     def terms(
         self, query: str, top: int = 20, operator: Operator = "and",
-        since: str | None = None, until: str | None = None,
+        since: str | None = None, until: str | None = None, stories: bool = False,
     ) -> list[Term]:
         """Words and two-word phrases much more frequent among the matches than in the collection.
 
         The sample of matching articles is the one one index would take: evenly
         spread over all matches in the order of arrival.
         """
+        _not_by_story(stories)
         q = self._search.filtered(query, operator, since, until)
         matches = sorted((seq, shard, docnum) for shard, found in enumerate(self._shards.each("matching", q))
                          for seq, docnum in found)
@@ -462,6 +467,12 @@ class Collection:
             lambda a, b: sum(self._shards.each("phrase_frequency", a, b)),
             self._search.analysis, top,
         )
+
+    def source_stories(self, query: str, top: int = 10, operator: Operator = "and", since: str | None = None,
+                       until: str | None = None) -> list[Any]:
+        """Not on a collection yet (see :func:`_not_by_story`)."""
+        _not_by_story(True)
+        return []
 
     def _word_frequency(self, stem: str) -> int:
         """The larger of the stem's document frequencies in body and in title, each summed over shards."""
@@ -717,3 +728,12 @@ def take_place(place: Path, path: Path) -> None:
 def open_any(directory: str | os.PathLike[str]) -> "NewsIndex | Collection":
     """Whatever is in ``directory``: a collection, else an index (the one way to open either)."""
     return Collection.open(directory) if is_collection(directory) else NewsIndex.open(directory)
+
+
+def _not_by_story(stories: bool) -> None:
+    """Counting stories (``stories=True``) needs each matching article's story beside its counts, which
+    a shard does not know (the stories live in the collection's store): refused with the library's
+    own error rather than counted as articles under a stories label."""
+    if stories:
+        raise NewsIndexError("counting stories (--stories, stories=True) works on one index, not yet on a "
+                             "collection of shards: count articles here, or build one index to count stories")

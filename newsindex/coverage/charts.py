@@ -21,25 +21,31 @@ BAR_WIDTH = 50
 #: Empty periods in a row from which the text shows one "no matches" line instead of each.
 GAP = 8
 
+#: What a timeline counts (plural) -> one of them: articles, or stories (counting stories, not copies).
+UNITS = {"articles": "article", "stories": "story"}
 
-def describe(query: str, by: str, normalize: bool) -> str:
-    """What a timeline shows: the first line of the text, the chart's title."""
+
+def describe(query: str, by: str, normalize: bool, unit: str = "articles") -> str:
+    """What a timeline shows: the first line of the text, the chart's title. ``unit`` is what it
+    counts (:data:`UNITS`): a story counts in the period of its earliest matching article."""
     noun = PERIOD_NOUNS.get(by, by)
     if normalize:
-        return f"share of all articles published each {noun} that match {query!r} (UTC)"
-    return f"articles matching {query!r} per {noun} (UTC)"
+        told = "published" if unit == "articles" else "with an article published"
+        return f"share of all {unit} {told} each {noun} that match {query!r} (UTC)"
+    return f"{unit} matching {query!r} per {noun} (UTC)"
 
 
-def text_bars(periods: Sequence[Period], normalize: bool = False, query: str = "", by: str = "month") -> str:
+def text_bars(periods: Sequence[Period], normalize: bool = False, query: str = "", by: str = "month",
+              unit: str = "articles") -> str:
     """A heading, then one line per period (label, bar scaled to the largest, figure); long empty runs are one line.
 
     With ``normalize`` each figure is the share and its denominator: ``2.13% of 1,234``.
     """
     if not periods:
-        return "no dated article matches"
+        return f"no dated {UNITS[unit]} matches"
     values = [p.share if normalize else p.count for p in periods]
     top = max(values) or 1
-    lines = [describe(query, by, normalize) + f": {periods[0].label} .. {periods[-1].label}"]
+    lines = [describe(query, by, normalize, unit) + f": {periods[0].label} .. {periods[-1].label}"]
     empty = 0
     for i, (period, value) in enumerate(zip(periods, values)):
         if not period.count and i + 1 < len(periods):
@@ -70,7 +76,8 @@ def main_stretch(periods: Sequence[Period], gap: int = GAP) -> tuple[int, int]:
     return max(stretches, key=lambda r: sum(p.count for p in periods[r[0] : r[1] + 1]))
 
 
-def draw_timeline(periods: Sequence[Period], path: Path, title: str, normalize: bool = False, by: str = "month") -> str:
+def draw_timeline(periods: Sequence[Period], path: Path, title: str, normalize: bool = False, by: str = "month",
+                  unit: str = "articles") -> str:
     """Write the timeline as a bar chart to ``path`` (PNG); return a note on matches left out, if any.
 
     The chart spans the stretch with most matches (see :func:`main_stretch`);
@@ -91,7 +98,7 @@ def draw_timeline(periods: Sequence[Period], path: Path, title: str, normalize: 
     outside = sum(p.count for p in periods) - sum(p.count for p in shown)
     note = ""
     if outside:
-        note = (f"{outside:,} matching article{'s' if outside != 1 else ''} outside "
+        note = (f"{outside:,} matching {unit if outside != 1 else UNITS[unit]} outside "
                 f"{shown[0].label} .. {shown[-1].label} not drawn (--since/--until choose the range)")
     noun = PERIOD_NOUNS.get(by, by)
     figure, axes = plt.subplots(figsize=(10, 4.4), dpi=100)
@@ -101,16 +108,16 @@ def draw_timeline(periods: Sequence[Period], path: Path, title: str, normalize: 
         width=[(p.end - p.start).days * 0.8 for p in shown],
         align="edge",
         color="#3b6ea5",
-        label="% of the period's articles that match" if normalize else "matching articles",
+        label=f"% of the period's {unit} that match" if normalize else f"matching {unit}",
     )
-    axes.set_title(describe(title, by, normalize))
-    axes.set_ylabel(f"% of all articles of the {noun.split()[0]}" if normalize else f"matching articles per {noun.split()[0]}")
+    axes.set_title(describe(title, by, normalize, unit))
+    axes.set_ylabel(f"% of all {unit} of the {noun.split()[0]}" if normalize else f"matching {unit} per {noun.split()[0]}")
     if normalize:
         totals = axes.twinx()
         totals.plot([p.start for p in shown] + [shown[-1].end], [p.total for p in shown] + [shown[-1].total],
                     color="#999999", linewidth=1,
-                    drawstyle="steps-post", label="all articles of the period (the denominator)")
-        totals.set_ylabel(f"all articles per {noun.split()[0]}")
+                    drawstyle="steps-post", label=f"all {unit} of the period (the denominator)")
+        totals.set_ylabel(f"all {unit} per {noun.split()[0]}")
         totals.set_ylim(bottom=0)
         handles = axes.get_legend_handles_labels()[0] + totals.get_legend_handles_labels()[0]
         axes.legend(handles=handles, loc="upper left", fontsize="small")

@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterable, Sequence
 from ..errors import NewsIndexError
 from ..store.columns import column as read_column
 from ..store.schema import FACETS, facet_values
+from .counting import distinct_values
 
 #: The code of a document whose facet values are not read yet.
 _UNREAD = -1
@@ -65,6 +66,29 @@ class FacetCounter:
                     _add(values, value, count, (order[first[code]], place))
             counts[name] = values
         return counts
+
+    def story_counts(
+        self, reader: Any, docnums: Sequence[int], names: Iterable[str], stories: Sequence[int], top: int = 10,
+    ) -> dict[str, list[tuple[str, int]]]:
+        """The ``top`` values of each facet among the matching articles, each counted once per story
+        (``stories[docnum]`` is a document's story code): a story counts once for each value any of
+        its matching articles has (see :mod:`newsindex.coverage.counting`)."""
+        return {
+            name: Counter({value: len(told) for value, told in
+                           distinct_values(docnums, stories, self.value_of(reader, name)).items()}).most_common(top)
+            for name in _checked(names)
+        }
+
+    def value_of(self, reader: Any, name: str) -> Callable[[int], list[str]]:
+        """The values of facet ``name`` of a document (read from the column the first time it is asked)."""
+        codes, combinations = self._coded(reader, (), name), self._combinations[name]
+
+        def of(docnum: int) -> list[str]:
+            if codes[docnum] == _UNREAD:
+                self._coded(reader, (docnum,), name)
+            return combinations[codes[docnum]]
+
+        return of
 
     def _coded(self, reader: Any, docnums: Sequence[int], name: str) -> array[int]:
         """The codes of the facet's value combinations, read for these documents if not yet."""

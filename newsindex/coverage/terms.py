@@ -68,6 +68,7 @@ def significant_terms(
     count: Callable[[wq.Query], int],
     top: int = 20,
     sample: int = SAMPLE,
+    matched: int | None = None,
 ) -> list[Term]:
     """Words and two-word phrases over-represented among the matching articles.
 
@@ -79,6 +80,13 @@ def significant_terms(
     matches, computed only for the most promising phrases, by ``count`` (the
     search stage's evaluator: Whoosh's own phrase matchers took about 0.2 s a
     phrase on Reuters-21578, 20 s for the 100 phrases weighed per call).
+
+    Counting stories, ``docnums`` holds one article per matching story and
+    ``matched`` is how many matching articles they stand for: a term's
+    ``in_results`` is then the stories that have it, so forty copies of one
+    report weigh as one, and the rest of the index, the background rate,
+    leaves out the matching articles (a term's matching articles estimated
+    from its stories, at the results' average number of articles a story).
     """
     reader = searcher.reader()
     articles = [from_stored(searcher.stored_fields(d)["article"]) for d in even_sample(docnums, sample)]
@@ -90,7 +98,7 @@ def significant_terms(
         return count(phrase_query(first, second))
 
     return significant(articles, len(docnums), reader.doc_count(), word_frequency, phrase_frequency,
-                       analysis_of, top)
+                       analysis_of, top, matched)
 
 
 def even_sample(items: Sequence[T], sample: int = SAMPLE) -> Sequence[T]:
@@ -112,11 +120,13 @@ def significant(
     phrase_frequency: Callable[[str, str], int],
     analysis_of: Callable[[str], Analysis],
     top: int = 20,
+    matched: int | None = None,
 ) -> list[Term]:
     """The terms of :func:`significant_terms` from an even sample of the ``results_total`` matching
     ``articles`` among ``total`` indexed ones; the index-wide counts come from ``word_frequency``
     (a stem's largest document frequency in title or body) and ``phrase_frequency``, so that a
-    collection of shards passes its sums and gets one index's answer."""
+    collection of shards passes its sums and gets one index's answer. ``matched``: the matching
+    articles, when the ``results_total`` are stories (see :func:`significant_terms`)."""
     if not articles:
         return []
     n = len(articles)
@@ -143,7 +153,8 @@ def significant(
         words.update(seen_words)
         pairs.update(seen_pairs)
 
-    rest_total = max(total - results_total, 1)
+    matched = matched if matched is not None else results_total
+    rest_total = max(total - matched, 1)
 
     def scaled(a: int) -> int:
         return round(a * results_total / n)
@@ -151,7 +162,7 @@ def significant(
     def scored(text: str, a: int, df: int) -> Term | None:
         # Scale the sample's count to the whole result set; compare with the rest of the index.
         a_all = scaled(a)
-        rest = max(df - a_all, 0)
+        rest = max(df - round(a_all * matched / results_total), 0)
         if a_all / results_total <= rest / rest_total:
             return None
         return Term(text, log_likelihood(a_all, results_total, rest, rest_total), a_all, df)

@@ -12,11 +12,12 @@ from array import array
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any, Iterable, Literal, Sequence
+from typing import Any, Callable, Iterable, Literal, Sequence
 
 from ..errors import NewsIndexError
 from ..ingest.dates import END_OF_TIME
 from ..store.schema import UNDATED
+from .counting import earliest
 
 Granularity = Literal["day", "week", "month", "year"]
 GRANULARITIES: tuple[str, ...] = ("day", "week", "month", "year")
@@ -154,16 +155,26 @@ class Timelines:
 
     def __init__(self) -> None:
         self._totals: dict[str, Counter[datetime]] = {}
+        #: The same, counting stories: the stories with an article in each period.
+        self._story_totals: dict[str, Counter[datetime]] = {}
         #: Publication day of each document number; _UNREAD until read, _UNDATED for an undated article.
         self._days: array[int] | None = None
 
     def reset(self) -> None:
         self._totals.clear()
+        self._story_totals.clear()
         self._days = None
 
     def days(self, reader: Any, docnums: Iterable[int]) -> Counter[int]:
         """How many of these documents were published on each day (undated ones left out)."""
         docnums = docnums if isinstance(docnums, (list, tuple, range)) else list(docnums)
+        days = self._read(reader, docnums)
+        counts = Counter(map(days.__getitem__, docnums))
+        counts.pop(_UNDATED, None)
+        return counts
+
+    def _read(self, reader: Any, docnums: Sequence[int]) -> array[int]:
+        """The day of every document, those of ``docnums`` read from the column if not yet."""
         if self._days is None:
             self._days = array("q", [_UNREAD]) * reader.doc_count_all()
         days, column = self._days, None
@@ -173,9 +184,35 @@ class Timelines:
                     column = reader.column_reader("published")
                 micros = column[docnum]
                 days[docnum] = _UNDATED if micros == UNDATED else micros // _MICROS_A_DAY
-        counts = Counter(map(days.__getitem__, docnums))
-        counts.pop(_UNDATED, None)
-        return counts
+        return days
+
+    def earliest(self, reader: Any, docnums: Sequence[int], stories: Sequence[int]) -> dict[int, int]:
+        """Story code (``stories[docnum]``) -> its earliest document among ``docnums``: by
+        publication day, undated last, then by document number."""
+        days = self._read(reader, docnums)
+        return earliest(docnums, stories, lambda d: (days[d] == _UNDATED, days[d], d))
+
+    def story_timeline(
+        self, reader: Any, docnums: Iterable[int], stories: Callable[[Sequence[int]], Sequence[int]],
+        by: Granularity, since: datetime | None = None, until: datetime | None = None,
+    ) -> list[Period]:
+        """Matching stories per period: each once, in the period of its earliest matching article;
+        a period's total is the number of stories with an article published in it (see
+        :mod:`newsindex.coverage.counting`). ``stories`` gives the story codes of documents."""
+        check_granularity(by)
+        docnums = list(docnums)
+        days = self._read(reader, docnums)
+        first = self.earliest(reader, docnums, stories(docnums))
+        matched = by_period(Counter(days[d] for d in first.values() if days[d] != _UNDATED), by)
+        if by not in self._story_totals:
+            every = list(reader.all_doc_ids())  # deleted ones left out
+            codes, days = stories(every), self._read(reader, every)
+            told = {(codes[d], days[d]) for d in every if days[d] != _UNDATED}
+            starts: dict[int, datetime] = {}
+            for day in {day for _, day in told}:
+                starts[day] = period_start(_EPOCH + timedelta(days=day), by)
+            self._story_totals[by] = Counter(start for _, start in {(code, starts[day]) for code, day in told})
+        return timeline(matched, self._story_totals[by], by, since, until)
 
     def timeline(self, reader: Any, docnums: Iterable[int], by: Granularity,
                  since: datetime | None = None, until: datetime | None = None) -> list[Period]:

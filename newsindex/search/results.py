@@ -76,6 +76,9 @@ class Results:
     hits: list[Hit] = field(default_factory=list)
     #: Facet name -> its top (value, count) pairs among all matching articles, when asked for.
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    #: Counting stories with the ``source`` facet: each source's stories and retellings
+    #: (:class:`newsindex.coverage.counting.SourceStories`, a stage above this one), most stories first.
+    source_stories: list[Any] = field(default_factory=list)
 
     def __iter__(self) -> Iterator[Hit]:
         return iter(self.hits)

@@ -1100,6 +1100,11 @@ class StoryStore:
         return [(other_id, score) for score, other_id in ranked[:limit]]
 
     @_reported
+    def pending(self) -> bool:
+        """Whether some articles are not grouped yet (a run that groups at its end was interrupted)."""
+        return self._db.execute("SELECT 1 FROM articles WHERE story IS NULL LIMIT 1").fetchone() is not None
+
+    @_reported
     def stats(self) -> StoryStats:
         """Articles, stories, stories of two or more, the articles in them, the largest story, those pending."""
         db = self._db

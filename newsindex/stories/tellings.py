@@ -17,7 +17,7 @@ from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Mapping
 
-from ..errors import NewsIndexError
+from ..errors import NewsIndexError, NoStoriesError
 from ..ingest.article import Article
 from .store import FILE_NAME, StoreFormatError, StoryRef, StoryStats, StoryStore
 
@@ -136,6 +136,21 @@ class Tellings:
         store.remove(ids)
         store.commit(self.generation())
         return count
+
+    def current(self) -> StoryStore:
+        """The store, when its stories are those of every article of the index's last commit, to count
+        stories by; else :class:`NoStoriesError` says why and how to group them."""
+        store = self.reading()
+        regroup = ("run newsindex index on its files again without --no-stories to group them "
+                   "(unchanged articles are not written again)")
+        if store is None:
+            if (self.directory / FILE_NAME).is_file():  # there is one, but it cannot be read: say why
+                StoryStore.open(self.directory, self.language, create=False).close()
+            raise NoStoriesError(f"{self.directory}: this index has no stories (built with --no-stories): {regroup}")
+        if store.marker != self.generation() or store.pending():
+            raise NoStoriesError(f"{self.directory}: the stories are behind the index (articles were indexed "
+                                 f"with --no-stories since they were grouped): {regroup}")
+        return store
 
     def refs(self, ids: list[str]) -> dict[str, StoryRef]:
         """Article id -> its story and the story's size (none when the index has no story store)."""
