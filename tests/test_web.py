@@ -263,12 +263,37 @@ def test_the_json_api_answers_what_the_library_answers(client, index) -> None:
     assert "/api/search" in get(client, "/api").get_data(as_text=True)
 
 
+def test_counting_stories_not_copies_is_a_switch_of_the_page_and_the_api(client, index, tmp_path: Path) -> None:
+    html = get(client, "/?q=zyxhostile&stories=1").get_data(as_text=True)
+    assert re.search(r'name="stories" value="1" checked', html) and "Matching stories per" in html
+    post = escape(index.get("hostile-2").source)
+    row = re.search(rf"<td><a [^>]*>{re.escape(str(post))}</a></td>(.*?)</tr>", html, re.S).group(1)
+    assert re.findall(r'class="count">([\d,]+)<', row) == ["1", "0", "1", "1"]  # stories, first, articles, retold
+    off = [link for link in links(html) if link.startswith("/?q=") and "stories=1" not in link]
+    assert len(off) == 1 and "Count articles" in html  # every link keeps the switch on, but the one turning it off
+    facets = get(client, "/api/facets?q=*&facet=source&facet=topic&stories=1").get_json()
+    assert facets["topic"] == [{"value": v, "count": c} for v, c in index.facets("*", ["topic"], stories=True)["topic"]]
+    assert facets["sources"] == [s.to_dict() for s in index.source_stories("*")] and facets["counted"] == "stories"
+    assert get(client, "/api/timeline?q=*&by=month&stories=1").get_json() == [
+        p.to_dict() for p in index.timeline("*", by="month", stories=True)]
+    assert get(client, "/api/terms?q=coffee&top=5&stories=1").get_json() == [
+        t.to_dict() for t in index.terms("coffee", top=5, stories=True)]
+    # An index without stories: the page and the API say so and how to group them.
+    directory = tmp_path / "index"
+    with NewsIndex.create(directory) as ix:
+        ix.add(read_paths([Path(__file__).parents[1] / "corpus" / f"{seed}.txt" for seed in SEEDS]), group=False)
+        plain = create_app(ix).test_client()
+        assert "without --no-stories" in get(plain, "/?q=assad&stories=1", 400).get_data(as_text=True)
+        assert "has no stories" in get(plain, "/api/timeline?q=assad&stories=1", 400).get_json()["error"]
+        assert get(plain, "/?q=assad").status_code == 200
+
+
 # -- safety ---------------------------------------------------------------------------------------
 
 
 def hostile_pages(client) -> dict[str, str]:
     urls = [
-        "/?q=zyxhostile", "/?q=zyxhostile&collapse=1", "/article/hostile-1?q=zyxhostile", "/article/hostile-2",
+        "/?q=zyxhostile", "/?q=zyxhostile&collapse=1", "/?q=zyxhostile&stories=1", "/terms?q=zyxhostile&stories=1&panel=1", "/article/hostile-1?q=zyxhostile", "/article/hostile-2",
         "/story/hostile-1", "/compare?a=hostile-1&b=hostile-2", "/compare?b=hostile-2", "/terms?q=zyxhostile",
         "/trace?claim=zyxhostile+harbour+council+voted+to+raise+the+harbour+tax", "/trace?id=hostile-1",
         "/trace?id=hostile-2&sentence=0",

@@ -30,8 +30,9 @@ blueprint = Blueprint("api", __name__)
 
 #: The endpoints, as the API page lists them: (path, parameters, what it returns).
 ENDPOINTS = (
-    ("/api/search", "q, since, until, sort, any, collapse, feedback, page, size, facet (repeatable)",
-     "the total, the page of hits (id, title, published, source, url, score, snippet, story, other_tellings) and facets"),
+    ("/api/search", "q, since, until, sort, any, collapse, feedback, page, size, facet (repeatable), stories",
+     "the total, the page of hits (id, title, published, source, url, score, snippet, story, other_tellings) and facets "
+     "(stories=1: counted by story, and with facet=source each source's stories, first, articles and retold)"),
     ("/api/article/ID", "", "the article as indexed: every field, with its text"),
     ("/api/article/ID/similar", "limit", "the most similar articles, with score (0..1) and overlap"),
     ("/api/story/ID", "", "the story of an article (or a story by its id), its articles oldest first"),
@@ -39,9 +40,13 @@ ENDPOINTS = (
      "what two articles say differently, sentence by sentence, with details and word-level changes"),
     ("/api/trace", "claim, or id and sentence; limit", "every article carrying the claim, oldest first, "
      "each later one's words changed against the earliest (id alone: the article's numbered sentences)"),
-    ("/api/timeline", "q, since, until, any, by (day, week, month, year)", "matching and all articles per period"),
-    ("/api/facets", "q, since, until, any, facet (repeatable), top", "the top sources, topics, places, authors"),
-    ("/api/terms", "q, since, until, any, top", "words and phrases typical of the matches"),
+    ("/api/timeline", "q, since, until, any, by (day, week, month, year), stories",
+     "matching and all articles per period (stories=1: stories, each in the period of its earliest matching article)"),
+    ("/api/facets", "q, since, until, any, facet (repeatable), top, stories",
+     "the top sources, topics, places, authors (stories=1: counted by story; with facet=source, each source's "
+     "stories, first, articles and retold)"),
+    ("/api/terms", "q, since, until, any, top, stories", "words and phrases typical of the matches (stories=1: "
+     "a story's copies count once)"),
     ("/api/stats", "", "articles, dates, sources, size, stories, and the commit the server reads"),
 )
 
@@ -59,12 +64,22 @@ def search() -> Any:
     names = facet_names(request.args) if request.args.getlist("facet") else []
     with site().shared.use() as ix:
         results = ix.search(state.q, limit=state.size, page=state.page, **state.ranking,  # type: ignore[arg-type]
-                            facets=names, **state.filters)
+                            facets=names, stories=state.stories, **state.filters)
         hits = [hit.to_dict() for hit in results]
     return jsonify({
         "query": state.q, "total": results.total, "page": results.page, "pages": results.pages, "size": state.size,
-        "hits": hits, "facets": {name: [{"value": v, "count": c} for v, c in values] for name, values in results.facets.items()},
+        "hits": hits, **_counts(results.facets, results.source_stories, state.stories),
     })
+
+
+def _counts(facets: dict[str, list[tuple[str, int]]], sources: list[Any], stories: bool) -> dict[str, Any]:
+    """Facet counts as JSON; counting stories, what was counted and each source's stories too."""
+    found: dict[str, Any] = {"facets": {name: [{"value": v, "count": c} for v, c in values] for name, values in facets.items()}}
+    if stories:
+        found["counted"] = "stories"
+        if "source" in facets:
+            found["sources"] = [s.to_dict() for s in sources]
+    return found
 
 
 @blueprint.route("/article/<id:article_id>/similar")
@@ -115,16 +130,20 @@ def timeline() -> Any:
     state = search_state(request.args)
     by = state.by if state.by != "auto" else "month"
     with site().shared.use() as ix:
-        return jsonify([p.to_dict() for p in ix.timeline(state.q, by=by, **state.filters)])  # type: ignore[arg-type]
+        return jsonify([p.to_dict() for p in ix.timeline(state.q, by=by, stories=state.stories,  # type: ignore[arg-type]
+                                                         **state.filters)])
 
 
 @blueprint.route("/facets")
 def facets() -> Any:
     state = search_state(request.args)
     top = integer(request.args, "top", 10, 1, MAX_TOP)
+    names = facet_names(request.args)
     with site().shared.use() as ix:
-        found = ix.facets(state.q, facet_names(request.args), top=top, **state.filters)
-    return jsonify({name: [{"value": v, "count": c} for v, c in values] for name, values in found.items()})
+        found = ix.facets(state.q, names, top=top, stories=state.stories, **state.filters)
+        sources = ix.source_stories(state.q, top=top, **state.filters) if state.stories and "source" in names else []
+    counts = _counts(found, sources, state.stories)
+    return jsonify({**counts.pop("facets"), **counts})
 
 
 @blueprint.route("/terms")
@@ -132,7 +151,7 @@ def terms() -> Any:
     state = search_state(request.args)
     top = integer(request.args, "top", 20, 1, MAX_TOP)
     with site().shared.use() as ix:
-        return jsonify([t.to_dict() for t in ix.terms(state.q, top=top, **state.filters)])
+        return jsonify([t.to_dict() for t in ix.terms(state.q, top=top, stories=state.stories, **state.filters)])
 
 
 @blueprint.route("/stats")

@@ -8,7 +8,7 @@ are made when first read), and renders its template after letting go.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from flask import (
     Blueprint,
@@ -20,7 +20,7 @@ from flask import (
 )
 from markupsafe import Markup, escape
 
-from ..errors import NewsIndexError, QueryError
+from ..errors import NewsIndexError, NoStoriesError, QueryError
 from ..index import SORTS
 from . import chart, export
 from .alignment import changes, rows
@@ -70,7 +70,7 @@ def search() -> Any:
         return render_template("search.html", **context)
     try:
         context.update(_search(state))
-    except QueryError as exc:
+    except (QueryError, NoStoriesError) as exc:
         return render_template("search.html", error=str(exc), **context), 400
     return render_template("search.html", **context)
 
@@ -81,24 +81,30 @@ def _search(state: SearchState) -> dict[str, Any]:
         results = ix.search(state.q, limit=state.size, page=state.page, **state.ranking,  # type: ignore[arg-type]
                             highlight=marker.marks, **state.filters)
         hits = [ShownHit(hit, marker.html(hit.snippet)) for hit in results]
-        key = (state.q, tuple(state.filters.items()))
-        facets = shared.cached(ix, ("facets", key), lambda: ix.facets(state.q, FACET_NAMES, top=FACET_TOP, **state.filters))
+        key = (state.q, tuple(state.filters.items()), state.stories)
+        counted = {**state.filters, "stories": state.stories}
+        facets = shared.cached(ix, ("facets", key), lambda: ix.facets(state.q, FACET_NAMES, top=FACET_TOP, **counted))
+        sources = shared.cached(ix, ("sources", key), lambda: ix.source_stories(state.q, top=FACET_TOP, **state.filters)) \
+            if state.stories else []
         by = state.by
         if by == "auto":
-            months = shared.cached(ix, ("timeline", key, "month"), lambda: ix.timeline(state.q, by="month", **state.filters))
+            months = shared.cached(ix, ("timeline", key, "month"), lambda: ix.timeline(state.q, by="month", **counted))
             by = chart.auto_granularity((months[-1].end - months[0].start).days) if months else "month"
-        periods = shared.cached(ix, ("timeline", key, by), lambda: ix.timeline(state.q, by=by, **state.filters))
-    drawn = chart.draw(periods, by, state.norm, _period_figure if state.norm else _count_figure)
+        periods = shared.cached(ix, ("timeline", key, by), lambda: ix.timeline(state.q, by=by, **counted))
+    unit = ("story", "stories") if state.stories else ("article", "articles")
+    drawn = chart.draw(periods, by, state.norm, _period_figure(unit) if state.norm else _count_figure(unit))
     last_page = min(results.pages, MAX_WINDOW // state.size)
-    return {"results": results, "hits": hits, "facets": facets, "chart": drawn, "by": by, "last_page": last_page}
+    return {"results": results, "hits": hits, "facets": facets, "sources": sources, "chart": drawn, "by": by,
+            "last_page": last_page}
 
 
-def _count_figure(period: Any) -> str:
-    return f"{period.count:,} article{'s' if period.count != 1 else ''}"
+def _count_figure(unit: tuple[str, str]) -> Callable[[Any], str]:
+    """A bar's figure: ``12 articles`` (``12 stories`` when counting stories)."""
+    return lambda period: f"{period.count:,} {unit[period.count != 1]}"
 
 
-def _period_figure(period: Any) -> str:
-    return f"{period.count:,} of {period.total:,} articles ({period.share:.1%})"
+def _period_figure(unit: tuple[str, str]) -> Callable[[Any], str]:
+    return lambda period: f"{period.count:,} of {period.total:,} {unit[1]} ({period.share:.1%})"
 
 
 @blueprint.route("/terms")
@@ -114,7 +120,8 @@ def terms() -> Any:
         shared = site().shared
         with shared.use() as ix:
             key = ("terms", state.q, tuple(state.filters.items()))
-            found = shared.cached(ix, key, lambda: ix.terms(state.q, top=TERMS_TOP, **state.filters))
+            key = (*key, state.stories)
+            found = shared.cached(ix, key, lambda: ix.terms(state.q, top=TERMS_TOP, stories=state.stories, **state.filters))
     template = "terms_panel.html" if request.args.get("panel") else "terms.html"
     return render_template(template, state=state, terms=found)
 

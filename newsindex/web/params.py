@@ -1,7 +1,8 @@
 """The state of a search as it travels in a URL: read, checked, and written back.
 
 Everything a search page shows follows from its URL (query, dates, sort,
-"one hit per story", page, page size, timeline granularity), so a search can
+"one hit per story", page, page size, timeline granularity, stories or
+articles counted), so a search can
 be bookmarked, shared and reloaded, and every link on the page (a facet, a
 period of the timeline, the next page) is the same URL with one thing
 changed. Values are checked here, once, against the limits that keep one
@@ -56,6 +57,8 @@ class SearchState:
     size: int = DEFAULT_SIZE
     by: str = "auto"
     norm: bool = False
+    #: Count stories, not copies, in the timeline, facets and terms (:mod:`newsindex.coverage.counting`).
+    stories: bool = False
 
     @property
     def operator(self) -> str:
@@ -142,6 +145,7 @@ def search_state(args: Mapping[str, str]) -> SearchState:
         size=integer(args, "size", DEFAULT_SIZE, 1, max(PAGE_SIZES)),
         by=_choice(args, "by", TIMELINE_BY, "auto"),
         norm=_flag(args, "norm"),
+        stories=_flag(args, "stories"),
     )
     if state.page * state.size > MAX_WINDOW:
         raise BadRequest(
