@@ -518,7 +518,7 @@ class NewsIndex:
 
         docnums = self._search.matches(q)
         codes = self._story_codes_of()(docnums)
-        sources = self._facet_counter.values(self.searcher.reader(), "source")
+        sources = self._facet_counter.value_of(self.searcher.reader(), "source")
         names = self._story_codes.names
         searcher = self.searcher
         # A story's first article is most often among the matches: a lookup by id only for the others.

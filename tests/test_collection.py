@@ -281,6 +281,12 @@ def test_the_web_interface_serves_a_collection_as_one_index(tmp_path: Path, web_
             row.pop("index")
         assert len(exported[0]) > 50 and exported[0] == exported[1]
         assert many.get("/api/stats").get_json()["articles"] == len(web_index)
+        # Counting stories is one index's for now: a collection says so, as the library's own error.
+        for count in (lambda: collection.timeline("oil", stories=True), lambda: collection.source_stories("oil"),
+                      lambda: collection.search("oil", facets=["source"], stories=True)):
+            with pytest.raises(NewsIndexError, match="not yet on a collection of shards"):
+                count()
+        assert "not yet on a collection" in many.get("/api/facets?q=oil&stories=1").get_json()["error"]
     queries = tmp_path / "queries.txt"
     queries.write_text("coffee brazil\noil\nzyxhostile\n", encoding="utf-8")
     runner = CliRunner()
@@ -293,6 +299,8 @@ def test_the_web_interface_serves_a_collection_as_one_index(tmp_path: Path, web_
             outputs.append(done.output)
         assert outputs[0] == outputs[1], command  # the command line prints the same for a collection
     assert (tmp_path / "many.csv").read_text() == (tmp_path / "one.csv").read_text()
+    refused = runner.invoke(main, ["terms", "oil", "--stories", "-i", str(path)])
+    assert refused.exit_code == 1 and refused.output.count("\n") == 1 and "not yet on a collection" in refused.output
 
 
 def test_trace_and_compare_look_across_shards(one_index: NewsIndex, reuters_collection: Collection) -> None:
