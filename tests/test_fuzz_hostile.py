@@ -81,8 +81,11 @@ def test_generated_queries_through_the_api(sample_index: NewsIndex, query: str, 
 
 
 def _argv(query: str) -> bytes:
-    """The query as a shell passes it: lone surrogates become the bytes they stand for (not UTF-8)."""
-    return query.encode("utf-8", "surrogateescape").replace(b"\x00", b"")
+    """The query as a shell passes it: lone surrogates become the bytes they stand for (not UTF-8);
+    one that stands for no byte (outside U+DC80..U+DCFF, which is all Python makes of argv) cannot
+    be in a command line and is left out (generated '\\udfff' made the test itself raise)."""
+    kept = "".join(c for c in query if not "\ud800" <= c <= "\udfff" or "\udc80" <= c <= "\udcff")
+    return kept.encode("utf-8", "surrogateescape").replace(b"\x00", b"")
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
