@@ -191,3 +191,16 @@ def test_generated_file_names_are_read_or_named(tmp_path_factory: pytest.TempPat
         assert len(items) == len(visible)  # every visible file read, or named in a failure
         for item in items:
             json.dumps(getattr(item, "id", str(item)), ensure_ascii=False).encode("utf-8")
+
+
+def test_an_index_whose_every_article_failed_searches_collapsed_to_nothing(tmp_path: Path) -> None:
+    """Found by the generated articles above: dates outside the index's range fail every article, the
+    index stays empty, and an empty Whoosh index has no columns, so collapsing hits raised."""
+    index = tmp_path / "index"
+    outside = [Article(id=f"h{i}", title="", body="", published=datetime(year, 1, 1, tzinfo=timezone.utc))
+               for i, year in enumerate((862, 160, 3076))]
+    with NewsIndex.create(index) as ix:
+        assert len(ix.add(outside).failed) == 3
+    result = CliRunner().invoke(main, ["search", "oil", "--facet", "source", "--collapse", "-i", str(index)])
+    assert (result.exit_code, result.exception) == (0, None), result.output
+    assert "0 articles match" in result.output

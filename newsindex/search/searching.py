@@ -181,9 +181,11 @@ class Searching:
 
     def id_column(self) -> Any:
         """The ``id`` column, opened once per searcher: opening it reads every document's offset
-        (about 1 ms at 21,578 articles, several at half a million), too much for every search."""
+        (about 1 ms at 21,578 articles, several at half a million), too much for every search. An
+        index with no articles has no columns at all (Whoosh raises), and no document to look up."""
         if self._ids is None:
-            self._ids = self._searcher().reader().column_reader("id")
+            reader = self._searcher().reader()
+            self._ids = reader.column_reader("id") if reader.has_column("id") else []
         return self._ids
 
     def ids_of(self, docnums: list[int]) -> list[str]:
