@@ -24,7 +24,7 @@ from newsindex import Article, NewsIndex
 from newsindex.ingest.languages import detect_language, language_code, with_language
 from newsindex.ingest.readers import read_paths
 from newsindex.search.query import InLanguage
-from newsindex.text.analysis import Analysis, language_analyzer, text_analyzer
+from newsindex.text.analysis import Analysis, SnowballFilter, language_analyzer, text_analyzer
 from newsindex.text.scripts import MARKS, UNSPACED
 from newsindex.text.stems import StemTable
 
@@ -166,6 +166,18 @@ def test_stems_and_exact_words_per_language(mixed) -> None:  # type: ignore[no-u
     # =word: that form only, in any language.
     assert ix.search("=медведю").total == ix.search("медведь").total == 1 and ix.search("=медведь").total == 0
     assert ix.search('="桐光学園"').total == ix.search("桐光学園").total >= 1
+
+
+def test_a_stemmer_leaves_other_scripts_alone_without_nltk() -> None:
+    # In a mixed index every query word is stemmed in each language: a word no rule of a stemmer
+    # can change is its own stem, as NLTK would say, without asking NLTK (not loaded for it).
+    from nltk.stem.snowball import SnowballStemmer
+
+    for language, word in [("english", "медведю"), ("german", "東京"), ("french", "เกษตรกร"), ("russian", "kennedys"), ("russian", "東京")]:
+        stemmer = SnowballFilter(language)
+        assert stemmer.stem(word) == SnowballStemmer(language).stem(word) == word and stemmer._nltk is None
+    stemmer = SnowballFilter("russian")
+    assert stemmer.stem("медведю") == "медвед" and stemmer._nltk is not None
 
 
 def test_english_still_stemmed_in_a_mixed_index(mixed) -> None:  # type: ignore[no-untyped-def]
