@@ -275,11 +275,15 @@ class Collection:
 
     def _fetch(self, hits: list[Ranked]) -> list[Article]:
         """The articles of these hits, in their order (each read from its shard)."""
+        return self._from_shards([(hit[2], hit[3]) for hit in hits], "articles")
+
+    def _from_shards(self, places: list[tuple[int, int]], method: str) -> list[Any]:
+        """``method``'s answer for each (shard, docnum), in their order: one call per shard with all its docnums."""
         by_shard: dict[int, list[int]] = {}
-        for hit in hits:
-            by_shard.setdefault(hit[2], []).append(hit[3])
-        fetched = {shard: iter(self._shards.one(shard, "articles", docnums)) for shard, docnums in by_shard.items()}
-        return [next(fetched[hit[2]]) for hit in hits]
+        for shard, docnum in places:
+            by_shard.setdefault(shard, []).append(docnum)
+        answers = {shard: iter(self._shards.one(shard, method, docnums)) for shard, docnums in by_shard.items()}
+        return [next(answers[shard]) for shard, _ in places]
 
     def search(
         self,
@@ -396,11 +400,7 @@ class Collection:
         return len(found), shown
 
     def _ids(self, hits: list[Ranked]) -> list[str]:
-        by_shard: dict[int, list[int]] = {}
-        for hit in hits:
-            by_shard.setdefault(hit[2], []).append(hit[3])
-        found = {shard: iter(self._shards.one(shard, "ids_at", docnums)) for shard, docnums in by_shard.items()}
-        return [next(found[hit[2]]) for hit in hits]
+        return self._from_shards([(hit[2], hit[3]) for hit in hits], "ids_at")
 
     def ids(self, query: str, limit: int = 10, operator: Operator = "and", feedback: bool = False) -> list[str]:
         """The ids of the ``limit`` best matches, best first, as :meth:`NewsIndex.ids`."""
@@ -457,11 +457,7 @@ class Collection:
         matches = sorted((seq, shard, docnum) for shard, found in enumerate(self._shards.each("matching", q))
                          for seq, docnum in found)
         chosen = list(even_sample(matches))
-        by_shard: dict[int, list[int]] = {}
-        for _, shard, docnum in chosen:
-            by_shard.setdefault(shard, []).append(docnum)
-        loaded = {shard: iter(self._shards.one(shard, "articles", docnums)) for shard, docnums in by_shard.items()}
-        articles = [next(loaded[shard]) for _, shard, _ in chosen]
+        articles = self._from_shards([(shard, docnum) for _, shard, docnum in chosen], "articles")
         return significant(
             articles, len(matches), len(self), self._word_frequency,
             lambda a, b: sum(self._shards.each("phrase_frequency", a, b)),
