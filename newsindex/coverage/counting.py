@@ -70,13 +70,13 @@ class StoryCodes:
 
 def earliest(docnums: Sequence[int], codes: Sequence[int], order: Callable[[int], Any]) -> dict[int, int]:
     """Story code -> its earliest document among ``docnums`` by ``order`` (a sort key)."""
-    first: dict[int, int] = {}
+    first: dict[int, tuple[Any, int]] = {}
     for docnum in docnums:
-        code = codes[docnum]
+        code, key = codes[docnum], order(docnum)
         known = first.get(code)
-        if known is None or order(docnum) < order(known):
-            first[code] = docnum
-    return first
+        if known is None or key < known[0]:
+            first[code] = (key, docnum)
+    return {code: docnum for code, (_, docnum) in first.items()}
 
 
 def distinct_values(docnums: Sequence[int], codes: Sequence[int], values: Callable[[int], Sequence[str]]) -> dict[str, set[int]]:
