@@ -39,6 +39,7 @@ from typing import Callable, Iterator
 from ..store import processes
 from ..ingest.article import Article
 from ..errors import NewsIndexError
+from .counted import Prepared
 from .store import StoryStore
 
 #: Articles a run must have to group before a worker process is started for it
@@ -64,13 +65,14 @@ class StoryGrouping:
         self._directory = store.path.parent
         self._language = store.language
         self._parallel = parallel
-        self._pending: list[Article] = []
+        self._pending: list[Article | Prepared] = []
         self._assigned = 0  # in this run
         self._worker: _Worker | None = None
         self._marker: str | None = None  # of the last commit
 
-    def assign(self, article: Article) -> None:
-        """Group ``article`` (after those assigned before it); it is kept with the next :meth:`commit`."""
+    def assign(self, article: Article | Prepared) -> None:
+        """Group ``article`` (after those assigned before it; its words may be counted already, see
+        :meth:`StoryStore.assign`); it is kept with the next :meth:`commit`."""
         self._pending.append(article)
         self._assigned += 1
         if self._worker is not None:
@@ -175,7 +177,7 @@ class _Worker:
         self._sent = 0  # articles sent to be grouped
         self._grouped = 0  # of those, how many the worker says it has grouped
 
-    def send(self, articles: list[Article]) -> None:
+    def send(self, articles: list[Article | Prepared]) -> None:
         self._sent += len(articles)
         try:
             self._outbox.send(("assign", articles))
@@ -247,7 +249,7 @@ def _worker_main(inbox: Connection, outbox: Connection, parent_ends: tuple[Conne
             ended = True
             backlog.append(("stop",))
 
-    def taking_in(articles: list[Article]) -> Iterator[Article]:
+    def taking_in(articles: list[Article | Prepared]) -> Iterator[Article | Prepared]:
         for article in articles:
             yield article
             while not ended and inbox.poll():

@@ -149,8 +149,11 @@ def _about_what_the_other_lacks(a: Telling, b: Telling, figures: AbstractSet[int
     top = max(map(vector.__getitem__, lacking), default=0.0)  # weights are >= 0
     if top * top >= CONFLICT * a.norm2:
         return True
+    names, words = a.names, a.title
+    title = [vector[term] / NAME_WEIGHT if term in names else vector[term] for term in lacking if term in words]
+    if not title:  # (the plain weights' squared norm is positive: a has words, or it returned above)
+        return False
     weights = plain(a)
-    title = [weights[term] for term in lacking if term in a.title]
     return sum(map(mul, title, title)) >= CONFLICT * _squared(weights)
 
 

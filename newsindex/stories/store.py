@@ -48,7 +48,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import math
-import re
 import sqlite3
 import struct
 import sys
@@ -57,7 +56,7 @@ from array import array
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import accumulate, islice
+from itertools import accumulate, compress, islice
 from operator import mul
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence, TypeVar
@@ -65,9 +64,11 @@ from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence, TypeV
 from ..errors import NewsIndexError
 from ..ingest.article import Article
 from .clusters import average_link, components
-from .notices import announces_correction
-from .pairs import CORRECTION, NAME_WEIGHT, TABLE, TABLE_SHARE, UNDATED, WINDOW, pair_score, plain_cosine
-from .vectors import MIN_COLLECTION, ContentWords, term_hash, tf_weight, weighted_sample
+from .keys import KEY_BIAS as _KEY_BIAS, LOOKUP_CAP, PERIOD_BITS as _PERIOD_BITS, SAMPLE_SIZE
+from .keys import UNDATED_PERIOD as _UNDATED_PERIOD, KeyWindow, posting as _posting, postings_of as _postings, without
+from .counted import FIGURE_MARK, NAME_MARK, TITLE_MARK, Counted, Prepared, WordCounter
+from .pairs import CORRECTION, NAME_WEIGHT, UNDATED, WINDOW, pair_score, plain_cosine
+from .vectors import MIN_COLLECTION, tf_weight, weighted_sample
 
 #: The store's file in the index directory.
 FILE_NAME = "stories.sqlite"
@@ -83,20 +84,14 @@ COMPLETE = 64
 #: A collection this many times larger (or smaller) than its reference is grouped again from scratch.
 REGROUP_FACTOR = 2
 
-#: Words sampled per article to find candidates; a candidate has two of them (or the whole bag of words).
-SAMPLE_SIZE = 16
 #: How rare a word must be to be sampled (share of the articles, at least KEY_DF_MIN), and the
 #: fewest words an article samples (its rarest, when fewer are that rare).
 KEY_DF_SHARE = 0.01
 KEY_DF_MIN = 100
 KEY_MIN = 4
-#: Postings read at most per candidate lookup (a guard against a word every article samples).
-LOOKUP_CAP = 50_000
 #: Words an article looks up to find similar articles (its heaviest).
 SIMILAR_WORDS = 64
 
-#: Words whose hash is kept between articles (the cache is emptied when it is full).
-HASH_CACHE = 1_000_000
 #: Stored articles whose vectors are kept between articles (candidates are recent ones).
 STORED_CACHE = 8192
 
@@ -108,23 +103,6 @@ _PARTS = 1 << (_SKETCH_BITS - _PART_BITS)
 _WORDS_PART_BITS = 12
 _WORDS_PART_SIZE = 1 << _WORDS_PART_BITS
 
-#: A key's articles are kept per period of 2^21 seconds (24 days).
-_PERIOD_BITS = 21
-_PERIOD_MASK = (1 << _PERIOD_BITS) - 1
-_UNDATED_PERIOD = UNDATED >> _PERIOD_BITS
-#: One article of a key's row: its ``t`` within the period (low 16 bits, high 8 bits) and its num.
-_POSTING = struct.Struct("<HBI")
-_postings = _POSTING.iter_unpack
-#: Keys (unsigned 32-bit hashes) are stored less this, as signed 32-bit integers (4 bytes in SQLite).
-_KEY_BIAS = 1 << 31
-_DIGIT = re.compile(r"\d").search
-
-
-#: Bits of a stored word's mark: a name or a figure (weighed :data:`NAME_WEIGHT`), a word of the
-#: title, a figure (a word holding a digit).
-NAME_MARK = 1
-TITLE_MARK = 2
-FIGURE_MARK = 4
 
 # articles: ``terms`` its words (_encode_terms), ``digest`` 64 bits of its content hash,
 # ``story`` the num of its story's first article (NULL until grouped), ``comp`` the smallest num
@@ -166,11 +144,17 @@ _ADD_POSTING = (
     "INSERT INTO keys (key, period, postings) VALUES (?, ?, ?) "
     "ON CONFLICT (key, period) DO UPDATE SET postings = CAST(postings || excluded.postings AS BLOB)"
 )
+_ADD_EDGE = "INSERT OR REPLACE INTO edges (a, b, score) VALUES (?, ?, ?)"
 #: Bound parameters per statement (SQLite's lowest limit is 999).
 _CHUNK = 500
 
 #: 1 + ln(tf) for the term frequencies a store keeps (capped at 255).
 _TF = tuple(tf_weight(count) for count in range(256))
+#: By mark byte: the factor of the word's weight, and whether it has each mark (tables for bytes.translate).
+_NAME_FACTOR = tuple(NAME_WEIGHT if mark & NAME_MARK else 1.0 for mark in range(256))
+_HAS_TITLE_MARK = bytes(bool(mark & TITLE_MARK) for mark in range(256))
+_HAS_NAME_MARK = bytes(bool(mark & NAME_MARK) for mark in range(256))
+_HAS_FIGURE_MARK = bytes(bool(mark & FIGURE_MARK) for mark in range(256))
 
 
 @dataclass(frozen=True)
@@ -266,19 +250,14 @@ def _decode_terms(blob: bytes) -> tuple[list[int], bytes, bytes]:
 
 def _exact_key(hashes: Sequence[int], counts: bytes) -> int:
     """The key of an article's exact bag of words (the same whatever order words were numbered in)."""
-    pairs = sorted(zip(hashes, counts))
-    blob = _to_le(array("I", [h for h, _ in pairs])) + bytes(c for _, c in pairs)
+    order = sorted(range(len(hashes)), key=hashes.__getitem__)  # an article's hashes are distinct
+    blob = _to_le(array("I", map(hashes.__getitem__, order))) + bytes(map(counts.__getitem__, order))
     return int.from_bytes(hashlib.blake2b(blob, digest_size=4).digest(), "little")
 
 
 def _digest(content_hash: str) -> bytes:
     """What is stored of an article's content hash: 64 bits tell a changed article well enough."""
     return hashlib.blake2b(content_hash.encode("utf-8"), digest_size=8).digest()
-
-
-def _posting(t: int, num: int) -> bytes:
-    offset = t & _PERIOD_MASK
-    return _POSTING.pack(offset & 0xFFFF, offset >> 16, num)
 
 
 def _seconds(moment: datetime | None) -> int:
@@ -331,12 +310,9 @@ class StoryStore:
         self.path = path
         self.language = language
         self._db = connection
-        self._words = ContentWords(language)
+        self._counter = WordCounter(language)
         #: The stored corrections (nums), while grouping: one shared key makes a candidate of a pair with one.
         self._correcting: set[int] = set()
-        #: word -> term_hash(word), and the words that hold a figure.
-        self._hashes: dict[str, int] = {}
-        self._figures: set[str] = set()
         self._in_transaction = False
         # Writer state, loaded when a transaction begins.
         self._sketch: array | None = None
@@ -559,27 +535,29 @@ class StoryStore:
     # -- writing -------------------------------------------------------------
 
     @_reported
-    def assign(self, articles: Iterable[Article]) -> int:
+    def assign(self, articles: Iterable[Article | Prepared]) -> int:
         """Add articles (an id already stored with other content is replaced); return how many.
 
         They are grouped into stories at the next :meth:`commit`. An id already
-        stored with the same content is left alone.
+        stored with the same content is left alone. An article may come
+        :class:`~newsindex.stories.counted.Prepared`: with its words counted
+        already (elsewhere, in parallel).
         """
         self._begin()
         db = self._db
         added = 0
         iterator = iter(articles)
-        while chunk := list(islice(iterator, _CHUNK)):
-            ids = list(dict.fromkeys(article.id for article in chunk))
+        while chunk := [item if isinstance(item, Prepared) else Prepared(item, None) for item in islice(iterator, _CHUNK)]:
+            ids = list(dict.fromkeys(item.article.id for item in chunk))
             stored = dict(db.execute(f"SELECT id, digest FROM articles WHERE id IN ({_marks(len(ids))})", ids))
-            for article in chunk:
+            for article, counted in chunk:
                 digest = _digest(article.content_hash)
                 old = stored.get(article.id)
                 if old == digest:
                     continue
                 if old is not None:
                     self._remove(db.execute("SELECT num FROM articles WHERE id = ?", (article.id,)).fetchone()[0])
-                self._add(article, digest)
+                self._add(article, digest, counted)
                 stored[article.id] = digest
                 added += 1
         return added
@@ -644,39 +622,10 @@ class StoryStore:
                 value = sketch[slot] + delta
                 sketch[slot] = value if value > 0 else 0
 
-    def _terms(self, article: Article) -> tuple[list[int], list[int], list[int], list[int], int]:
+    def _terms(self, counted: Counted) -> tuple[list[int], list[int], list[int], list[int], int]:
         """An article's vocabulary ids (ascending; new words get the next ones), hashed words,
         counts (capped at 255) and marks in that order, and its flags."""
-        tf, marked = self._words.marked(article)
-        hashes, figures = self._hashes, self._figures
-        if len(hashes) > HASH_CACHE:
-            hashes.clear()
-            figures.clear()
-        for word in [word for word in tf if word not in hashes]:
-            hashes[word] = term_hash(word)
-            if _DIGIT(word):
-                figures.add(word)
-        words = list(tf)
-        terms = list(map(hashes.__getitem__, words))
-        counts = list(tf.values())
-        title = set(self._words.words(article.title, article.language))
-        marks = [(word in marked) * NAME_MARK | (word in title) * TITLE_MARK | (word in figures) * FIGURE_MARK
-                 for word in words]
-        flags = 0
-        total = sum(counts)
-        if total and sum(map(tf.__getitem__, figures.intersection(tf))) >= TABLE_SHARE * total:
-            flags |= TABLE
-        if announces_correction(article):
-            flags |= CORRECTION
-        if len(set(terms)) < len(terms) or max(counts, default=0) > 255:  # two words, one hash; or a count to cap
-            merged: dict[int, list[int]] = {}
-            for term, count, mark in zip(terms, counts, marks):
-                entry = merged.setdefault(term, [0, 0])
-                entry[0] = min(entry[0] + count, 255)
-                entry[1] |= mark
-            terms = list(merged)
-            counts = [entry[0] for entry in merged.values()]
-            marks = [entry[1] for entry in merged.values()]
+        terms, counts, marks, flags = counted
         ids, vocabulary = self._ids, self._vocabulary
         for term in [term for term in terms if term not in ids]:
             ids[term] = len(vocabulary)
@@ -687,8 +636,8 @@ class StoryStore:
         numbers, terms, counts, marks = map(list, zip(*rows))
         return numbers, terms, counts, marks, flags
 
-    def _add(self, article: Article, digest: bytes) -> None:
-        ids, hashes, counts, marks, flags = self._terms(article)
+    def _add(self, article: Article, digest: bytes, counted: Counted | None) -> None:
+        ids, hashes, counts, marks, flags = self._terms(counted or self._counter(article))
         t = _seconds(article.published)
         self._count(hashes, +1)
         self._articles += 1
@@ -717,7 +666,7 @@ class StoryStore:
                     (*chunk, period),
                 ).fetchall()
                 for key, postings in rows:
-                    kept = b"".join(_POSTING.pack(*p) for p in _postings(postings) if p[2] != num)
+                    kept = without(postings, num)
                     if kept:
                         db.execute("UPDATE keys SET postings = ? WHERE key = ? AND period = ?", (kept, key, period))
                     else:
@@ -739,7 +688,7 @@ class StoryStore:
         if ids and ids[-1] >= len(self._vocabulary) and not self._in_transaction:
             self._load_vocabulary()  # a reader's: words were committed since it was read
         vocabulary = self._vocabulary
-        return [vocabulary[i] for i in ids], counts, marks
+        return list(map(vocabulary.__getitem__, ids)), counts, marks
 
     def _vector(
         self, blob: bytes, decoded: tuple[list[int], bytes, bytes] | None = None
@@ -750,16 +699,18 @@ class StoryStore:
         idf, reference = self._idf, self._reference
         assert reference is not None
         n = float(max(self._reference_n, MIN_COLLECTION))
-        log = math.log
-        weights = []
-        for term, count, mark in zip(hashes, counts, marks):
-            value = idf.get(term)
-            if value is None:
-                value = idf[term] = log(1.0 + n / (reference[term & _SKETCH_MASK] or 1))
-            weights.append(_TF[count] * value * (NAME_WEIGHT if mark & NAME_MARK else 1.0))
-        title = frozenset(term for term, mark in zip(hashes, marks) if mark & TITLE_MARK)
-        names = frozenset(term for term, mark in zip(hashes, marks) if mark & NAME_MARK)
-        figures = frozenset(term for term, mark in zip(hashes, marks) if mark & FIGURE_MARK)
+        idfs = list(map(idf.get, hashes))
+        if None in idfs:
+            log = math.log
+            for i, value in enumerate(idfs):
+                if value is None:
+                    term = hashes[i]
+                    idfs[i] = idf[term] = log(1.0 + n / (reference[term & _SKETCH_MASK] or 1))
+        # Whole lists at a time (C loops): every article of a collection is weighed at each regrouping.
+        weights = list(map(mul, map(mul, map(_TF.__getitem__, counts), idfs), map(_NAME_FACTOR.__getitem__, marks)))
+        title = frozenset(compress(hashes, marks.translate(_HAS_TITLE_MARK)))
+        names = frozenset(compress(hashes, marks.translate(_HAS_NAME_MARK)))
+        figures = frozenset(compress(hashes, marks.translate(_HAS_FIGURE_MARK)))
         return dict(zip(hashes, weights)), sum(map(mul, weights, weights)), title, names, figures
 
     def _stored_vectors(self, nums: Sequence[int]) -> list[_Stored]:
@@ -846,8 +797,13 @@ class StoryStore:
                 break
         return shared
 
-    def _link(self, num: int, t: int, flags: int, blob: bytes) -> list[tuple[int, int, float]]:
-        """Find and score an article's candidates; store its keys and links; return the links."""
+    def _link(
+        self, num: int, t: int, flags: int, blob: bytes, window: KeyWindow | None = None
+    ) -> list[tuple[int, int, float]]:
+        """Find and score an article's candidates; store its keys and links; return the links.
+
+        With a ``window`` (grouping from scratch, in the order of time) the candidates are found
+        in it and the keys are added to it; the caller writes both keys and links in batches."""
         decoded = self._hashed(blob)
         this = _Stored(num, t, flags, *self._vector(blob, decoded))
         vector = this.vector
@@ -855,7 +811,7 @@ class StoryStore:
         if not vector:
             return []
         keys = self._keys(vector, decoded[0], decoded[1])
-        shared = self._candidates(keys, keys[-1], t)
+        shared = self._candidates(keys, keys[-1], t) if window is None else window.candidates(keys, keys[-1], t)
         shared.pop(num, None)
         edges = []
         if shared:
@@ -868,9 +824,12 @@ class StoryStore:
                 score = pair_score(this, other)
                 if score != 0.0:
                     edges.append((min(num, other.num), max(num, other.num), score))
+        if window is not None:
+            window.add(keys, t, num)
+            return edges
         period, posting = t >> _PERIOD_BITS, _posting(t, num)
         self._db.executemany(_ADD_POSTING, [(key - _KEY_BIAS, period, posting) for key in keys])
-        self._db.executemany("INSERT OR REPLACE INTO edges (a, b, score) VALUES (?, ?, ?)", edges)
+        self._db.executemany(_ADD_EDGE, edges)
         return edges
 
     def _group(self) -> None:
@@ -906,10 +865,13 @@ class StoryStore:
         self._use_reference()
         self._load_corrections()
         edges: list[tuple[int, int, float]] = []
+        window = KeyWindow()
         rows = db.execute("SELECT num, t, flags, terms FROM articles ORDER BY t, num")
         while batch := rows.fetchmany(1000):
             for num, t, flags, blob in batch:
-                edges += self._link(num, t, flags, blob)
+                edges += self._link(num, t, flags, blob, window)
+            db.executemany(_ADD_POSTING, window.rows())
+        db.executemany(_ADD_EDGE, edges)
         nums = [num for (num,) in db.execute("SELECT num FROM articles")]
         self._cluster((nums, {(a, b): score for a, b, score in edges}))
         self._queued = []
