@@ -51,6 +51,7 @@ from ..ingest.limits import DEFAULT_LIMITS, Limits
 from ..ingest.readers import read_inputs
 from ..store.directory import locked, rebuild_place
 from ..store.locking import WriteLock
+from ..stories.counted import Counted, Prepared, WordCounter
 from .cluster import end_everywhere, host, install, workers
 from .collection import Collection, merge_summaries, take_place
 from .manifest import Manifest, is_collection, old_shards, shard_of
@@ -131,17 +132,28 @@ def _shard_run(job: str, path: str, number: int, collection: str) -> Any:
     return host().keep(job, f"write:{path}", make)
 
 
+def _counter(job: str, language: str) -> WordCounter:
+    """The word counter of the stories this worker keeps for ``job`` (its caches last the run)."""
+    return host().keep(job, "counter", lambda stack: WordCounter(language))
+
+
 def write_part(
-    job: str, path: str, number: int, collection: str, commit_every: int, part: list[tuple[int, Article]],
-    previous: Any,
-) -> tuple[list[int], int]:
-    """Add one shard's part of a split to the shard's run; (seqs of the articles written, generation)."""
+    job: str, path: str, number: int, collection: str, commit_every: int, group: bool,
+    part: list[tuple[int, Article]], previous: Any,
+) -> tuple[list[tuple[int, Counted | None]], int]:
+    """Add one shard's part of a split to the shard's run; (seq of each article written, with its words
+    counted for the stories when the run groups them; generation).
+
+    The words are counted here, by every writer in parallel, rather than by
+    the one worker that groups: that is half of grouping's CPU.
+    """
     ix, run = _shard_run(job, path, number, collection)
+    count = _counter(job, ix.language) if group else None
     written = []
     with run.guarded():
         for seq, article in part:
             if run.add(article, seq):
-                written.append(seq)
+                written.append((seq, count(article) if count is not None else None))
                 if run.batch.pending >= commit_every:
                     run.commit()
     return written, ix.committed()
@@ -177,12 +189,12 @@ def group_split(job: str, collection: str, commit_every: int, split: tuple[list,
     """Take the split's written articles into the stories, in the order of arrival."""
     state = _grouping(job, collection)
     grouping = state["grouping"]
-    chosen = set()
+    chosen: dict[int, Counted | None] = {}
     for seqs, _ in written:
         chosen.update(seqs)
     articles = sorted((pair for part in split[0] for pair in part if pair[0] in chosen), key=itemgetter(0))
-    for _, article in articles:
-        grouping.assign(article)
+    for seq, article in articles:
+        grouping.assign(Prepared(article, chosen[seq]))
     grouping.catch_up()  # group them now, while the shards write the next splits
     state["since_commit"] += len(articles)
     if state["since_commit"] >= commit_every:
@@ -339,37 +351,47 @@ class _Run:
         self.progress = progress
         self.next_seq = manifest.next_seq
         self._base = manifest.next_seq
-        self._futures: list[Future] = []
+        #: The tasks not known to be done. Only these are held: Dask keeps a task's result in memory
+        #: while the client holds its future, so holding every split's would hold the whole input.
+        self._futures: set[Future] = set()
 
     def _submit(self, func: Callable[..., Any], *args: Any, worker: str | None = None) -> Future:
         if worker is None:
             future = self.client.submit(func, *args, pure=False)
         else:
             future = self.client.submit(func, *args, workers=[worker], allow_other_workers=False, pure=False)
-        self._futures.append(future)
+        self._futures.add(future)
         return future
+
+    def _release(self, futures: Iterable[Future]) -> None:
+        """Stop holding tasks that are done (or that a task still held depends on, which Dask keeps)."""
+        self._futures.difference_update(futures)
 
     def go(self, splits: list[list[Input]], summary: IndexSummary) -> IndexSummary:
         shards = len(self.paths)
         plan = self.plan
         previous: list[Any] = [None] * shards
         stories = self._submit(start_stories, self.job, self.collection, worker=plan.stories) if self.group else None
-        in_flight: deque[tuple[Future, list[Future], int]] = deque()
+        in_flight: deque[tuple[Future, list[Future], int, list[Future]]] = deque()
         window = WINDOW * len(plan.needed(self.group))
         for number, split in enumerate(splits):
             while len(in_flight) >= window:
                 self._settle(in_flight.popleft(), summary)
             read = self._submit(read_split, split, *self.reading, shards, self._base + number * SPLIT_SPAN)
+            parts = [self._submit(part_of, read, s) for s in range(shards)]
             writes = [
-                self._submit(write_part, self.job, self.paths[s], s, self.collection, self.commit_every,
-                             self._submit(part_of, read, s), previous[s], worker=plan.shards[s])
+                self._submit(write_part, self.job, self.paths[s], s, self.collection, self.commit_every, self.group,
+                             parts[s], previous[s], worker=plan.shards[s])
                 for s in range(shards)
             ]
             if stories is not None:
+                grouped = stories
                 stories = self._submit(group_split, self.job, self.collection, self.commit_every, read, writes,
                                        stories, worker=plan.stories)
+                self._release([grouped])  # the next grouping task depends on it: Dask keeps it until then
             previous = writes
-            in_flight.append((self._submit(errors_of, read), writes, len(split)))
+            errors = self._submit(errors_of, read)
+            in_flight.append((errors, writes, len(split), [read, *parts, *writes, errors]))
         while in_flight:
             self._settle(in_flight.popleft(), summary)
         finished = [self._submit(finish_shard, self.job, self.paths[s], s, self.collection, previous[s],
@@ -381,11 +403,12 @@ class _Run:
         self.next_seq = self._base + len(splits) * SPLIT_SPAN
         return merge_summaries([summary, *(s for s, _ in done)])
 
-    def _settle(self, split: tuple[Future, list[Future], int], summary: IndexSummary) -> None:
-        """Wait until a split is written everywhere; count it and its readers' errors."""
-        errors, writes, files = split
+    def _settle(self, split: tuple[Future, list[Future], int, list[Future]], summary: IndexSummary) -> None:
+        """Wait until a split is written everywhere; count it and its readers' errors; stop holding it."""
+        errors, writes, files, held = split
         (found, _), *_ = self._wait([errors, *writes])
         summary.failed.extend(found)
+        self._release(held)
         if self.progress is not None:
             self.progress(files)
 
