@@ -55,6 +55,7 @@ if TYPE_CHECKING:  # what only some calls need is imported by those calls: a sea
     from .stories.compare import Comparison
     from .stories.sentences import Sentence
     from .stories.similar import SimilarArticle
+    from .stories.vectors import ContentWords
     from .stories.store import StoryStats
     from .stories.trace import Trace, Tracer
 
@@ -130,6 +131,9 @@ class NewsIndex:
         self._tracers: dict[str, Tracer] = {}
         #: Columns of the current searcher (``seq``, ``published``) a collection's searches read.
         self._columns: dict[str, Any] = {}
+        #: The content words ``similar`` compares articles by, made when first needed; it keeps
+        #: each word's analysis between calls.
+        self._content_words: ContentWords | None = None
 
     # -- opening -----------------------------------------------------------
 
@@ -639,10 +643,14 @@ class NewsIndex:
         See :mod:`newsindex.stories.similar`.
         """
         from .stories.similar import similar
+        from .stories.vectors import ContentWords
 
-        self.get(article_id)  # the one-line error for an unknown id names the index
-        found = similar(self.searcher, article_id, limit, self._stories.reading(), self.language)
-        return [(item, self.get(item.id)) for item in found]
+        loaded = {article_id: self.get(article_id)}  # the one-line error for an unknown id names the index
+        if self._content_words is None:
+            self._content_words = ContentWords(self.language)
+        found = similar(self.searcher, article_id, limit, self._stories.reading(), self.language,
+                        words=self._content_words, loaded=loaded)
+        return [(item, loaded.get(item.id) or self.get(item.id)) for item in found]
 
     def story(self, article_or_story_id: str) -> tuple[str, list[Article]]:
         """The story an article belongs to (or a story by its id): its id and its articles, oldest first.

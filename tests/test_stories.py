@@ -17,7 +17,7 @@ from newsindex import NewsIndex
 from newsindex.ingest.readers import read_paths
 from newsindex.stories.similar import similar
 from newsindex.stories.vectors import ContentWords, cosine, idf, jaccard, shingles, tfidf
-from newsindex.stories.pairs import cosine as pair_cosine, surely_below
+from newsindex.stories.pairs import cosine as pair_cosine, plain_cosine, surely_below
 from newsindex.stories.store import FILE_NAME, StoreFormatError, StoryStore, _decode_terms, _encode_terms
 
 from conftest import SEEDS, need_shared
@@ -147,6 +147,24 @@ def test_similar_raises_for_an_unknown_id(small_index) -> None:
     ix, _ = small_index
     with pytest.raises(ArticleNotFoundError):
         similar(ix.searcher, "no-such-article")
+
+
+def test_the_stores_similar_scores_by_the_plain_cosine_of_its_vectors(reuters_store) -> None:
+    """similar() makes its candidates' vectors straight from the stored words, not through the
+    grouping's vectors: each hit must score, to the last bit, what plain_cosine gives the grouping's
+    vectors (the measure similar promises), and hits come best first, ties by id."""
+    store = reuters_store
+    nums = dict(store._db.execute("SELECT id, num FROM articles"))
+    scored = 0
+    for article_id in sorted(nums)[::97]:
+        found = store.similar(article_id, 10)
+        assert found == sorted(found, key=lambda hit: (-hit[1], hit[0])) and len(found) <= 10
+        vectors = {v.num: v for v in store._stored_vectors([nums[article_id], *(nums[i] for i, _ in found)])}
+        this = vectors[nums[article_id]]
+        for other_id, score in found:
+            assert score == plain_cosine(this, vectors[nums[other_id]]) > 0.0
+        scored += len(found)
+    assert scored > 300
 
 
 def test_shingle_overlap_tells_copies_from_retellings(seeds) -> None:

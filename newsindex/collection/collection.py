@@ -59,6 +59,7 @@ from ..stories.similar import SimilarArticle, key_terms, rank_similar, with_over
 from ..stories.store import FILE_NAME as STORY_STORE, REGROUP, StoryStats
 from ..stories.tellings import FILES as STORY_FILES, Tellings, check_store
 from ..stories.trace import Trace, Tracer
+from ..stories.vectors import ContentWords
 from ..version import __version__
 from .manifest import Manifest, is_collection, old_shards, shard_of
 from .shards import LocalShards
@@ -87,6 +88,8 @@ class Collection:
         self._stories = Tellings(directory, self.language, self.generation, self.get)
         #: Tracers of claims, one per language, as :class:`NewsIndex` keeps them.
         self._tracers: dict[str, Tracer] = {}
+        #: The content words ``similar`` compares articles by, kept between calls as :class:`NewsIndex` keeps them.
+        self._content_words = ContentWords(self.language)
 
     # -- opening -----------------------------------------------------------
 
@@ -490,10 +493,10 @@ class Collection:
         store = self._stories.reading()
         found = store.similar(article_id, limit) if store is not None else None
         if found is None:
-            terms = key_terms(article, self._word_frequency, len(self), self.language)
+            terms = key_terms(article, self._word_frequency, len(self), self._content_words)
             loaded = {a.id: a for part in self._shards.each("more_like", *terms) for a in part}
             loaded.pop(article_id, None)
-            found = rank_similar(article, loaded.values(), self._word_frequency, len(self), self.language, limit)
+            found = rank_similar(article, loaded.values(), self._word_frequency, len(self), self._content_words, limit)
 
         def load(other_id: str) -> Article | None:
             if other_id not in loaded:
@@ -504,7 +507,7 @@ class Collection:
             return loaded[other_id]
 
         return [(item, loaded.get(item.id) or self.get(item.id))
-                for item in with_overlap(article, found, load, self.language)]
+                for item in with_overlap(article, found, load, self._content_words)]
 
     def story(self, article_or_story_id: str) -> tuple[str, list[Article]]:
         """The story an article belongs to (or a story by its id), across every shard."""

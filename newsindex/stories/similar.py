@@ -61,6 +61,8 @@ def similar(
     store: StoryStore | None = None,
     language: str = "english",
     min_score: float = 0.0,
+    words: ContentWords | None = None,
+    loaded: dict[str, Article] | None = None,
 ) -> list[SimilarArticle]:
     """The ``limit`` articles most like ``article_id``, best first (ties by id).
 
@@ -68,21 +70,31 @@ def similar(
     ``store`` that holds the article, the store finds and scores the
     candidates (:meth:`StoryStore.similar`: words the articles are found by,
     links, story; the plain TF-IDF cosine of the store's vectors): a few SQL
-    lookups and a few hundred cosines, tens of milliseconds on Reuters-21578. Otherwise (an index grouped with ``--no-stories``)
+    lookups and a few hundred cosines, a few milliseconds on Reuters-21578. Otherwise (an index grouped with ``--no-stories``)
     Whoosh's "more like this" on the body and the title brings candidates,
     scored by the plain TF-IDF cosine with the index's document frequencies.
     Articles scoring ``min_score`` or less are left out. Raises
-    :class:`ArticleNotFoundError` for an unknown id.
+    :class:`ArticleNotFoundError` for an unknown id. ``words``: the index's
+    :class:`ContentWords`, kept between calls (its caches of analysed words are
+    most of what the overlap costs); ``loaded``: the articles read so far (id ->
+    article; the caller's, e.g. the one asked about), filled with those read
+    here, so that a caller showing them need not read them again.
     """
-    docnum = searcher.document_number(id=article_id)
-    if docnum is None:
-        raise ArticleNotFoundError(f"no article with id {article_id!r}")
-    article = from_stored(searcher.stored_fields(docnum)["article"])
+    words = words or ContentWords(language)
+    loaded = {} if loaded is None else loaded
 
     def load(other_id: str) -> Article | None:
-        number = searcher.document_number(id=other_id)
-        return None if number is None else from_stored(searcher.stored_fields(number)["article"])
+        found = loaded.get(other_id)
+        if found is None:
+            number = searcher.document_number(id=other_id)
+            if number is None:
+                return None
+            found = loaded[other_id] = from_stored(searcher.stored_fields(number)["article"])
+        return found
 
+    article = load(article_id)
+    if article is None:
+        raise ArticleNotFoundError(f"no article with id {article_id!r}")
     found = store.similar(article_id, limit) if store is not None else None
     if found is None:
         reader = searcher.reader()
@@ -90,19 +102,21 @@ def similar(
         def frequency(term: str) -> int:
             return max(reader.doc_frequency("body", term), reader.doc_frequency("title", term))
 
-        numbers = set(more_like(searcher, *key_terms(article, frequency, reader.doc_count(), language)))
-        numbers.discard(docnum)
-        others = [from_stored(searcher.stored_fields(number)["article"]) for number in numbers]
-        found = rank_similar(article, others, frequency, reader.doc_count(), language, limit)
-    return with_overlap(article, found, load, language, min_score)
+        numbers = set(more_like(searcher, *key_terms(article, frequency, reader.doc_count(), words)))
+        others = [other for other in (from_stored(searcher.stored_fields(number)["article"]) for number in numbers)
+                  if other.id != article_id]
+        loaded.update((other.id, other) for other in others)
+        found = rank_similar(article, others, frequency, reader.doc_count(), words, limit)
+    return with_overlap(article, found, load, words, min_score)
 
 
-def key_terms(article: Article, frequency: Callable[[str], int], articles: int, language: str) -> tuple[list[str], list[str]]:
+def key_terms(
+    article: Article, frequency: Callable[[str], int], articles: int, words: ContentWords
+) -> tuple[list[str], list[str]]:
     """The words "more like this" looks for in body and in title: the article's weightiest words, as
     the index holds them in the article's language (Whoosh's own more_like analyses the text in the
     default language only), weighed by ``frequency`` among ``articles`` (one index's, or summed
     over a collection's shards)."""
-    words = ContentWords(language)
     vector = tfidf(Counter(words.of(article)), lambda term: idf(frequency(term), articles))
     key = sorted(vector, key=lambda term: (-vector[term], term))[:MLT_TERMS]
     in_title = set(words.words(article.title, article.language))
@@ -124,7 +138,7 @@ def rank_similar(
     candidates: Iterable[Article],
     frequency: Callable[[str], int],
     articles: int,
-    language: str = "english",
+    words: ContentWords,
     limit: int = 10,
 ) -> list[tuple[str, float]]:
     """The ``limit`` candidates most like ``article`` as (id, TF-IDF cosine), best first (ties by id).
@@ -133,7 +147,6 @@ def rank_similar(
     title) among ``articles`` indexed ones: one index's, or a collection's
     summed over its shards, so scores are the same either way.
     """
-    words = ContentWords(language)
     cache: dict[str, float] = {}
 
     def idf_of(term: str) -> float:
@@ -152,12 +165,11 @@ def with_overlap(
     article: Article,
     found: Iterable[tuple[str, float]],
     load: Callable[[str], Article | None],
-    language: str = "english",
+    words: ContentWords,
     min_score: float = 0.0,
 ) -> list[SimilarArticle]:
     """The scored ids scoring more than ``min_score``, each with its shingle overlap with ``article``
     (``load`` reads an article back; None: gone, overlap 0)."""
-    words = ContentWords(language)
     own_shingles = shingles(words.of(article))
 
     def overlap(other_id: str) -> float:

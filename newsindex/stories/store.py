@@ -67,7 +67,7 @@ from .clusters import average_link, components
 from .keys import KEY_BIAS as _KEY_BIAS, LOOKUP_CAP, PERIOD_BITS as _PERIOD_BITS, SAMPLE_SIZE
 from .keys import UNDATED_PERIOD as _UNDATED_PERIOD, KeyWindow, posting as _posting, postings_of as _postings, without
 from .counted import FIGURE_MARK, NAME_MARK, TITLE_MARK, Counted, Prepared, WordCounter
-from .pairs import CORRECTION, NAME_WEIGHT, UNDATED, WINDOW, pair_score, plain_cosine
+from .pairs import CORRECTION, NAME_WEIGHT, UNDATED, WINDOW, cosine, pair_score
 from .vectors import MIN_COLLECTION, tf_weight, weighted_sample
 
 #: The store's file in the index directory.
@@ -332,6 +332,8 @@ class StoryStore:
         self._reference_n = 0
         self._reference_generation = -2
         self._idf: dict[int, float] = {}
+        #: The reference's idf of each vocabulary id, as far as similar() has needed it.
+        self._plain_idf = array("d")
         self._stored: OrderedDict[int, _Stored] = OrderedDict()
 
     # -- opening -----------------------------------------------------------
@@ -446,6 +448,7 @@ class StoryStore:
         self._reference_n = int(self._meta("reference") or 0)
         self._reference_generation = generation
         self._idf = {}
+        self._plain_idf = array("d")
         self._stored.clear()
 
     @_reported
@@ -1028,7 +1031,10 @@ class StoryStore:
         heaviest words among the words each article is found by (at any date),
         its links and its story; each is scored by the cosine of the two
         TF-IDF vectors (:func:`~newsindex.stories.pairs.plain_cosine`): 1.0 for
-        the same words, and comparable across queries.
+        the same words, and comparable across queries. The vectors are made
+        straight from the stored words (:meth:`_plain_vector`), not through the
+        grouping's name-weighted ones and its cache: a call scores about 200
+        candidates, mostly articles it has not seen.
         """
         db = self._db
         row = db.execute("SELECT num, story, terms FROM articles WHERE id = ?", (article_id,)).fetchone()
@@ -1036,8 +1042,7 @@ class StoryStore:
             return None
         num, story, blob = row
         self._use_reference()
-        this = _Stored(num, 0, 0, *self._vector(blob))
-        vector = this.vector
+        vector = self._vector(blob)[0]
         if not vector:
             return []
         heaviest = sorted(vector, key=lambda term: (-vector[term], term))[:SIMILAR_WORDS]
@@ -1053,13 +1058,32 @@ class StoryStore:
                 shared[other] = shared.get(other, 0) + SAMPLE_SIZE
         shared.pop(num, None)
         best = sorted(shared, key=lambda n: (-shared[n], n))[: max(200, 4 * limit)]
-        scored = [(plain_cosine(this, other), other.num) for other in self._stored_vectors(best)]
-        names = {}
-        top = sorted((s for s in scored if s[0] > 0.0), key=lambda s: -s[0])[: limit * 2 + 10]
-        for chunk in _chunks([n for _, n in top]):
-            names.update(db.execute(f"SELECT num, id FROM articles WHERE num IN ({_marks(len(chunk))})", chunk))
-        ranked = sorted(((score, names[n]) for score, n in top if n in names), key=lambda s: (-s[0], s[1]))
-        return [(other_id, score) for score, other_id in ranked[:limit]]
+        this, this2 = self._plain_vector(blob)
+        scored = []
+        for chunk in _chunks(best):
+            for other, other_id, terms in db.execute(
+                    f"SELECT num, id, terms FROM articles WHERE num IN ({_marks(len(chunk))})", chunk):
+                score = cosine(this, this2, *self._plain_vector(terms))
+                if score > 0.0:
+                    scored.append((-score, other_id))
+        scored.sort()
+        return [(other_id, -score) for score, other_id in scored[:limit]]
+
+    def _plain_vector(self, blob: bytes) -> tuple[dict[int, float], float]:
+        """A stored article's plain TF-IDF weights (names not weighed up) by vocabulary id, and their
+        squared norm: what :func:`~newsindex.stories.pairs.plain` makes of :meth:`_vector`'s, to the
+        last bit (the same products in the same order), in C-speed maps over the stored words."""
+        ids, counts, _ = _decode_terms(blob)
+        idf = self._plain_idf
+        if ids and ids[-1] >= len(idf):
+            if ids[-1] >= len(self._vocabulary) and not self._in_transaction:
+                self._load_vocabulary()  # a reader's: words were committed since it was read
+            assert self._reference is not None
+            reference, log = self._reference, math.log
+            n = float(max(self._reference_n, MIN_COLLECTION))
+            idf.extend(log(1.0 + n / (reference[term & _SKETCH_MASK] or 1)) for term in self._vocabulary[len(idf):])
+        weights = list(map(mul, map(_TF.__getitem__, counts), map(idf.__getitem__, ids)))
+        return dict(zip(ids, weights)), sum(map(mul, weights, weights))
 
     @_reported
     def pending(self) -> bool:

@@ -237,13 +237,17 @@ def cosine(a: Mapping[K, float], b: Mapping[K, float]) -> float:
     return min(1.0, round(dot / (norm(a) * norm(b)), 9))
 
 
-def shingles(words: Sequence[str], size: int = SHINGLE_SIZE) -> set[int]:
-    """Hashed runs of ``size`` consecutive words (a text shorter than that is one shingle)."""
+def shingles(words: Sequence[str], size: int = SHINGLE_SIZE) -> set[tuple[str, ...]]:
+    """Runs of ``size`` consecutive words (a text shorter than that is one shingle).
+
+    Kept as word tuples, not hashed: they are compared in memory only, and
+    Python hashes a tuple of words (each caching its own hash) several times
+    faster than a stable hash of their text (``similar`` makes a few thousand a call)."""
     if not words:
         return set()
     if len(words) < size:
-        return {term_hash(" ".join(words))}
-    return {term_hash(" ".join(words[i : i + size])) for i in range(len(words) - size + 1)}
+        return {tuple(words)}
+    return set(zip(*(words[i:] for i in range(size))))
 
 
 def jaccard(a: set[Any], b: set[Any]) -> float:
