@@ -647,7 +647,7 @@ class NewsIndex:
 
         loaded = {article_id: self.get(article_id)}  # the one-line error for an unknown id names the index
         if self._content_words is None:
-            self._content_words = ContentWords(self.language)
+            self._content_words = ContentWords(self.language, known=self._stems.of)
         found = similar(self.searcher, article_id, limit, self._stories.reading(), self.language,
                         words=self._content_words, loaded=loaded)
         return [(item, loaded.get(item.id) or self.get(item.id)) for item in found]

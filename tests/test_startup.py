@@ -69,6 +69,17 @@ def test_a_search_loads_no_reader_and_no_nltk(built: Path) -> None:
     assert unwanted(modules) == []
 
 
+def test_similar_loads_no_reader_and_no_nltk(built: Path) -> None:
+    # similar reads its hits' words again (their overlap): stemmed from the stems the index kept.
+    code = (
+        "from newsindex.cli import main\n"
+        f"main(['similar', '000_7887337d1080e0d6', '-i', {str(built)!r}], standalone_mode=False)\n"
+    )
+    modules = loaded_after(code)
+    assert "newsindex.stories.similar" in modules
+    assert unwanted(modules) == []
+
+
 def test_a_word_the_index_never_saw_is_stemmed_by_nltk(built: Path) -> None:
     code = (
         "from newsindex import NewsIndex\n"

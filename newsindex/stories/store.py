@@ -1079,9 +1079,12 @@ class StoryStore:
             if ids[-1] >= len(self._vocabulary) and not self._in_transaction:
                 self._load_vocabulary()  # a reader's: words were committed since it was read
             assert self._reference is not None
-            reference, log = self._reference, math.log
+            # As _vector weighs a word, worked out once per distinct document frequency (a few
+            # thousand), since a one-shot call extends this over most of the vocabulary.
             n = float(max(self._reference_n, MIN_COLLECTION))
-            idf.extend(log(1.0 + n / (reference[term & _SKETCH_MASK] or 1)) for term in self._vocabulary[len(idf):])
+            counts_of = list(map(self._reference.__getitem__, map(_SKETCH_MASK.__and__, self._vocabulary[len(idf):])))
+            weight = {count: math.log(1.0 + n / (count or 1)) for count in set(counts_of)}
+            idf.extend(map(weight.__getitem__, counts_of))
         weights = list(map(mul, map(_TF.__getitem__, counts), map(idf.__getitem__, ids)))
         return dict(zip(ids, weights)), sum(map(mul, weights, weights))
 

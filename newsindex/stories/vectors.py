@@ -45,7 +45,9 @@ from collections import Counter
 from typing import Any, Callable, Hashable, Mapping, Sequence, TypeVar
 
 from ..ingest.article import Article
-from ..text.analysis import LANGUAGES, LanguageMarkFilter, SnowballFilter, language_analyzer, language_stop_words
+from ..text.analysis import (
+    LANGUAGES, KnownStems, LanguageMarkFilter, SnowballFilter, language_analyzer, language_stop_words,
+)
 
 K = TypeVar("K", bound=Hashable)
 
@@ -92,17 +94,26 @@ class ContentWords:
     index terms (``ru:медвед`` for a Russian article in an English index), so
     document frequencies come from the index as they are. One object per
     index keeps the stemmers' caches between articles; ``language`` is the
-    index's default language.
+    index's default language. ``known`` gives the stems an index keeps of its
+    own words (:mod:`newsindex.text.stems`), so that reading its articles
+    loads NLTK only for a word it never indexed (importing NLTK is most of a
+    one-shot ``newsindex similar``).
     """
 
-    def __init__(self, language: str = "english") -> None:
+    def __init__(self, language: str = "english", known: Callable[[str], KnownStems] | None = None) -> None:
         self.language = language
+        self._known = known
         self._languages: dict[str, _LanguageWords] = {}
 
     def _of(self, code: str) -> "_LanguageWords":
         found = self._languages.get(code)
         if found is None:
-            found = self._languages[code] = _LanguageWords(language_analyzer(code, self.language), code, self.language)
+            analyzer = language_analyzer(code, self.language)
+            if self._known is not None:
+                for item in getattr(analyzer, "items", ()):
+                    if isinstance(item, SnowballFilter):
+                        item.use_known(self._known(item.language))
+            found = self._languages[code] = _LanguageWords(analyzer, code, self.language)
         return found
 
     def words(self, text: str, code: str = "") -> list[str]:
