@@ -117,7 +117,11 @@ def cosine(a: Mapping[int, float], a2: float, b: Mapping[int, float], b2: float)
     if len(a) > len(b):
         a, b = b, a
     shared = list(filter(b.__contains__, a))
-    dot = sum(map(mul, map(a.__getitem__, shared), map(b.__getitem__, shared)))
+    return cosine_of(sum(map(mul, map(a.__getitem__, shared), map(b.__getitem__, shared))), a2, b2)
+
+
+def cosine_of(dot: float, a2: float, b2: float) -> float:
+    """The cosine of two vectors from their dot product and squared norms, as :func:`cosine` rounds it."""
     return min(1.0, round(dot / math.sqrt(a2 * b2), 9)) if dot > 0 else 0.0
 
 

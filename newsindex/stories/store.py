@@ -67,7 +67,7 @@ from .clusters import average_link, components
 from .keys import KEY_BIAS as _KEY_BIAS, LOOKUP_CAP, PERIOD_BITS as _PERIOD_BITS, SAMPLE_SIZE
 from .keys import UNDATED_PERIOD as _UNDATED_PERIOD, KeyWindow, posting as _posting, postings_of as _postings, without
 from .counted import FIGURE_MARK, NAME_MARK, TITLE_MARK, Counted, Prepared, WordCounter
-from .pairs import CORRECTION, NAME_WEIGHT, UNDATED, WINDOW, cosine, pair_score
+from .pairs import CORRECTION, NAME_WEIGHT, UNDATED, WINDOW, cosine_of, pair_score
 from .vectors import MIN_COLLECTION, tf_weight, weighted_sample
 
 #: The store's file in the index directory.
@@ -1032,7 +1032,7 @@ class StoryStore:
         its links and its story; each is scored by the cosine of the two
         TF-IDF vectors (:func:`~newsindex.stories.pairs.plain_cosine`): 1.0 for
         the same words, and comparable across queries. The vectors are made
-        straight from the stored words (:meth:`_plain_vector`), not through the
+        straight from the stored words (:meth:`_plain_weights`), not through the
         grouping's name-weighted ones and its cache: a call scores about 200
         candidates, mostly articles it has not seen.
         """
@@ -1058,21 +1058,27 @@ class StoryStore:
                 shared[other] = shared.get(other, 0) + SAMPLE_SIZE
         shared.pop(num, None)
         best = sorted(shared, key=lambda n: (-shared[n], n))[: max(200, 4 * limit)]
-        this, this2 = self._plain_vector(blob)
+        ids, weights = self._plain_weights(blob)
+        this, this2 = dict(zip(ids, weights)), sum(map(mul, weights, weights))
+        shares, weight_of = this.__contains__, this.__getitem__
         scored = []
         for chunk in _chunks(best):
             for other, other_id, terms in db.execute(
                     f"SELECT num, id, terms FROM articles WHERE num IN ({_marks(len(chunk))})", chunk):
-                score = cosine(this, this2, *self._plain_vector(terms))
+                ids, weights = self._plain_weights(terms)
+                shared = list(map(shares, ids))
+                # The shared words' products summed in ascending id order, as cosine() sums them.
+                dot = sum(map(mul, map(weight_of, compress(ids, shared)), compress(weights, shared)))
+                score = cosine_of(dot, this2, sum(map(mul, weights, weights)))
                 if score > 0.0:
                     scored.append((-score, other_id))
         scored.sort()
         return [(other_id, -score) for score, other_id in scored[:limit]]
 
-    def _plain_vector(self, blob: bytes) -> tuple[dict[int, float], float]:
-        """A stored article's plain TF-IDF weights (names not weighed up) by vocabulary id, and their
-        squared norm: what :func:`~newsindex.stories.pairs.plain` makes of :meth:`_vector`'s, to the
-        last bit (the same products in the same order), in C-speed maps over the stored words."""
+    def _plain_weights(self, blob: bytes) -> tuple[list[int], list[float]]:
+        """A stored article's vocabulary ids (ascending) and plain TF-IDF weights (names not weighed
+        up): what :func:`~newsindex.stories.pairs.plain` makes of :meth:`_vector`'s weights, to the last
+        bit (the same products), in C-speed maps over the stored words."""
         ids, counts, _ = _decode_terms(blob)
         idf = self._plain_idf
         if ids and ids[-1] >= len(idf):
@@ -1085,8 +1091,7 @@ class StoryStore:
             counts_of = list(map(self._reference.__getitem__, map(_SKETCH_MASK.__and__, self._vocabulary[len(idf):])))
             weight = {count: math.log(1.0 + n / (count or 1)) for count in set(counts_of)}
             idf.extend(map(weight.__getitem__, counts_of))
-        weights = list(map(mul, map(_TF.__getitem__, counts), map(idf.__getitem__, ids)))
-        return dict(zip(ids, weights)), sum(map(mul, weights, weights))
+        return ids, list(map(mul, map(_TF.__getitem__, counts), map(idf.__getitem__, ids)))
 
     @_reported
     def pending(self) -> bool:
