@@ -57,26 +57,20 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return index
 
 
-def test_a_search_loads_no_reader_and_no_nltk(built: Path) -> None:
+@pytest.mark.parametrize("command", [
     # "extradite" and "refused" are title words; "bogdanov" and "stockpiles" are only in bodies,
     # which the indexing helper process indexes: their stems must be kept too.
+    ["search", "refused extradite OR bogdanov OR stockpiles"],
+    # similar reads its hits' words again (their overlap): stemmed from the stems the index kept.
+    ["similar", "000_7887337d1080e0d6"],
+])
+def test_a_search_or_similar_loads_no_reader_and_no_nltk(built: Path, command: list[str]) -> None:
     code = (
         "from newsindex.cli import main\n"
-        f"main(['search', 'refused extradite OR bogdanov OR stockpiles', '-i', {str(built)!r}], standalone_mode=False)\n"
+        f"main([*{command!r}, '-i', {str(built)!r}], standalone_mode=False)\n"
     )
     modules = loaded_after(code)
     assert "newsindex.index" in modules
-    assert unwanted(modules) == []
-
-
-def test_similar_loads_no_reader_and_no_nltk(built: Path) -> None:
-    # similar reads its hits' words again (their overlap): stemmed from the stems the index kept.
-    code = (
-        "from newsindex.cli import main\n"
-        f"main(['similar', '000_7887337d1080e0d6', '-i', {str(built)!r}], standalone_mode=False)\n"
-    )
-    modules = loaded_after(code)
-    assert "newsindex.stories.similar" in modules
     assert unwanted(modules) == []
 
 
