@@ -1063,8 +1063,8 @@ class StoryStore:
         shares, weight_of = this.__contains__, this.__getitem__
         scored = []
         for chunk in _chunks(best):
-            for other, other_id, terms in db.execute(
-                    f"SELECT num, id, terms FROM articles WHERE num IN ({_marks(len(chunk))})", chunk):
+            for other_id, terms in db.execute(
+                    f"SELECT id, terms FROM articles WHERE num IN ({_marks(len(chunk))})", chunk):
                 ids, weights = self._plain_weights(terms)
                 shared = list(map(shares, ids))
                 # The shared words' products summed in ascending id order, as cosine() sums them.
