@@ -93,6 +93,16 @@ def test_short_latin_texts_are_not_guessed() -> None:
     assert with_language(declared).language == "ru"
 
 
+def test_characters_cld2_refuses_do_not_hide_the_language() -> None:
+    """A control, a lone surrogate or a non-character of any plane (CLD2 refuses the whole text for
+    one: U+1FFFE was missed, and left such an article without a language) is read as a space."""
+    records = [json.loads(line) for line in FIXTURES.read_text(encoding="utf-8").splitlines()]
+    for record in [r for r in records if r["language"] in ("es", "uk")]:
+        sample = f"{record['title']}\n{record['body']}"
+        for odd in ("\x03", "\x0c", "\x85", "\ud800", "\ufdd0", "\U0001fffe", "\U0010ffff"):
+            assert detect_language(sample[:150] + odd + sample[150:]) == record["language"], hex(ord(odd))
+
+
 def test_each_article_has_its_language(mixed) -> None:  # type: ignore[no-untyped-def]
     ix, articles = mixed
     expected = {"asahi.com.rss": "ja", "life.kp.ru.rss": "ru", "bild.de.rss": "de", "ouest-france.fr.rss": "fr",
@@ -294,6 +304,12 @@ def test_the_benchmark_measures_what_languages_cost(tmp_path: Path) -> None:
     assert figures["articles"] == 1000 and figures["mixed_articles"] > 1100
     assert {"en", "ja", "ru", "de", "fr"} <= set(figures["languages"])
     assert figures["detect_ms_per_article"] > 0 and figures["query_ratio_mixed"] > 0
+    # Index size: what the language field and facet add to English-only Reuters; the mixed index per language.
+    assert 0 < figures["language_bytes"]["field"] + figures["language_bytes"]["facet"] < figures["index_bytes"] / 100
+    per = figures["mixed_bytes_per_language"]
+    assert {"en", "ja", "ru", "de", "fr"} <= set(per) and all(d["terms"] > 0 and d["text_bytes"] > 0 for d in per.values())
+    assert sum(d["articles"] for d in per.values()) == figures["mixed_articles"]
+    assert sum(d["term_bytes"] for d in per.values()) < figures["mixed_index_bytes"]
     # CLD2 agrees with every feed item and page that declares its language; every title word finds its article.
     assert all(d["right"] == d["articles"] for d in figures["declared"].values()) and "ja" in figures["declared"]
     words = figures["title_words"]
