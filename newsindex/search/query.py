@@ -48,7 +48,7 @@ from ..ingest.languages import language_code
 from ..errors import DateError, QueryError
 from ..store.schema import MICROS_PER_DAY, UNDATED, day_number
 from ..text.analysis import Analysis, unmarked
-from ..text.scripts import HAS_UNSPACED
+from ..text.scripts import has_unspaced
 
 Operator = Literal["and", "or"]
 
@@ -695,7 +695,7 @@ def restrict(query: wq.Query, days: DayRange) -> wq.Query:
 def _lone_character(term: str) -> bool:
     """Whether a term is one character of a script cut into pairs (see :mod:`newsindex.text.scripts`)."""
     word = unmarked(term)
-    return len(word) == 1 and HAS_UNSPACED.match(word) is not None
+    return len(word) == 1 and has_unspaced(word)
 
 
 def _any(queries) -> wq.Query:  # type: ignore[no-untyped-def]

@@ -13,7 +13,7 @@ from typing import Any, Iterable
 
 from whoosh import query as wq
 
-from ..text.scripts import HAS_UNSPACED
+from ..text.scripts import has_unspaced
 
 #: Characters of context on each side of a cluster of matches, and the most fragments shown.
 CONTEXT = 60
@@ -33,7 +33,7 @@ def searched_terms(q: wq.Query, reader: Any) -> set[tuple[str, bytes | str]]:
         if isinstance(leaf, (wq.Prefix, wq.Wildcard)):
             terms |= leaf.existing_terms(reader, expand=True)
         elif isinstance(leaf, wq.Phrase):
-            terms |= {(f, t) for f, t in leaf.iter_all_terms(phrases=True) if not HAS_UNSPACED.search(str(t))}
+            terms |= {(f, t) for f, t in leaf.iter_all_terms(phrases=True) if not has_unspaced(str(t))}
         else:
             terms |= set(leaf.iter_all_terms(phrases=True))
     return terms
