@@ -418,7 +418,9 @@ class WordTerms(dict):
         return [(stemmer.language, stemmer.take_learned()) for stemmer in self._stemmers]
 
     def __missing__(self, word: str) -> tuple[str, ...]:
-        if _one_token(word):  # one token, the word itself (the common case)
+        if word.isascii() and word.isalnum():  # one token, the word itself (the common case)
+            texts = [word.lower()]
+        elif _one_token(word):
             texts = [fold(word)]
         else:
             # Characters that are never part of a token separate tokens just as whitespace
