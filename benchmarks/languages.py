@@ -18,6 +18,11 @@ step), stories off so that indexing itself is timed:
   five languages;
 * detection against what the sources declare: every feed item and page that
   declares its language, CLD2 given its title and text;
+* index size: Reuters as read, and the bytes in it that per-article languages
+  add (the ``language`` field's terms and postings, the language facet's
+  column; an English-only index has no language marks, so its words' terms are
+  those of a single-language index); the mixed index per language, the terms
+  and postings of its title and body words against the bytes of its text;
 * search by a title's own words, per language: the feeds and pages, with the
   test articles of the scripts ../shared lacks, indexed together with no
   options; each word of each title (each 2-4 character piece of a run of a
@@ -28,15 +33,18 @@ step), stories off so that indexing itself is timed:
 from __future__ import annotations
 
 import json
+import pickle
 import re
 import statistics
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any, Iterator
 
 from newsindex import Article, NewsIndex
 from newsindex.ingest.languages import detect_language, language_code, with_language
 from newsindex.ingest.readers import read_paths
+from newsindex.text.analysis import LANGUAGE_MARK
 from newsindex.text.scripts import MARKS, UNSPACED
 
 from . import REPO_ROOT
@@ -104,6 +112,70 @@ def title_word_success(directory: Path, articles: list[Article], fixtures: set[s
     return dict(sorted(per.items(), key=lambda item: (item[1]["fixture"], -item[1]["articles"])))
 
 
+def directory_bytes(directory: Path) -> int:
+    """Bytes of every file of an index directory (what the build section reports as index size)."""
+    return sum(path.stat().st_size for path in directory.rglob("*") if path.is_file())
+
+
+def _leaves(directory: Path) -> Iterator[tuple[Any, Any]]:
+    """(segment reader, its compound file) of each segment of the index in ``directory``."""
+    from whoosh.index import open_dir
+
+    ix = open_dir(str(directory))
+    with ix.reader() as reader:
+        for leaf, _offset in reader.leaf_readers():
+            segment = leaf.segment()
+            yield leaf, segment.open_compound_file(ix.storage) if segment.is_compound() else ix.storage
+
+
+def _term_bytes(leaf: Any, field: str) -> Iterator[tuple[str, int]]:
+    """(term, bytes it takes: its key and term info in the term table, and its posting list) of a field."""
+    from whoosh.codec.whoosh3 import W3TermInfo
+
+    for term, info in leaf.iter_field(field):
+        # As W3TermInfo.to_bytes lays an entry out: fixed fields, then the postings inlined
+        # (pickled) or where they are (a long and an int) and the list itself.
+        if info.is_inlined():
+            postings = len(pickle.dumps(info.inlined_postings(), 2))
+        else:
+            length = info.extent()[1]  # Whoosh reads it back as a 1-tuple (struct.unpack's answer)
+            postings = 12 + (length[0] if isinstance(length, tuple) else length)
+        yield term.decode("utf-8"), len(term) + W3TermInfo._struct.size + postings
+
+
+def language_bytes(directory: Path) -> dict[str, int]:
+    """The bytes per-article languages add to an index: the ``language`` field's terms and postings, and the
+    column of the language facet (what ``--facet language`` reads)."""
+    field = facet = 0
+    for leaf, files in _leaves(directory):
+        field += sum(size for _term, size in _term_bytes(leaf, "language"))
+        facet += sum(files.file_length(name) for name in files.list() if name.endswith(".facet_language.col"))
+    return {"field": field, "facet": facet}
+
+
+def bytes_per_language(directory: Path, articles: list[Article], default: str = "en") -> dict[str, dict[str, int]]:
+    """Per language: articles, bytes of their title and body text (UTF-8), distinct title and body terms and
+    the bytes those take (term table and postings). A term is its language's by its mark (``ru:медвед``);
+    unmarked terms are the default language's (and those of articles of unknown language)."""
+    per: dict[str, dict[str, int]] = {}
+
+    def of(code: str) -> dict[str, int]:
+        return per.setdefault(code or default, {"articles": 0, "text_bytes": 0, "terms": 0, "term_bytes": 0})
+
+    for article in articles:
+        counts = of(article.language)
+        counts["articles"] += 1
+        counts["text_bytes"] += len(article.title.encode("utf-8")) + len(article.body.encode("utf-8"))
+    for leaf, _files in _leaves(directory):
+        for field in ("title", "body"):
+            for term, size in _term_bytes(leaf, field):
+                code, mark, _word = term.partition(LANGUAGE_MARK)
+                counts = of(code if mark else default)
+                counts["terms"] += 1
+                counts["term_bytes"] += size
+    return dict(sorted(per.items(), key=lambda item: -item[1]["term_bytes"]))
+
+
 def _build(directory: Path, articles: list[Article]) -> float:
     with NewsIndex.create(directory, overwrite=True) as ix:
         start = time.perf_counter()
@@ -153,7 +225,12 @@ def main(argv: list[str] | None = None) -> None:
         builds["declared"].append(_build(args.index / "declared", declared))
         builds["reuters"].append(_build(args.index / "reuters", reuters))
     as_read_seconds, declared_seconds = min(builds["reuters"]), min(builds["declared"])
+    reuters_bytes = directory_bytes(args.index / "reuters")
+    reuters_language_bytes = language_bytes(args.index / "reuters")
     mixed_seconds = _build(args.index / "mixed", reuters + extra)
+    mixed_bytes = directory_bytes(args.index / "mixed")
+    as_indexed = detected + [with_language(a) for a in extra]  # each article with the language it was indexed in
+    mixed_per_language = bytes_per_language(args.index / "mixed", as_indexed)
     queries = [to_newsindex(q) for q in load_queries()]
     english_query = _query_median(args.index / "reuters", queries)
     mixed_query = _query_median(args.index / "mixed", queries)
@@ -165,7 +242,7 @@ def main(argv: list[str] | None = None) -> None:
     titles = title_word_success(args.index / "titles", extra + fixtures, {a.id for a in fixtures})
 
     languages: dict[str, int] = {}
-    for article in detected + [with_language(a) for a in extra]:
+    for article in as_indexed:
         languages[article.language or "unknown"] = languages.get(article.language or "unknown", 0) + 1
     figures = {
         "articles": len(reuters),
@@ -177,6 +254,10 @@ def main(argv: list[str] | None = None) -> None:
         "build_declared_seconds": declared_seconds,
         "build_mixed_seconds": mixed_seconds,
         "detection_share": (as_read_seconds - declared_seconds) / declared_seconds,
+        "index_bytes": reuters_bytes,
+        "language_bytes": reuters_language_bytes,
+        "mixed_index_bytes": mixed_bytes,
+        "mixed_bytes_per_language": mixed_per_language,
         "query_median_english_ms": 1000 * english_query,
         "query_median_mixed_ms": 1000 * mixed_query,
         "query_ratio_mixed": mixed_query / english_query,

@@ -467,6 +467,21 @@ def languages(results: dict) -> str:
         "",
         table(["step", "seconds", ""], rows),
     ]
+    if lang.get("mixed_bytes_per_language"):
+        added = lang["language_bytes"]
+        parts += [
+            "", f"Index size. Reuters as read: {lang['index_bytes'] / 1e6:.2f} MB, of which per-article languages"
+            f" add {(added['field'] + added['facet']) / 1e3:.1f} KB (the language field's terms and postings"
+            f" {added['field'] / 1e3:.1f} KB, the language facet's column {added['facet'] / 1e3:.1f} KB); an"
+            " English-only index has no language marks, so the terms of its words are a single-language index's."
+            f" The mixed index ({lang['mixed_index_bytes'] / 1e6:.2f} MB) per language: the terms and postings of"
+            " title and body, against the bytes of their text (articles of unknown language are analysed, and"
+            " counted, as the default, en; the stored articles are not split by language):", "",
+            table(["language", "articles", "text MB", "terms", "terms + postings MB", "per byte of text"],
+                  [[code, f"{d['articles']:,}", f"{d['text_bytes'] / 1e6:.3f}", f"{d['terms']:,}",
+                    f"{d['term_bytes'] / 1e6:.3f}", f"{d['term_bytes'] / max(d['text_bytes'], 1):.2f}"]
+                   for code, d in lang["mixed_bytes_per_language"].items()]),
+        ]
     if lang.get("declared"):
         parts += [
             "", f"CLD2 against the language the feeds and pages declare (title and text; "

@@ -406,6 +406,7 @@ class WordTerms(dict):
     def __init__(self, filters: "list[_WordFilter]", limit: int = 250_000) -> None:
         super().__init__()
         self._tokenizer = NewsTokenizer()
+        self._separate = _compiled(_SEPARATORS).split
         self._filters = filters
         self._words: list[Callable[[str], str]] = [f.word for f in filters]
         self._stemmers = [f for f in filters if isinstance(f, SnowballFilter)]
@@ -427,7 +428,7 @@ class WordTerms(dict):
             # does; a piece that is letters and digits once stripped of the dots, commas and
             # apostrophes around it (said, -> said) is one token; the rest is tokenized.
             texts = []
-            for piece in _compiled(_SEPARATORS).split(word):
+            for piece in self._separate(word):
                 core = piece.lstrip(_NEVER_FIRST).rstrip(_NEVER_LAST)
                 if _one_token(core):
                     texts.append(fold(core))
