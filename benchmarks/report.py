@@ -477,9 +477,9 @@ def languages(results: dict) -> str:
             f" The mixed index ({lang['mixed_index_bytes'] / 1e6:.2f} MB) per language: the terms and postings of"
             " title and body, against the bytes of their text (articles of unknown language are analysed, and"
             " counted, as the default, en; the stored articles are not split by language):", "",
-            table(["language", "articles", "text MB", "terms", "terms + postings MB", "per byte of text"],
-                  [[code, f"{d['articles']:,}", f"{d['text_bytes'] / 1e6:.3f}", f"{d['terms']:,}",
-                    f"{d['term_bytes'] / 1e6:.3f}", f"{d['term_bytes'] / max(d['text_bytes'], 1):.2f}"]
+            table(["language", "articles", "text KB", "terms", "terms + postings KB", "per byte of text"],
+                  [[code, f"{d['articles']:,}", f"{d['text_bytes'] / 1e3:,.1f}", f"{d['terms']:,}",
+                    f"{d['term_bytes'] / 1e3:,.1f}", f"{d['term_bytes'] / max(d['text_bytes'], 1):.2f}"]
                    for code, d in lang["mixed_bytes_per_language"].items()]),
         ]
     if lang.get("declared"):

@@ -296,6 +296,7 @@ def test_the_mark_table_is_marks() -> None:
 def test_the_benchmark_measures_what_languages_cost(tmp_path: Path) -> None:
     """The languages step of the full benchmark (the quick run leaves it out), on one Reuters file."""
     from benchmarks.languages import main
+    from benchmarks.report import languages as languages_section
 
     need_shared(FEEDS)
     out = tmp_path / "languages.json"
@@ -310,6 +311,8 @@ def test_the_benchmark_measures_what_languages_cost(tmp_path: Path) -> None:
     assert {"en", "ja", "ru", "de", "fr"} <= set(per) and all(d["terms"] > 0 and d["text_bytes"] > 0 for d in per.values())
     assert sum(d["articles"] for d in per.values()) == figures["mixed_articles"]
     assert sum(d["term_bytes"] for d in per.values()) < figures["mixed_index_bytes"]
+    report = languages_section({"languages": figures})
+    assert "the language facet's column" in report and "| ja | 49 |" in report, report
     # CLD2 agrees with every feed item and page that declares its language; every title word finds its article.
     assert all(d["right"] == d["articles"] for d in figures["declared"].values()) and "ja" in figures["declared"]
     words = figures["title_words"]
