@@ -70,3 +70,48 @@ def test_rows_hold_what_was_added_since_last_asked_in_the_tables_layout():
     assert [num for *_, num in postings_of(rows[0][2])] == [1, 2]
     assert window.rows() == []
     assert without(rows[0][2], 1) == posting(T0 + 6, 2)
+
+
+def _stories_and_links(directory) -> tuple[list, list]:
+    import sqlite3
+
+    db = sqlite3.connect(directory / "stories.sqlite")
+    try:
+        return (db.execute("SELECT id, story FROM articles ORDER BY id").fetchall(),
+                db.execute("SELECT a, b, score FROM edges ORDER BY a, b").fetchall()
+                + db.execute("SELECT key, period, postings FROM keys ORDER BY key, period").fetchall())
+    finally:
+        db.close()
+
+
+def test_a_collection_linked_in_parts_elsewhere_is_grouped_as_in_one_pass(tmp_path):
+    """A Reuters file in shuffled order, some made undated: linked in parts by readers (as the
+    workers of a cluster do), the stories, links and keys are those of one pass."""
+    import random
+    from dataclasses import replace
+
+    from conftest import reuters_files
+
+    from newsindex.ingest.readers import read_paths
+    from newsindex.stories.store import StoryStore
+
+    articles = list(read_paths(reuters_files()[:1]))
+    random.Random(7).shuffle(articles)
+    articles = [replace(a, published=None) if i % 50 == 0 else a for i, a in enumerate(articles)]
+    with StoryStore.open(tmp_path / "one") as store:
+        store.assign(articles)
+        store.commit()
+    with StoryStore.open(tmp_path / "parts") as store:
+        store.assign(articles)
+        store.commit(final=False)  # what the parts read
+        parts = store.begin_regroup(4)
+        assert len(parts) == 4 and parts[0].start is None and parts[-1].end is None
+        linked = [StoryStore.linked(tmp_path / "parts", "english", part) for part in reversed(parts)]  # any order
+        for found in reversed(linked):  # taken in order
+            store.take_linked(found)
+        store.commit()
+        assert store.begin_regroup(4) == []  # grouped: nothing due
+        store.rollback()
+    one, parts_found = _stories_and_links(tmp_path / "one"), _stories_and_links(tmp_path / "parts")
+    assert sum(1 for _, story in one[0] if story is not None) == len(one[0])
+    assert parts_found == one

@@ -14,8 +14,13 @@ The input files are cut into *splits* (consecutive files, about
   move from reader to writer through Dask, worker to worker;
 * ``group`` (the worker that owns the story store): take the written
   articles of the split, in the order of arrival, into the collection's one
-  story store (a story is never split by shards);
-* ``finish``: commit what is left, then the stories.
+  story store (a story is never split by shards), their words already
+  counted by the writers (:mod:`~newsindex.stories.counted`);
+* ``finish``: commit what is left, then the stories: when the run has grown
+  the collection enough to group it from scratch, the keeper begins that,
+  every worker links a part of the articles in the order of time (a reader
+  of the store's last commit, :meth:`~newsindex.stories.store.StoryStore.linked`),
+  and the keeper writes the parts in order and clusters.
 
 The shard runs and the story grouping stay open between tasks in the
 workers (:class:`~.cluster.ShardHost`), so each shard keeps every guarantee of
@@ -52,6 +57,8 @@ from ..ingest.readers import read_inputs
 from ..store.directory import locked, rebuild_place
 from ..store.locking import WriteLock
 from ..stories.counted import Counted, Prepared, WordCounter
+from ..stories.keys import Linked, Part
+from ..stories.store import StoryStore
 from .cluster import end_everywhere, host, install, workers
 from .collection import Collection, merge_summaries, take_place
 from .manifest import Manifest, is_collection, old_shards, shard_of
@@ -202,10 +209,38 @@ def group_split(job: str, collection: str, commit_every: int, split: tuple[list,
         state["since_commit"] = 0
 
 
-def finish_stories(job: str, collection: str, finished: list[tuple[IndexSummary, int]], previous: Any) -> None:
-    """Commit the stories, marked with the shards' final generations."""
+def _marker(finished: list[tuple[IndexSummary, int]]) -> str:
+    """What the stories are marked with: the shards' final generations."""
+    return ".".join(str(generation) for _, generation in finished)
+
+
+def begin_regroup(
+    job: str, collection: str, finished: list[tuple[IndexSummary, int]], parts: int, previous: Any,
+) -> tuple[str, str, list[Part]]:
+    """Commit the stories (not finally); when the collection is due to be grouped from scratch, begin it.
+
+    Returns where the story store is, its language, and the parts to link
+    (none when no grouping from scratch is due).
+    """
     grouping = _grouping(job, collection)["grouping"]
-    grouping.commit(".".join(str(generation) for _, generation in finished))
+    grouping.commit(_marker(finished))
+    directory, language = grouping.place
+    return str(directory), language, grouping.begin_regroup(parts)
+
+
+def link_part(directory: str, language: str, part: Part) -> Linked:
+    """Link one part of the collection grouped from scratch (any worker; it reads the store's last commit)."""
+    return StoryStore.linked(directory, language, part)
+
+
+def take_part(job: str, collection: str, linked: Linked, previous: Any) -> None:
+    _grouping(job, collection)["grouping"].take_linked(linked)
+
+
+def finish_stories(job: str, collection: str, finished: list[tuple[IndexSummary, int]], previous: Any) -> None:
+    """Commit the stories finally (clustering them, when they were grouped from scratch)."""
+    grouping = _grouping(job, collection)["grouping"]
+    grouping.commit(_marker(finished))
     grouping.finish()
     host().end(job)  # closes the story store in the thread that opened it
 
@@ -216,8 +251,9 @@ def finish_stories(job: str, collection: str, finished: list[tuple[IndexSummary,
 class Plan:
     """Which worker writes which shard, and which keeps the stories.
 
-    Grouping is one sequential pass over the articles (each joins the story
-    of an earlier one), so it is one worker's. When there are more workers
+    The story store has one writer, so it is one worker's (the words of the
+    articles are counted by their shards' writers, and grouping from scratch
+    is linked in parts by every worker; the keeper stores and clusters). When there are more workers
     than shards, that worker groups only; otherwise it also writes a shard:
     with as many workers as shards, a worker kept for the stories would leave
     another writing two shards, and the build would wait on that one.
@@ -398,10 +434,30 @@ class _Run:
                                  worker=plan.shards[s]) for s in range(shards)]
         done = self._wait(finished)
         if stories is not None:
-            self._wait([self._submit(finish_stories, self.job, self.collection, finished, stories,
+            self._wait([self._submit(finish_stories, self.job, self.collection, finished, self._regroup(finished, stories),
                                      worker=plan.stories)])
         self.next_seq = self._base + len(splits) * SPLIT_SPAN
         return merge_summaries([summary, *(s for s, _ in done)])
+
+    def _regroup(self, finished: list[Future], stories: Future) -> Future:
+        """Group the collection from scratch, when due, on every worker: the worker that keeps the
+        stories begins it, any worker links a part (a reader of the store), the keeper writes the
+        parts in order. At most one part per worker waits to be written (memory). Returns the last task."""
+        helpers = len(workers(self.client))
+        begun = self._submit(begin_regroup, self.job, self.collection, finished, helpers, stories,
+                             worker=self.plan.stories)
+        directory, language, parts = self._wait([begun])[0]
+        last: Future = begun
+        taking: deque[tuple[Future, Future]] = deque()
+        for part in parts:
+            if len(taking) >= helpers:
+                taken = taking.popleft()
+                self._wait([taken[0]])
+                self._release(taken)
+            linked = self._submit(link_part, directory, language, part)
+            last = self._submit(take_part, self.job, self.collection, linked, last, worker=self.plan.stories)
+            taking.append((last, linked))
+        return last
 
     def _settle(self, split: tuple[Future, list[Future], int, list[Future]], summary: IndexSummary) -> None:
         """Wait until a split is written everywhere; count it and its readers' errors; stop holding it."""

@@ -40,6 +40,7 @@ from ..store import processes
 from ..ingest.article import Article
 from ..errors import NewsIndexError
 from .counted import Prepared
+from .keys import Linked, Part
 from .store import StoryStore
 
 #: Articles a run must have to group before a worker process is started for it
@@ -121,6 +122,22 @@ class StoryGrouping:
             self._worker.finish(left)
         elif self._store is not None:
             self._store.commit(self._marker, final=True)
+
+    @property
+    def place(self) -> tuple[Path, str]:
+        """The directory of the store and its language (to open it elsewhere, as a reader)."""
+        return self._directory, self._language
+
+    def begin_regroup(self, parts: int) -> list[Part]:
+        """Begin grouping the collection from scratch in parts, when it is due (:meth:`StoryStore.begin_regroup`;
+        commit first). Only for a grouping without a worker process: the parts are linked elsewhere."""
+        assert self._worker is None and self._store is not None
+        return self._store.begin_regroup(parts)
+
+    def take_linked(self, linked: Linked) -> None:
+        """Write what a part found (:meth:`StoryStore.take_linked`); :meth:`commit` then clusters."""
+        assert self._store is not None
+        self._store.take_linked(linked)
 
     def rollback(self) -> None:
         """Discard what was assigned since the last commit (a worker is stopped once it has done the

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import struct
 from collections import Counter, deque
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 from .pairs import UNDATED, WINDOW
 
@@ -39,6 +39,21 @@ KEY_BIAS = 1 << 31
 SAMPLE_SIZE = 16
 #: Postings read at most per candidate lookup (a guard against a word every article samples).
 LOOKUP_CAP = 50_000
+
+
+class Part(NamedTuple):
+    """A part of a collection grouped from scratch: the articles from ``start`` (a (t, num) place in
+    the order of time; None: the first) to before ``end`` (None: to the last)."""
+
+    start: tuple[int, int] | None
+    end: tuple[int, int] | None
+
+
+class Linked(NamedTuple):
+    """What linking a part found: its links (a < b, score) and the rows of its articles' keys."""
+
+    edges: list[tuple[int, int, float]]
+    rows: list[tuple[int, int, bytes]]
 
 
 def posting(t: int, num: int) -> bytes:

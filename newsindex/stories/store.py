@@ -65,7 +65,7 @@ from ..errors import NewsIndexError
 from ..ingest.article import Article
 from .clusters import average_link, components
 from .keys import KEY_BIAS as _KEY_BIAS, LOOKUP_CAP, PERIOD_BITS as _PERIOD_BITS, SAMPLE_SIZE
-from .keys import UNDATED_PERIOD as _UNDATED_PERIOD, KeyWindow, posting as _posting, postings_of as _postings, without
+from .keys import UNDATED_PERIOD as _UNDATED_PERIOD, KeyWindow, Linked, Part, posting as _posting, postings_of as _postings, without
 from .counted import FIGURE_MARK, NAME_MARK, TITLE_MARK, Counted, Prepared, WordCounter
 from .pairs import CORRECTION, NAME_WEIGHT, UNDATED, WINDOW, cosine_of, pair_score
 from .vectors import MIN_COLLECTION, tf_weight, weighted_sample
@@ -89,6 +89,9 @@ REGROUP_FACTOR = 2
 KEY_DF_SHARE = 0.01
 KEY_DF_MIN = 100
 KEY_MIN = 4
+#: Articles at most in one part of a grouping from scratch spread over processes (what a part returns
+#: is held in memory until written); more parts cost little: each takes in the span before it again.
+PART_ARTICLES = 50_000
 #: Words an article looks up to find similar articles (its heaviest).
 SIMILAR_WORDS = 64
 
@@ -291,6 +294,18 @@ def _reported(method: F) -> F:
 REGROUP = "delete it and run newsindex index again to regroup the stories from the index"
 
 
+def _between(part: Part) -> tuple[str, tuple[int, ...]]:
+    """The WHERE clause (and its values) of the articles of a part, by (t, num)."""
+    clauses, values = [], []
+    if part.start is not None:
+        clauses.append("(t, num) >= (?, ?)")
+        values += part.start
+    if part.end is not None:
+        clauses.append("(t, num) < (?, ?)")
+        values += part.end
+    return ("WHERE " + " AND ".join(clauses) if clauses else ""), tuple(values)
+
+
 def _story_order(t: int, article_id: str) -> tuple[bool, int, str]:
     """Oldest first, undated last, then by id: the first of a story names it."""
     return (t == UNDATED, t, article_id)
@@ -327,6 +342,8 @@ class StoryStore:
         #: Articles assigned and not grouped yet; articles whose group must be clustered again.
         self._queued: list[int] = []
         self._dirty: set[int] = set()
+        #: The links found so far by a grouping from scratch begun with :meth:`begin_regroup` (None: none begun).
+        self._regrouping: list[tuple[int, int, float]] | None = None
         # The reference the scores use (loaded on first use; a reader loads it too, for similar()).
         self._reference: array | None = None
         self._reference_n = 0
@@ -469,7 +486,10 @@ class StoryStore:
         db = self._db
         try:
             due = self._meta("regroup") == "1" or self._grown()
-            if due and final:
+            if self._regrouping is not None:
+                self._end_regroup()
+                due = False
+            elif due and final:
                 self._regroup()
                 due = False
             elif not due:
@@ -506,6 +526,7 @@ class StoryStore:
         self._saved = {}
         self._queued = []
         self._dirty = set()
+        self._regrouping = None
         self._committed_words = len(words)
 
     @_reported
@@ -526,6 +547,7 @@ class StoryStore:
             del self._vocabulary[self._committed_words :]
             self._queued = []
             self._dirty = set()
+            self._regrouping = None
             self._reference = None  # a regroup may have been rolled back
             self._stored.clear()
 
@@ -662,7 +684,8 @@ class StoryStore:
             db.execute("DELETE FROM edges WHERE a = ?1 OR b = ?1", (num,))
             self._dirty.update(neighbours)
             period = t >> _PERIOD_BITS
-            every = [key - _KEY_BIAS for key in self._keys_of(num, t, blob)]
+            self._use_reference()
+            every = [key - _KEY_BIAS for key in self._keys_of(blob)]
             for chunk in _chunks(every):
                 rows = db.execute(
                     f"SELECT key, postings FROM keys WHERE key IN ({_marks(len(chunk))}) AND period = ?",
@@ -760,8 +783,7 @@ class StoryStore:
             eligible.update((term, vector[term]) for term in rarest)
         return list(dict.fromkeys([*weighted_sample(eligible, SAMPLE_SIZE), _exact_key(hashes, counts)]))
 
-    def _keys_of(self, num: int, t: int, blob: bytes) -> list[int]:
-        self._use_reference()
+    def _keys_of(self, blob: bytes) -> list[int]:
         decoded = self._hashed(blob)
         return self._keys(self._vector(blob, decoded)[0], decoded[0], decoded[1])
 
@@ -851,6 +873,12 @@ class StoryStore:
 
     def _regroup(self) -> None:
         """Group the whole collection from scratch, with its own document frequencies as the reference."""
+        self._start_regroup()
+        self.take_linked(self._link_part(Part(None, None), lambda rows: self._db.executemany(_ADD_POSTING, rows)))
+        self._end_regroup()
+
+    def _start_regroup(self) -> None:
+        """Make the collection's document frequencies the reference; forget every link, key and story."""
         db = self._db
         sketch = self._sketch
         assert sketch is not None
@@ -866,19 +894,95 @@ class StoryStore:
         db.execute("DELETE FROM keys")
         db.execute("UPDATE articles SET story = NULL, comp = NULL")
         self._use_reference()
+        self._regrouping = []
+
+    def _link_part(self, part: Part, write: Callable[[list[tuple[int, int, bytes]]], Any] | None = None) -> Linked:
+        """Link the articles of ``part`` (in the order of time) under the reference in use: their links and
+        the rows of their keys (those not handed to ``write`` as they come, to keep memory bounded). The
+        articles of the span before the part are taken into the window first (undated ones too, which
+        every article may find), so the part finds what one pass would."""
+        db = self._db
         self._load_corrections()
-        edges: list[tuple[int, int, float]] = []
         window = KeyWindow()
-        rows = db.execute("SELECT num, t, flags, terms FROM articles ORDER BY t, num")
-        while batch := rows.fetchmany(1000):
+        if part.start is not None:
+            low = part.start[0] - WINDOW
+            before = db.execute(
+                "SELECT num, t, flags, terms FROM articles WHERE (t = ? OR t >= ?) AND (t, num) < (?, ?) ORDER BY t, num",
+                (UNDATED, low, *part.start),
+            )
+            while batch := before.fetchmany(1000):
+                for num, t, flags, blob in batch:
+                    window.add(self._keys_of(blob), t, num)
+            window.rows()  # written by the part they belong to
+        edges: list[tuple[int, int, float]] = []
+        where, bounds = _between(part)
+        found = db.execute(f"SELECT num, t, flags, terms FROM articles {where} ORDER BY t, num", bounds)
+        while batch := found.fetchmany(1000):
             for num, t, flags, blob in batch:
                 edges += self._link(num, t, flags, blob, window)
-            db.executemany(_ADD_POSTING, window.rows())
-        db.executemany(_ADD_EDGE, edges)
-        nums = [num for (num,) in db.execute("SELECT num FROM articles")]
+            if write is not None:
+                write(window.rows())
+        return Linked(edges, window.rows())
+
+    @_reported
+    def take_linked(self, linked: Linked) -> None:
+        """Write what a part of a grouping from scratch found (parts taken in the order of time)."""
+        assert self._regrouping is not None, "begin_regroup first"
+        self._db.executemany(_ADD_POSTING, linked.rows)
+        self._db.executemany(_ADD_EDGE, linked.edges)
+        self._regrouping += linked.edges
+
+    def _end_regroup(self) -> None:
+        """Cluster the whole collection by the links found."""
+        edges, self._regrouping = self._regrouping, None
+        assert edges is not None
+        nums = [num for (num,) in self._db.execute("SELECT num FROM articles")]
         self._cluster((nums, {(a, b): score for a, b, score in edges}))
         self._queued = []
         self._dirty = set()
+
+    @_reported
+    def begin_regroup(self, parts: int) -> list[Part]:
+        """When the collection is due to be grouped from scratch (see :meth:`commit`), begin it and return
+        its parts in the order of time: ``parts`` of them, or more of at most :data:`PART_ARTICLES`
+        articles each; else return [].
+
+        For grouping a large collection on several processes or machines: each
+        part is linked by :meth:`linked` (a reader of this store's last commit,
+        so commit what was assigned first), :meth:`take_linked` writes them in
+        order, and :meth:`commit` clusters and commits; the stories are those
+        one pass gives.
+        """
+        if self._in_transaction:
+            raise NewsIndexError(f"{self.path}: commit what was assigned before grouping from scratch")
+        self._begin()
+        if not (self._meta("regroup") == "1" or self._grown()):
+            return []
+        self._start_regroup()
+        size = max(1, min(-(-self._articles // max(parts, 1)), PART_ARTICLES))
+        starts = [row for i, row in enumerate(self._db.execute("SELECT t, num FROM articles ORDER BY t, num"))
+                  if i % size == 0][1:]
+        bounds: list[tuple[int, int] | None] = [None, *starts, None]
+        return [Part(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1)]
+
+    @classmethod
+    def linked(cls, directory: str | Path, language: str, part: Part) -> Linked:
+        """Link one part of a grouping from scratch begun by the store's writer (:meth:`begin_regroup`),
+        reading the store's last commit: its document frequencies are the reference."""
+        store = cls.open(directory, language, create=False)
+        try:
+            return store._link_committed(part)
+        finally:
+            store.close()
+
+    @_reported
+    def _link_committed(self, part: Part) -> Linked:
+        self._reference = self._load_sketch("sketch")
+        self._reference_n = int(self._meta("articles") or 0)
+        self._reference_generation = -2
+        self._idf = {}
+        self._stored.clear()
+        return self._link_part(part)
 
     def _load_corrections(self) -> None:
         """The nums of the stored corrections (the partial index ``articles_corrections`` holds them)."""
