@@ -380,6 +380,7 @@ def stories(results: dict) -> str:
     speed = [
         ["grouping, CPU per article (a story store alone, analysis included; target <= 0.15 ms)",
          f"{ru['grouping_cpu_ms_per_article']:.2f} ms"],
+        *([f"- {phase}", f"{ms:.3f} ms"] for phase, ms in ru.get("grouping_phases_ms_per_article", {}).items()),
         ["indexing with stories, CPU per article (this process, grouping in a worker when 2+ cores)",
          f"{ru['build']['cpu_seconds'] / ru['articles'] * 1000:.2f} ms"],
         ["similar on Reuters, p50 / p95 (target 30 / 100 ms)",

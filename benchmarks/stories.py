@@ -16,8 +16,10 @@ peers have no stories). Four parts:
   would show there; mergers and bids legitimately do too, so they are listed to read);
   whether the seeds are one story.
 - The grouping's own cost: the same articles grouped again by a story store alone, in
-  reverse order, timed as process CPU per article (analysis included); its stories must
-  equal the index's.
+  reverse order, timed as process CPU per article (analysis included), phase by phase as a
+  collection's build spreads them (words counted by any worker, taken in by the store's
+  writer, linked in parts by any worker, links written and clustered by the writer); its
+  stories must equal the index's.
 - ``similar`` on Reuters-21578: latency of 200 calls on random articles (p50, p95).
 
 ``--similar N`` asks ``similar`` of N random articles of each corpus instead (the quick run's).
@@ -35,6 +37,7 @@ from pathlib import Path
 
 from newsindex import NewsIndex
 from newsindex.ingest.readers import read_paths
+from newsindex.stories.counted import Prepared, WordCounter
 from newsindex.stories.store import StoryStore
 
 from .corpora import read_reuters, worker_arguments
@@ -134,11 +137,24 @@ def reuters(corpora: Path, files: tuple[str, ...] | None, work: Path, calls: int
 
     shutil.rmtree(work / "store-alone", ignore_errors=True)
     store = StoryStore.open(work / "store-alone")
+    phases = {}
     cpu = cpu_seconds()
-    store.assign(everything[::-1])
+    count = WordCounter(store.language)
+    counted = [Prepared(article, count(article)) for article in everything[::-1]]
+    phases["count words (any worker)"], cpu = cpu_seconds() - cpu, cpu_seconds()
+    store.assign(counted)
+    store.commit(final=False)
+    parts = store.begin_regroup(1)
+    phases["take in (the store's writer)"], cpu = cpu_seconds() - cpu, cpu_seconds()
+    linked = [StoryStore.linked(work / "store-alone", store.language, part) for part in parts]
+    phases["link (in parts, any worker)"], cpu = cpu_seconds() - cpu, cpu_seconds()
+    for links in linked:
+        store.take_linked(links)
     store.commit()
-    grouping_cpu = cpu_seconds() - cpu
+    phases["write links, cluster (the store's writer)"] = cpu_seconds() - cpu
     store.close()
+    del counted, linked
+    grouping_cpu = sum(phases.values())
     alone = partition(work / "store-alone", ids)
 
     by_id = {a.id: a for a in everything}
@@ -163,6 +179,7 @@ def reuters(corpora: Path, files: tuple[str, ...] | None, work: Path, calls: int
         "stories_naming_different_tickers": len(tickers),
         "seeds_one_story": found[seeds[0].id] == found[seeds[1].id],
         "grouping_cpu_ms_per_article": grouping_cpu / len(everything) * 1000,
+        "grouping_phases_ms_per_article": {phase: seconds / len(everything) * 1000 for phase, seconds in phases.items()},
         "store_alone_reversed_same_stories": same_partition(found, alone),
         "similar_latency": latency_summary(seconds),
         "sample": [[by_id[m].title[:90] for m in members[s]] for s in sample],
