@@ -172,6 +172,19 @@ def test_any_corruption_of_any_file_is_found_and_reported_in_one_line(
             assert result.output.count("\n") <= 2 and str(index) in result.output, result.output
 
 
+def test_a_language_damaged_in_the_manifest_is_reported_as_damage(sound: Path, tmp_path: Path) -> None:
+    """Found by the fuzz test above: one byte of the manifest's language overwritten ("englis ") left
+    valid JSON naming no language, and the message did not say which index or that it was damaged."""
+    index = _copy(sound, tmp_path)
+    manifest = next(index.glob("checksums-*.json"))
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace('"english"', '"englis "'), encoding="utf-8")
+    result = _run("search", "oil", "-i", str(index))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.output.count("\n") == 1 and f"{index}: damaged" in result.output, result.output
+    result = _run("check", "-i", str(index))  # its checksum is sound: what it says is not
+    assert result.exit_code == 1 and f"damaged: {manifest}: the language it records ('englis ')" in result.output
+
+
 def test_a_damaged_table_of_stems_costs_only_its_speed(sound: Path, tmp_path: Path) -> None:
     index = _copy(sound, tmp_path)
     expected = _run("search", "oil", "-i", str(index)).output

@@ -21,8 +21,9 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, LockError
 
 from ..errors import IndexDamagedError, IndexLockedError, IndexNotFoundError, IndexVersionError, NewsIndexError
+from ..text.analysis import LANGUAGES
 from ..text.stems import FILE_NAME as STEMS_FILE
-from .checksums import Damage, commit_toc, last_manifest, read_manifest, sum_new_index, verify
+from .checksums import MANIFEST, Damage, commit_toc, last_manifest, read_manifest, sum_new_index, verify
 from .locking import WriteLock
 from .schema import FORMAT_VERSION, build_schema, schema_fingerprint
 
@@ -159,6 +160,8 @@ def open_index(path: Path, version: str) -> tuple[windex.Index, str]:
     manifest = last_manifest(path, check_files(path) + 1)
     # The language and fingerprint of the last commit (they change with it when an index is rebuilt).
     language = manifest.language or meta.get("language", "english")
+    if _unknown_language(language):
+        raise IndexDamagedError(f"{path}: damaged: {_unknown_language(language)}; {_what_to_do(path)}")
     if (manifest.fingerprint or meta.get("fingerprint")) != schema_fingerprint(build_schema(language)):
         raise IndexVersionError(
             f"{path}: built by {meta.get('created_by', 'another newsindex')} with other fields or text "
@@ -171,6 +174,14 @@ def open_index(path: Path, version: str) -> tuple[windex.Index, str]:
     except OSError as exc:
         raise NewsIndexError(f"{path}: cannot open the index: {exc.strerror or exc}") from None
     return ix, language
+
+
+def _unknown_language(language: object) -> str:
+    """What is wrong with the language an index records ("" when it is one newsindex analyses): its
+    files are sound by their checksums, but the analysis they name is none."""
+    if isinstance(language, str) and language in LANGUAGES:
+        return ""
+    return f"the language it records ({language!r}) is not one newsindex analyses"
 
 
 def _what_to_do(path: Path) -> str:
@@ -217,6 +228,7 @@ def check_index(path: Path) -> list[Damage]:
     meta_path = path / META_FILE
     if not meta_path.is_file():
         raise IndexNotFoundError(f"{path}: no index here (create one with: newsindex index PATH --index {path})")
+    meta: Any = None
     try:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         damaged = [] if isinstance(meta, dict) else [Damage(META_FILE, "not the description of an index")]
@@ -225,7 +237,12 @@ def check_index(path: Path) -> list[Damage]:
     generation = _generation(path)
     if generation < 0:
         return [*damaged, Damage(f"_{INDEX_NAME}_*.toc", "missing: the index has no table of contents")]
-    return damaged + verify(path, generation, full=True)
+    damaged += verify(path, generation, full=True)
+    manifest = last_manifest(path, generation + 1)
+    language = manifest.language or (meta.get("language", "english") if isinstance(meta, dict) else "english")
+    if not damaged and _unknown_language(language):
+        damaged.append(Damage(MANIFEST.format(generation=generation), _unknown_language(language)))
+    return damaged
 
 
 def _storage(path: Path) -> FileStorage:
