@@ -461,8 +461,13 @@ class StoryStore:
         generation = int(self._meta("reference_generation") or 0)
         if self._reference is not None and generation == self._reference_generation:
             return
-        self._reference = self._load_sketch("reference")
-        self._reference_n = int(self._meta("reference") or 0)
+        self._set_reference(self._load_sketch("reference"), int(self._meta("reference") or 0), generation)
+
+    def _set_reference(self, counts: array, articles: int, generation: int) -> None:
+        """Score by these document frequencies (of ``articles`` articles) from now on: what was worked
+        out under others is forgotten."""
+        self._reference = counts
+        self._reference_n = articles
         self._reference_generation = generation
         self._idf = {}
         self._plain_idf = array("d")
@@ -485,7 +490,7 @@ class StoryStore:
             self._begin()
         db = self._db
         try:
-            due = self._meta("regroup") == "1" or self._grown()
+            due = self._due()
             if self._regrouping is not None:
                 self._end_regroup()
                 due = False
@@ -622,6 +627,10 @@ class StoryStore:
             self.assign(load(article_id) for article_id in missing)
         self.commit(marker, final=final)
         return len(gone), len(missing)
+
+    def _due(self) -> bool:
+        """Whether the collection is to be grouped from scratch: a run left that waiting, or it has grown."""
+        return self._meta("regroup") == "1" or self._grown()
 
     def _grown(self) -> bool:
         """Whether the collection is :data:`REGROUP_FACTOR` times larger or smaller than its reference."""
@@ -956,7 +965,7 @@ class StoryStore:
         if self._in_transaction:
             raise NewsIndexError(f"{self.path}: commit what was assigned before grouping from scratch")
         self._begin()
-        if not (self._meta("regroup") == "1" or self._grown()):
+        if not self._due():
             return []
         self._start_regroup()
         size = max(1, min(-(-self._articles // max(parts, 1)), PART_ARTICLES))
@@ -977,11 +986,7 @@ class StoryStore:
 
     @_reported
     def _link_committed(self, part: Part) -> Linked:
-        self._reference = self._load_sketch("sketch")
-        self._reference_n = int(self._meta("articles") or 0)
-        self._reference_generation = -2
-        self._idf = {}
-        self._stored.clear()
+        self._set_reference(self._load_sketch("sketch"), int(self._meta("articles") or 0), -2)
         return self._link_part(part)
 
     def _load_corrections(self) -> None:
