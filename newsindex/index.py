@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import shutil
+from array import array
 from collections import Counter
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -131,6 +132,8 @@ class NewsIndex:
         self._tracers: dict[str, Tracer] = {}
         #: Columns of the current searcher (``seq``, ``published``) a collection's searches read.
         self._columns: dict[str, Any] = {}
+        #: Each document's place in its collection's order, read when first asked (see :meth:`_places`).
+        self._seqs: array[int] | None = None
         #: The content words ``similar`` compares articles by, made when first needed; it keeps
         #: each word's analysis between calls.
         self._content_words: ContentWords | None = None
@@ -340,6 +343,7 @@ class NewsIndex:
 
     def _refresh(self) -> None:
         self._columns.clear()
+        self._seqs = None
         self._timelines.reset()
         self._facet_counter.reset()
         self._story_codes.reset()
@@ -761,7 +765,7 @@ class NewsIndex:
         """
         found = self._search.top(q, sort, limit, statistics)
         docnums = found.docnums()
-        order = self._column("seq")
+        order = self._places(docnums)
         if sort == "relevance":
             keys = [-score for score, _ in found.items]
         else:
@@ -775,8 +779,9 @@ class NewsIndex:
 
     def matching(self, q: wq.Query) -> list[tuple[int, int]]:
         """(seq, docnum) of every match of ``q``, in document order."""
-        order = self._column("seq")
-        return [(order[d], d) for d in self._search.matches(q)]
+        docnums = self._search.matches(q)
+        order = self._places(docnums)
+        return [(order[d], d) for d in docnums]
 
     def articles(self, docnums: Iterable[int]) -> list[Article]:
         """The stored articles of these documents."""
@@ -785,7 +790,8 @@ class NewsIndex:
 
     def value_counts(self, q: wq.Query, names: Iterable[str]) -> Counts:
         """Every value of these facets among the matches, with counts and where each was first seen."""
-        return self._facet_counter.values(self.searcher.reader(), self._search.matches(q), names, self._column("seq"))
+        docnums = self._search.matches(q)
+        return self._facet_counter.values(self.searcher.reader(), docnums, names, self._places(docnums))
 
     def period_counts(self, q: wq.Query, by: Granularity) -> tuple[Counter, Counter]:
         """Matching articles, and all articles, per period."""
@@ -830,11 +836,46 @@ class NewsIndex:
 
         return len(self._search.matches(phrase_query(first, second)))
 
+    def story_rows(self, q: wq.Query | None, names: Sequence[str]) -> tuple[int, list[tuple[int, int, int, list[list[str]]]]]:
+        """The number of document numbers, and (seq, docnum, day, the values of each facet in ``names``)
+        of every match of ``q`` (of every article when None), ``day`` as
+        :meth:`~.coverage.timeline.Timelines.day_numbers` gives it: what a collection counts stories
+        by, its shards not knowing their articles' stories (it asks :meth:`ids_at` for the ids of
+        the documents whose story it has not read yet)."""
+        reader = self.searcher.reader()
+        docnums = list(reader.all_doc_ids()) if q is None else self._search.matches(q)
+        if not docnums:  # (an empty shard has no columns to read)
+            return reader.doc_count_all(), []
+        order, days = self._places(docnums), self._timelines.day_numbers(reader, docnums)
+        values = [self._facet_counter.value_of(reader, name) for name in names]
+        return reader.doc_count_all(), [(order[d], d, days[d], [value(d) for value in values]) for d in docnums]
+
+    def values_of(self, ids: Sequence[str], name: str) -> list[list[str]]:
+        """Each article's values of facet ``name`` (none for an id not here)."""
+        searcher = self.searcher
+        value = self._facet_counter.value_of(searcher.reader(), name)
+        docnums = [searcher.document_number(id=article_id) for article_id in ids]
+        return [value(d) if d is not None else [] for d in docnums]
+
     def more_like(self, body_terms: list[str], title_terms: list[str]) -> list[Article]:
         """The articles "more like this" finds here for these key terms (see :func:`~.stories.similar.key_terms`)."""
         from .stories.similar import more_like
 
         return self.articles(sorted(set(more_like(self.searcher, body_terms, title_terms))))
+
+    def _places(self, docnums: Sequence[int]) -> array[int]:
+        """Each document's place in its collection's order (``seq``), those of ``docnums`` read from the
+        column if not yet, and kept until the index changes: a collection's counts ask for those of
+        every match, again with every query, and a column read costs several microseconds."""
+        if self._seqs is None:
+            self._seqs = array("q", [-1]) * self.searcher.reader().doc_count_all()
+        seqs, column = self._seqs, None
+        for docnum in docnums:
+            if seqs[docnum] < 0:
+                if column is None:
+                    column = self._column("seq")
+                seqs[docnum] = column[docnum]
+        return seqs
 
     def _column(self, name: str):  # type: ignore[no-untyped-def]
         """A column of the current searcher, opened once per index state (opening one costs more than

@@ -122,6 +122,24 @@ def test_timelines_facets_and_terms_are_one_index_s(one_index: NewsIndex, reuter
         single.articles, single.dated, single.first, single.last, single.sources)
 
 
+def test_counting_stories_is_one_index_s(one_index: NewsIndex, reuters_collection: Collection) -> None:
+    """Timelines, facets, terms and sources counted by story (the stories living in the collection's
+    store, the articles in its shards) are one index's, ties and order included."""
+    fewer = 0
+    for query in ("dividend", "topic:crude", "oil -opec", "coffee OR cocoa"):
+        one, many = one_index.timeline(query, by="week", stories=True), reuters_collection.timeline(query, by="week", stories=True)
+        assert many == one
+        fewer += sum(p.count for p in one) < sum(p.count for p in one_index.timeline(query, by="week"))
+        assert reuters_collection.facets(query, stories=True) == one_index.facets(query, stories=True)
+        assert reuters_collection.source_stories(query) == one_index.source_stories(query)
+    assert fewer >= 2  # stories of several articles: counting stories differs from counting articles
+    assert reuters_collection.timeline("dividend", by="month", since="1987-03", stories=True) == one_index.timeline(
+        "dividend", by="month", since="1987-03", stories=True)
+    assert reuters_collection.terms("dividend", stories=True) == one_index.terms("dividend", stories=True)
+    many, one = (ix.search("dividend", facets=["source", "topic"], stories=True) for ix in (reuters_collection, one_index))
+    assert (many.facets, many.source_stories) == (one.facets, one.source_stories) and one.source_stories
+
+
 def test_stories_are_not_split_by_shards(one_index: NewsIndex, reuters_collection: Collection) -> None:
     assert reuters_collection.story_stats() == one_index.story_stats()
     # a story whose tellings are in both shards
@@ -236,6 +254,8 @@ def test_the_command_line_builds_and_searches_a_collection(tmp_path: Path, clust
         for query in ("oil prices", "coffee", '"refused to extradite"'):
             assert [(h.id, h.score) for h in there.search(query)] == [(h.id, h.score) for h in here.search(query)]
         assert there.timeline("oil", by="month") == here.timeline("oil", by="month")
+        assert there.timeline("oil", by="month", stories=True) == here.timeline("oil", by="month", stories=True)
+        assert there.source_stories("oil") == here.source_stories("oil") != []
     assert runner.invoke(main, ["check", "-i", path]).output == f"{path}: sound (every file matches its checksum)\n"
     assert runner.invoke(main, ["delete", "000_7887337d1080e0d6", "-i", path]).output == "1 deleted\n"
     assert "articles:  1,001 (1,001 with a date)" in runner.invoke(main, ["stats", "-i", path]).output
@@ -269,9 +289,11 @@ def test_the_web_interface_serves_a_collection_as_one_index(tmp_path: Path, web_
         one, many = create_app(web_index).test_client(), create_app(collection).test_client()
         for url in ("/api/search?q=coffee+brazil&size=5&facet=source&facet=place", "/api/search?q=oil&sort=date&page=2",
                     "/api/search?q=extradite&collapse=1", "/api/timeline?q=coffee&by=week", "/api/terms?q=coffee&top=5",
-                    "/api/story/001_d111d31f41ebd35a", "/api/article/hostile-1"):
+                    "/api/story/001_d111d31f41ebd35a", "/api/article/hostile-1", "/api/timeline?q=oil&by=week&stories=1",
+                    "/api/facets?q=oil&facet=source&facet=topic&stories=1", "/api/terms?q=oil&top=5&stories=1",
+                    "/api/search?q=oil&facet=source&stories=1"):
             answer = many.get(url)
-            assert answer.status_code == 200 and answer.get_json() == one.get(url).get_json(), url
+            assert answer.status_code == 200 and answer.get_json() == one.get(url).get_json(), (url, answer.get_json())
         for url in ("/?q=oil&size=10&facet=source", "/article/001_d111d31f41ebd35a?q=extradite", "/?q=zyxhostile"):
             page = many.get(url)
             assert page.status_code == 200 and page.get_data(as_text=True) == one.get(url).get_data(as_text=True), url
@@ -281,17 +303,13 @@ def test_the_web_interface_serves_a_collection_as_one_index(tmp_path: Path, web_
             row.pop("index")
         assert len(exported[0]) > 50 and exported[0] == exported[1]
         assert many.get("/api/stats").get_json()["articles"] == len(web_index)
-        # Counting stories is one index's for now: a collection says so, as the library's own error.
-        for count in (lambda: collection.timeline("oil", stories=True), lambda: collection.source_stories("oil"),
-                      lambda: collection.search("oil", facets=["source"], stories=True)):
-            with pytest.raises(NewsIndexError, match="not yet on a collection of shards"):
-                count()
-        assert "not yet on a collection" in many.get("/api/facets?q=oil&stories=1").get_json()["error"]
     queries = tmp_path / "queries.txt"
     queries.write_text("coffee brazil\noil\nzyxhostile\n", encoding="utf-8")
     runner = CliRunner()
     for command in (["search", "oil", "--all", "--csv"], ["batch", str(queries), "--hits", str(tmp_path / "{}.csv")],
-                    ["show", "001_d111d31f41ebd35a", "--highlight", "extradite"], ["search", "oil", "--sort", "date", "--json"]):
+                    ["show", "001_d111d31f41ebd35a", "--highlight", "extradite"], ["search", "oil", "--sort", "date", "--json"],
+                    ["search", "oil", "--facet", "source", "--stories", "--summary"], ["timeline", "oil", "--stories"],
+                    ["terms", "oil", "--stories"]):
         outputs = []
         for where, name in ((path, "many"), (web_index_dir, "one")):
             done = runner.invoke(main, [part.format(name) for part in command] + ["-i", str(where)])
@@ -299,8 +317,6 @@ def test_the_web_interface_serves_a_collection_as_one_index(tmp_path: Path, web_
             outputs.append(done.output)
         assert outputs[0] == outputs[1], command  # the command line prints the same for a collection
     assert (tmp_path / "many.csv").read_text() == (tmp_path / "one.csv").read_text()
-    refused = runner.invoke(main, ["terms", "oil", "--stories", "-i", str(path)])
-    assert refused.exit_code == 1 and refused.output.count("\n") == 1 and "not yet on a collection" in refused.output
 
 
 def test_trace_and_compare_look_across_shards(one_index: NewsIndex, reuters_collection: Collection) -> None:

@@ -37,7 +37,8 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from whoosh import query as wq
 
-from ..coverage.facets import Counts, merge_counts, top_values
+from ..coverage.counting import SourceStories
+from ..coverage.facets import Counts, check_facets, merge_counts, top_values
 from ..coverage.stats import IndexStats, files_size
 from ..coverage.terms import Term, even_sample, significant
 from ..coverage.timeline import Granularity, Period, check_granularity, timeline as periods
@@ -63,6 +64,7 @@ from ..stories.vectors import ContentWords
 from ..version import __version__
 from .manifest import Manifest, is_collection, old_shards, shard_of
 from .shards import LocalShards
+from .story_counts import StoryCounts
 
 if TYPE_CHECKING:
     from ..coverage.overview import Overview
@@ -86,6 +88,7 @@ class Collection:
         #: Parses queries once for every shard, in the languages the shards hold.
         self._search = Searching(build_schema(self.language), self.language, lambda: None, languages=self._languages)
         self._stories = Tellings(directory, self.language, self.generation, self.get)
+        self._story_counts = StoryCounts(self._shards, self._stories)
         #: Tracers of claims, one per language, as :class:`NewsIndex` keeps them.
         self._tracers: dict[str, Tracer] = {}
         #: The content words ``similar`` compares articles by, kept between calls as :class:`NewsIndex` keeps them.
@@ -188,6 +191,7 @@ class Collection:
             self._shards.close()
             self._stories.close()
             self.manifest, self._shards = manifest, shards
+            self._story_counts = StoryCounts(shards, self._stories)
             return True
         return any(self._shards.each("refresh"))
 
@@ -305,7 +309,6 @@ class Collection:
         stories: bool = False,
     ) -> Results:
         """Search every shard; one page of hits and the exact total, as :meth:`NewsIndex.search`."""
-        _not_by_story(stories)
         check_page(limit, page, sort)
         q = self._search.filtered(query, operator, since, until)
         ranked = self._expand(q) if feedback and sort == "relevance" else q
@@ -315,10 +318,14 @@ class Collection:
             total, best = self._top(ranked, sort, page * limit)
             shown = best[(page - 1) * limit : page * limit]
         articles = self._fetch(shown)
-        stories = self._stories.refs([a.id for a in articles]) if articles else {}
-        hits = self._hits(q, articles, shown, (page - 1) * limit + 1, highlight, stories)
-        counts = self._facets(q, facets, facet_limit) if facets else {}
-        return Results(query=query, total=total, page=page, limit=limit, hits=hits, facets=counts)
+        refs = self._stories.refs([a.id for a in articles]) if articles else {}
+        hits = self._hits(q, articles, shown, (page - 1) * limit + 1, highlight, refs)
+        facets = list(facets)
+        counts = self._facets(q, facets, facet_limit, stories) if facets else {}
+        results = Results(query=query, total=total, page=page, limit=limit, hits=hits, facets=counts)
+        if stories and "source" in facets:
+            results = dataclasses.replace(results, source_stories=self._story_counts.sources(q, facet_limit))
+        return results
 
     def _languages(self) -> set[str]:
         """The language codes of every shard's articles (the query parser looks words up in each)."""
@@ -414,8 +421,10 @@ class Collection:
         q = self._search.filtered(query, operator, since, until)
         return sum(len(found) for found in self._shards.each("matching", q))
 
-    def _facets(self, q: wq.Query, names: Iterable[str], top: int) -> dict[str, list[tuple[str, int]]]:
-        names = list(names)
+    def _facets(self, q: wq.Query, names: Iterable[str], top: int, stories: bool = False) -> dict[str, list[tuple[str, int]]]:
+        names = check_facets(names)
+        if stories:
+            return self._story_counts.facets(q, names, top)
         merged: Counts = {}
         for counts in self._shards.each("value_counts", q, names):
             merged = merge_counts(merged, counts)
@@ -425,20 +434,23 @@ class Collection:
         self, query: str, names: Iterable[str] = tuple(FACETS), top: int = 10, operator: Operator = "and",
         since: str | None = None, until: str | None = None, stories: bool = False,
     ) -> dict[str, list[tuple[str, int]]]:
-        """The ``top`` sources, topics, places or authors of *all* matching articles, with counts."""
-        _not_by_story(stories)
-        return self._facets(self._search.filtered(query, operator, since, until), names, top)
+        """The ``top`` sources, topics, places or authors of *all* matching articles, with counts
+        (``stories=True``: each story once per value, as :meth:`NewsIndex.facets`)."""
+        return self._facets(self._search.filtered(query, operator, since, until), names, top, stories)
 
     def timeline(
         self, query: str, by: Granularity = "month", operator: Operator = "and",
         since: str | None = None, until: str | None = None, stories: bool = False,
     ) -> list[Period]:
-        """Matching articles per day, week, month or year, with period totals: the shards' counts added."""
-        _not_by_story(stories)
+        """Matching articles per day, week, month or year, with period totals: the shards' counts added
+        (``stories=True``: stories, each in the period of its earliest matching article, as
+        :meth:`NewsIndex.timeline`)."""
         check_granularity(by)
         start = parse_period(since)[0] if since else None
         end = parse_period(until)[1] - timedelta(microseconds=1) if until else None
         q = self._search.filtered(query, operator, since, until)
+        if stories:
+            return self._story_counts.timeline(q, by, start, end)
         matched: Counter[datetime] = Counter()
         totals: Counter[datetime] = Counter()
         for counts, all_counts in self._shards.each("period_counts", q, by):
@@ -453,25 +465,29 @@ class Collection:
         """Words and two-word phrases much more frequent among the matches than in the collection.
 
         The sample of matching articles is the one one index would take: evenly
-        spread over all matches in the order of arrival.
+        spread over all matches in the order of arrival (``stories=True``: over each matching story's
+        earliest matching article, as :meth:`NewsIndex.terms`).
         """
-        _not_by_story(stories)
         q = self._search.filtered(query, operator, since, until)
-        matches = sorted((seq, shard, docnum) for shard, found in enumerate(self._shards.each("matching", q))
-                         for seq, docnum in found)
-        chosen = list(even_sample(matches))
-        articles = self._from_shards([(shard, docnum) for _, shard, docnum in chosen], "articles")
+        matched = None
+        if stories:
+            matched, places = self._story_counts.first_tellings(q)
+        else:
+            places = [(shard, docnum) for _, shard, docnum in sorted(
+                (seq, shard, docnum) for shard, found in enumerate(self._shards.each("matching", q)) for seq, docnum in found
+            )]
+        articles = self._from_shards(list(even_sample(places)), "articles")
         return significant(
-            articles, len(matches), len(self), self._word_frequency,
+            articles, len(places), len(self), self._word_frequency,
             lambda a, b: sum(self._shards.each("phrase_frequency", a, b)),
-            self._search.analysis, top,
+            self._search.analysis, top, matched,
         )
 
     def source_stories(self, query: str, top: int = 10, operator: Operator = "and", since: str | None = None,
-                       until: str | None = None) -> list[Any]:
-        """Not on a collection yet (see :func:`_not_by_story`)."""
-        _not_by_story(True)
-        return []
+                       until: str | None = None) -> list[SourceStories]:
+        """Per source of the matching articles, its articles, stories, stories told first and articles
+        retelling another source's story, as :meth:`NewsIndex.source_stories`."""
+        return self._story_counts.sources(self._search.filtered(query, operator, since, until), top)
 
     def _word_frequency(self, stem: str) -> int:
         """The larger of the stem's document frequencies in body and in title, each summed over shards."""
@@ -572,6 +588,7 @@ class CollectionRun:
         self._wait = wait
         self._group = group
         self._stack = ExitStack()
+        self._indexes: list[NewsIndex] = []
         self.runs: list[Any] = []
         self.stories: Any = None
         self.seq = collection.manifest.next_seq
@@ -584,8 +601,8 @@ class CollectionRun:
             lock = WriteLock(collection.directory)
             lock.acquire(self._wait)
             stack.callback(lock.release)
-            indexes = collection._shards.indexes
-            self.runs = [stack.enter_context(ix.writing(self._wait, group=False, procs=1)) for ix in indexes]
+            self._indexes = collection._shards.indexes
+            self.runs = [stack.enter_context(ix.writing(self._wait, group=False, procs=1)) for ix in self._indexes]
             if self._group:
                 self.stories = collection._stories.grouping(collection._known(), parallel=False)
                 stack.callback(self.stories.close)
@@ -615,8 +632,8 @@ class CollectionRun:
         for run in self.runs:
             run.commit()
         self.pending = 0
-        if self.stories is not None:
-            self.stories.commit(self.collection.generation())
+        if self.stories is not None:  # the commits just made (the shards' readers still read the ones before)
+            self.stories.commit(".".join(str(ix.committed()) for ix in self._indexes))
         self.collection.manifest.next_seq = self.seq
         self.collection.manifest.write(self.collection.directory)
 
@@ -727,12 +744,3 @@ def take_place(place: Path, path: Path) -> None:
 def open_any(directory: str | os.PathLike[str]) -> "NewsIndex | Collection":
     """Whatever is in ``directory``: a collection, else an index (the one way to open either)."""
     return Collection.open(directory) if is_collection(directory) else NewsIndex.open(directory)
-
-
-def _not_by_story(stories: bool) -> None:
-    """Counting stories (``stories=True``) needs each matching article's story beside its counts, which
-    a shard does not know (the stories live in the collection's store): refused with the library's
-    own error rather than counted as articles under a stories label."""
-    if stories:
-        raise NewsIndexError("counting stories (--stories, stories=True) works on one index, not yet on a "
-                             "collection of shards: count articles here, or build one index to count stories")

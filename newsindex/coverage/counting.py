@@ -27,6 +27,7 @@ An article not grouped into any story counts as a story of its own.
 from __future__ import annotations
 
 from array import array
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
@@ -40,23 +41,26 @@ class StoryCodes:
     Why codes: a story id per document would be a string per match, read from
     the story store (SQLite) for every query; a code per document, read the
     first time the document is counted, makes counting stories a tally of
-    integers. ``names[code]`` is the story's id (its first article's id).
+    integers. ``names[code]`` is the story's id (its first article's id). A
+    collection keeps one per shard's document numbers (``part``), the codes
+    shared, since a story's tellings are in several shards.
     """
 
     def __init__(self) -> None:
         self.reset()
 
     def reset(self) -> None:
-        self._codes: array[int] | None = None
+        self._codes: dict[int, array[int]] = {}
         self._known: dict[str, int] = {}
         self.names: list[str] = []
 
-    def of(self, size: int, docnums: Sequence[int], keys_of: Callable[[list[int]], list[str]]) -> array[int]:
-        """The story codes of an index of ``size`` documents, those of ``docnums`` read if not yet;
-        ``keys_of`` gives the story id of each document (its own id when it is in none)."""
-        if self._codes is None:
-            self._codes = array("l", [_UNREAD]) * size
-        codes, known, names = self._codes, self._known, self.names
+    def of(self, size: int, docnums: Sequence[int], keys_of: Callable[[list[int]], list[str]], part: int = 0) -> array[int]:
+        """The story codes of an index (or shard ``part``) of ``size`` documents, those of ``docnums``
+        read if not yet; ``keys_of`` gives the story id of each document (its own id when it is in none)."""
+        codes = self._codes.get(part)
+        if codes is None:
+            codes = self._codes[part] = array("l", [_UNREAD]) * size
+        known, names = self._known, self.names
         unread = [d for d in docnums if codes[d] == _UNREAD]
         if unread:
             for docnum, key in zip(unread, keys_of(unread)):
@@ -86,6 +90,13 @@ def distinct_values(docnums: Sequence[int], codes: Sequence[int], values: Callab
         for value in values(docnum):
             found.setdefault(value, set()).add(codes[docnum])
     return found
+
+
+def story_value_counts(docnums: Sequence[int], codes: Sequence[int], values: Callable[[int], Sequence[str]],
+                       top: int) -> list[tuple[str, int]]:
+    """The ``top`` values of a facet (``values`` of a document) among ``docnums``, each counted once per
+    story; equal counts in the order the values were first seen among ``docnums``."""
+    return Counter({value: len(told) for value, told in distinct_values(docnums, codes, values).items()}).most_common(top)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterable, Sequence
 from ..errors import NewsIndexError
 from ..store.columns import column as read_column
 from ..store.schema import FACETS, facet_values
-from .counting import distinct_values
+from .counting import story_value_counts
 
 #: The code of a document whose facet values are not read yet.
 _UNREAD = -1
@@ -47,7 +47,7 @@ class FacetCounter:
 
     def counts(self, reader: Any, docnums: Sequence[int], names: Iterable[str], top: int = 10) -> dict[str, list[tuple[str, int]]]:
         """The ``top`` values of each facet among the matching articles, with their counts."""
-        return {name: self._count(reader, docnums, name).most_common(top) for name in _checked(names)}
+        return {name: self._count(reader, docnums, name).most_common(top) for name in check_facets(names)}
 
     def values(self, reader: Any, docnums: Sequence[int], names: Iterable[str], order: Any) -> Counts:
         """Every value of each facet among the matching articles (``docnums``, ascending), with its
@@ -55,7 +55,7 @@ class FacetCounter:
         collection's order: so the counts of a collection's shards merge (:func:`merge_counts`)
         into one index's, ties in the order ``Counter.most_common`` gives them there."""
         counts: Counts = {}
-        for name in _checked(names):
+        for name in check_facets(names):
             codes, combinations = self._coded(reader, docnums, name), self._combinations[name]
             first: dict[int, int] = {}
             for docnum in docnums:
@@ -73,11 +73,7 @@ class FacetCounter:
         """The ``top`` values of each facet among the matching articles, each counted once per story
         (``stories[docnum]`` is a document's story code): a story counts once for each value any of
         its matching articles has (see :mod:`newsindex.coverage.counting`)."""
-        return {
-            name: Counter({value: len(told) for value, told in
-                           distinct_values(docnums, stories, self.value_of(reader, name)).items()}).most_common(top)
-            for name in _checked(names)
-        }
+        return {name: story_value_counts(docnums, stories, self.value_of(reader, name), top) for name in check_facets(names)}
 
     def value_of(self, reader: Any, name: str) -> Callable[[int], list[str]]:
         """The values of facet ``name`` of a document (read from the column the first time it is asked)."""
@@ -116,7 +112,8 @@ class FacetCounter:
         return counter
 
 
-def _checked(names: Iterable[str]) -> list[str]:
+def check_facets(names: Iterable[str]) -> list[str]:
+    """The facet names, as a list; an unknown one is the library's own error naming the known ones."""
     names = list(names)
     unknown = [n for n in names if n not in FACETS]
     if unknown:

@@ -103,6 +103,33 @@ def by_period(days: Counter[int], by: Granularity) -> Counter[datetime]:
     return periods
 
 
+def is_dated(day: int) -> bool:
+    """Whether a day number of :meth:`Timelines.day_numbers` is a real day (not an undated article's)."""
+    return day != _UNDATED
+
+
+def earliest_told(docnums: Sequence[int], stories: Sequence[int], days: Sequence[int]) -> dict[int, int]:
+    """Story code (``stories[docnum]``) -> its earliest document among ``docnums``, ``days[docnum]``
+    being its day: by day, undated last, then by document number (the order of arrival, which a
+    collection of shards passes as the place of its row)."""
+    return earliest(docnums, stories, lambda d: (days[d] == _UNDATED, days[d], d))
+
+
+def first_told(docnums: Sequence[int], stories: Sequence[int], days: Sequence[int]) -> Counter[int]:
+    """How many of the matching stories were first told (their earliest matching article) on each
+    day; stories whose matching articles are all undated are left out, as undated articles are."""
+    first = earliest_told(docnums, stories, days)
+    return Counter(days[d] for d in first.values() if days[d] != _UNDATED)
+
+
+def stories_per_period(told: Iterable[tuple[int, int]], by: Granularity) -> Counter[datetime]:
+    """The number of stories with an article published in each period, from (story code, day) of
+    every article (undated ones left out): a timeline's totals when it counts stories."""
+    dated = {(code, day) for code, day in told if day != _UNDATED}
+    starts = {day: period_start(_EPOCH + timedelta(days=day), by) for day in {day for _, day in dated}}
+    return Counter(start for _, start in {(code, starts[day]) for code, day in dated})
+
+
 def timeline(
     matched: Counter[datetime], totals: Counter[datetime], by: Granularity,
     since: datetime | None = None, until: datetime | None = None,
@@ -186,11 +213,15 @@ class Timelines:
                 days[docnum] = _UNDATED if micros == UNDATED else micros // _MICROS_A_DAY
         return days
 
+    def day_numbers(self, reader: Any, docnums: Sequence[int]) -> array[int]:
+        """The publication day of every document (:func:`is_dated` says which have one), those of
+        ``docnums`` read if not yet."""
+        return self._read(reader, docnums)
+
     def earliest(self, reader: Any, docnums: Sequence[int], stories: Sequence[int]) -> dict[int, int]:
         """Story code (``stories[docnum]``) -> its earliest document among ``docnums``: by
         publication day, undated last, then by document number."""
-        days = self._read(reader, docnums)
-        return earliest(docnums, stories, lambda d: (days[d] == _UNDATED, days[d], d))
+        return earliest_told(docnums, stories, self._read(reader, docnums))
 
     def story_timeline(
         self, reader: Any, docnums: Iterable[int], stories: Callable[[Sequence[int]], Sequence[int]],
@@ -201,18 +232,12 @@ class Timelines:
         :mod:`newsindex.coverage.counting`). ``stories`` gives the story codes of documents."""
         check_granularity(by)
         docnums = list(docnums)
-        days = self._read(reader, docnums)
-        first = self.earliest(reader, docnums, stories(docnums))
-        matched = by_period(Counter(days[d] for d in first.values() if days[d] != _UNDATED), by)
+        matched = first_told(docnums, stories(docnums), self._read(reader, docnums))
         if by not in self._story_totals:
             every = list(reader.all_doc_ids())  # deleted ones left out
             codes, days = stories(every), self._read(reader, every)
-            told = {(codes[d], days[d]) for d in every if days[d] != _UNDATED}
-            starts: dict[int, datetime] = {}
-            for day in {day for _, day in told}:
-                starts[day] = period_start(_EPOCH + timedelta(days=day), by)
-            self._story_totals[by] = Counter(start for _, start in {(code, starts[day]) for code, day in told})
-        return timeline(matched, self._story_totals[by], by, since, until)
+            self._story_totals[by] = stories_per_period(((codes[d], days[d]) for d in every), by)
+        return timeline(by_period(matched, by), self._story_totals[by], by, since, until)
 
     def timeline(self, reader: Any, docnums: Iterable[int], by: Granularity,
                  since: datetime | None = None, until: datetime | None = None) -> list[Period]:
