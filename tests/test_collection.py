@@ -294,7 +294,8 @@ def test_the_web_interface_serves_a_collection_as_one_index(tmp_path: Path, web_
                     "/api/search?q=oil&facet=source&stories=1"):
             answer = many.get(url)
             assert answer.status_code == 200 and answer.get_json() == one.get(url).get_json(), (url, answer.get_json())
-        for url in ("/?q=oil&size=10&facet=source", "/article/001_d111d31f41ebd35a?q=extradite", "/?q=zyxhostile"):
+        for url in ("/?q=oil&size=10&facet=source", "/?q=oil&size=10&facet=source&stories=1",
+                    "/article/001_d111d31f41ebd35a?q=extradite", "/?q=zyxhostile"):
             page = many.get(url)
             assert page.status_code == 200 and page.get_data(as_text=True) == one.get(url).get_data(as_text=True), url
         exported = [list(csv.DictReader(io.StringIO(client.get("/export.csv?q=oil&sort=date").get_data(as_text=True))))
