@@ -13,9 +13,11 @@ worker reads; then, timed as wall time of ``newsindex.collection.building.build`
 * one index of the same files (``NewsIndex.add``, as ``newsindex index``), for
   reference and as the base of the search comparison;
 * the 68-query mix on the single index and on the 2-worker collection (shards
-  searched in this process, one after the other, and, for comparison, with a
-  thread per shard): p50/p95 per query, and whether every query gives the
-  same ids in the same order and the same total.
+  searched in this process, one after the other; for comparison, with a
+  thread per shard; and kept open by the workers of a 2-worker ``LocalCluster``,
+  as ``open_on_cluster`` searches on a real cluster, three round trips a query):
+  p50/p95 per query, and whether every query gives the same ids in the same
+  order and the same total.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from typing import Any
 from newsindex import NewsIndex
 from newsindex.collection import Collection
 from newsindex.collection.building import build
-from newsindex.collection.cluster import close, connect
+from newsindex.collection.cluster import close, connect, open_on_cluster
 from newsindex.collection.manifest import Manifest
 from newsindex.collection.shards import LocalShards
 from newsindex.ingest.readers import input_files, read_paths
@@ -150,7 +152,9 @@ def main(argv: list[str] | None = None) -> None:
     shard_paths = Manifest.read(collection_dir).shard_paths(collection_dir)
     with Collection.open(collection_dir, ThreadShards(shard_paths, collection_dir)) as coll:
         threaded, _ = latencies(runner(coll), queries, args.reps)
-    differing = [q.text for q, a, b in zip(queries, expected, found) if a != b]
+    with open_on_cluster(collection_dir) as coll:
+        on_cluster, remote = latencies(runner(coll), queries, args.reps)
+    differing = [q.text for q, a, b, c in zip(queries, expected, found, remote) if not a == b == c]
     pairs = [(builds[i]["seconds"], builds[i + 1]["seconds"]) for i in range(0, len(builds), 2)]
     figures = {
         "scale": args.scale,
@@ -162,7 +166,8 @@ def main(argv: list[str] | None = None) -> None:
         "single_build_seconds": single_seconds,
         "search": {
             name: {"p50_ms": percentile(values, 50) * 1e3, "p95_ms": percentile(values, 95) * 1e3}
-            for name, values in (("single index", single), ("collection", merged), ("collection, threads", threaded))
+            for name, values in (("single index", single), ("collection", merged), ("collection, threads", threaded),
+                                 ("collection, on the cluster's workers", on_cluster))
         },
         "queries": len(queries),
         "differing": differing,

@@ -24,7 +24,7 @@ import uuid
 import warnings
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from distributed import Client, LocalCluster, WorkerPlugin, get_worker
 
@@ -193,6 +193,10 @@ class ClusterShards:
 
     def one(self, shard: int, method: str, *args: Any) -> Any:
         return self._submit(shard, method, args).result()
+
+    def several(self, calls: Sequence[tuple[int, str, tuple]]) -> list[Any]:
+        """The answers to several calls, each (shard, method, args), asked at once: one round trip."""
+        return self._client.gather([self._submit(shard, method, args) for shard, method, args in calls])
 
     @property
     def indexes(self) -> list[NewsIndex]:

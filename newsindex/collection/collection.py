@@ -285,11 +285,13 @@ class Collection:
         return self._from_shards([(hit[2], hit[3]) for hit in hits], "articles")
 
     def _from_shards(self, places: list[tuple[int, int]], method: str) -> list[Any]:
-        """``method``'s answer for each (shard, docnum), in their order: one call per shard with all its docnums."""
+        """``method``'s answer for each (shard, docnum), in their order: one call per shard with all its
+        docnums, the shards asked at once (on a cluster, one round trip)."""
         by_shard: dict[int, list[int]] = {}
         for shard, docnum in places:
             by_shard.setdefault(shard, []).append(docnum)
-        answers = {shard: iter(self._shards.one(shard, method, docnums)) for shard, docnums in by_shard.items()}
+        asked = self._shards.several([(shard, method, (docnums,)) for shard, docnums in by_shard.items()])
+        answers = {shard: iter(answer) for shard, answer in zip(by_shard, asked)}
         return [next(answers[shard]) for shard, _ in places]
 
     def search(

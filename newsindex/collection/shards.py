@@ -4,7 +4,7 @@ A collection's searches are put together from the answers of every shard to
 the same call of :class:`~newsindex.index.NewsIndex` (its statistics, its best
 hits, its counts). :class:`LocalShards` asks shards opened here, one after the
 other; :class:`newsindex.collection.cluster.ClusterShards` asks the workers of
-a Dask cluster that keep them open. Both answer :meth:`each` and :meth:`one`
+a Dask cluster that keep them open. Both answer :meth:`each`, :meth:`one` and :meth:`several`
 with the same plain values, so the collection does not know which it has.
 
 Why one after the other, not in threads: a shard's answer is Python work
@@ -60,6 +60,10 @@ class LocalShards:
     def one(self, shard: int, method: str, *args: Any) -> Any:
         """One shard's answer to ``NewsIndex.method(*args)``."""
         return getattr(self.indexes[shard], method)(*args)
+
+    def several(self, calls: Sequence[tuple[int, str, tuple]]) -> list[Any]:
+        """The answers to several calls, each (shard, method, args), in their order."""
+        return [getattr(self.indexes[shard], method)(*args) for shard, method, args in calls]
 
     def close(self) -> None:
         for ix in self.indexes:
