@@ -124,8 +124,8 @@ class StoryCounts:
         elsewhere: dict[int, list[str]] = {}
         for name in (name for name, r in matching.items() if r is None):
             elsewhere.setdefault(shard_of(name, len(self._shards)), []).append(name)
-        began = {name: values for shard, names in elsewhere.items()
-                 for name, values in zip(names, self._shards.one(shard, "values_of", names, "source"))}
+        asked = self._shards.several([(shard, "values_of", (names, "source")) for shard, names in elsewhere.items()])
+        began = {name: values for names, answer in zip(elsewhere.values(), asked) for name, values in zip(names, answer)}
 
         def first_sources(code: int) -> Sequence[str]:
             r = matching[rows.names[code]]
