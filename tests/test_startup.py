@@ -74,6 +74,24 @@ def test_a_search_or_similar_loads_no_reader_and_no_nltk(built: Path, command: l
     assert unwanted(modules) == []
 
 
+def test_on_a_collection_a_search_or_similar_loads_no_nltk_either(tmp_path: Path) -> None:
+    """A collection's shards keep the stems of their words as one index does: its searches and
+    ``similar`` look them up in every shard's table."""
+    from newsindex.collection import Collection
+    from newsindex.ingest.readers import read_paths
+
+    with Collection.create(tmp_path / "shards", shards=2) as collection:
+        assert collection.add(read_paths([CORPUS])).failed == []
+    for command in (["search", "refused extradite OR bogdanov OR stockpiles", "--json"], ["similar", "000_7887337d1080e0d6"]):
+        code = (
+            "from newsindex.cli import main\n"
+            f"main([*{command!r}, '-i', {str(tmp_path / 'shards')!r}], standalone_mode=False)\n"
+        )
+        modules = loaded_after(code)
+        assert "newsindex.collection.collection" in modules
+        assert unwanted(modules) == [], command
+
+
 def test_a_word_the_index_never_saw_is_stemmed_by_nltk(built: Path) -> None:
     code = (
         "from newsindex import NewsIndex\n"

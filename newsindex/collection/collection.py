@@ -61,6 +61,7 @@ from ..stories.store import FILE_NAME as STORY_STORE, REGROUP, StoryStats
 from ..stories.tellings import FILES as STORY_FILES, Tellings, check_store
 from ..stories.trace import Trace, Tracer
 from ..stories.vectors import ContentWords
+from ..text.stems import AnyStems, FirstKnown
 from ..version import __version__
 from .manifest import Manifest, is_collection, old_shards, shard_of
 from .shards import LocalShards
@@ -85,14 +86,20 @@ class Collection:
         self.manifest = manifest
         self.language = manifest.language
         self._shards = shards
+        #: The stems the shards' words were given, so that searches need not load NLTK (as one index's).
+        self._stems = AnyStems(manifest.shard_paths(directory))
         #: Parses queries once for every shard, in the languages the shards hold.
-        self._search = Searching(build_schema(self.language), self.language, lambda: None, languages=self._languages)
+        self._search = Searching(build_schema(self.language), self.language, lambda: None, languages=self._languages,
+                                 known_stems=self._known_stems)
         self._stories = Tellings(directory, self.language, self.generation, self.get)
         self._story_counts = StoryCounts(self._shards, self._stories)
         #: Tracers of claims, one per language, as :class:`NewsIndex` keeps them.
         self._tracers: dict[str, Tracer] = {}
         #: The content words ``similar`` compares articles by, kept between calls as :class:`NewsIndex` keeps them.
-        self._content_words = ContentWords(self.language)
+        self._content_words = ContentWords(self.language, known=self._known_stems)
+
+    def _known_stems(self, language: str) -> FirstKnown:
+        return self._stems.of(language)
 
     # -- opening -----------------------------------------------------------
 
@@ -156,6 +163,7 @@ class Collection:
     def close(self) -> None:
         self._stories.close()
         self._shards.close()
+        self._stems.close()
 
     def __enter__(self) -> "Collection":
         return self
@@ -190,6 +198,8 @@ class Collection:
             shards = LocalShards(manifest.shard_paths(self.directory), self.directory)
             self._shards.close()
             self._stories.close()
+            self._stems.close()
+            self._stems = AnyStems(manifest.shard_paths(self.directory))
             self.manifest, self._shards = manifest, shards
             self._story_counts = StoryCounts(shards, self._stories)
             return True

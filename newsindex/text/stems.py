@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, Sequence
 
 #: The file beside the index.
 FILE_NAME = "stems.sqlite"
@@ -128,3 +128,44 @@ class StemTables:
     def close(self) -> None:
         for table in self._tables.values():
             table.close()
+
+
+class AnyStems:
+    """The stem tables of several indexes (the shards of a collection) as one :class:`StemTables`:
+    a word's stem from the first that indexed it. Whichever shard asked NLTK, the stem is NLTK's,
+    so a collection's searches and ``similar`` need not load NLTK either."""
+
+    def __init__(self, directories: Sequence[Path]) -> None:
+        self._tables = [StemTables(directory) for directory in directories]
+
+    def of(self, language: str) -> "FirstKnown":
+        return FirstKnown([tables.of(language) for tables in self._tables])
+
+    def close(self) -> None:
+        for tables in self._tables:
+            tables.close()
+
+
+class FirstKnown:
+    """Stems looked up in several tables of one language, in turn."""
+
+    def __init__(self, tables: Sequence[StemTable]) -> None:
+        self._tables = tables
+
+    def lookup(self, word: str) -> str | None:
+        for table in self._tables:
+            stem = table.lookup(word)
+            if stem is not None:
+                return stem
+        return None
+
+    def lookup_many(self, words: Iterable[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        left = set(words)
+        for table in self._tables:
+            if not left:
+                break
+            more = table.lookup_many(left)
+            found.update(more)
+            left.difference_update(more)
+        return found
