@@ -37,16 +37,20 @@ MinHash, which matters in pure Python (numpy is not a dependency).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import heapq
 import math
+import operator
 import re
 from collections import Counter
+from itertools import chain, compress
+from operator import gt, itemgetter
 from typing import Any, Callable, Hashable, Mapping, Sequence, TypeVar
 
 from ..ingest.article import Article
 from ..text.analysis import (
-    LANGUAGES, KnownStems, LanguageMarkFilter, SnowballFilter, language_analyzer, language_stop_words,
+    LANGUAGES, KnownStems, LanguageMarkFilter, SnowballFilter, language_analyzer, language_stop_words, word_terms,
 )
 
 K = TypeVar("K", bound=Hashable)
@@ -132,9 +136,9 @@ class ContentWords:
         """Term frequencies of the article's content words (title and body)."""
         return Counter(self.of(article))
 
-    def marked(self, article: Article) -> tuple[Counter[str], set[str]]:
-        """Term frequencies of the article's content words in its language, and which are marked
-        (see :meth:`_LanguageWords.marked`)."""
+    def marked(self, article: Article) -> tuple[Counter[str], set[str], set[str]]:
+        """Term frequencies of the article's content words in its language, which are marked,
+        and the content words of its title (see :meth:`_LanguageWords.marked`)."""
         return self._of(article.language).marked(article)
 
 
@@ -145,11 +149,23 @@ class _LanguageWords:
         items = list(getattr(analyzer, "items", ()))
         # Stop words are words: they are taken out after folding and elisions, before stems and marks.
         cut = next((i for i, item in enumerate(items) if isinstance(item, (SnowballFilter, LanguageMarkFilter))), len(items))
-        self._before = items[:cut]
+        #: whitespace-separated word -> its tokens folded, elisions cut (the index's word cache of the
+        #: analysis up to the stems: exact, see :class:`~newsindex.text.analysis.WordTerms`).
+        tokens = word_terms(functools.reduce(operator.or_, items[:cut]), WORD_CACHE)
+        assert tokens is not None  # a newsindex analyzer always has its word cache
+        self._tokens = tokens
         self._after = [item.word for item in items[cut:]]
         self._stops = language_stop_words(code or LANGUAGES[default])
         #: whitespace-separated word -> its content words (see :meth:`words`).
-        self._cache: dict[str, tuple[str, ...]] = {}
+        self._cache = _WordCache(self._analyse)
+
+    def _cached(self) -> Callable[[str], tuple[str, ...]]:
+        """The content words of a whitespace-separated word, worked out once (the cache starts over when full)."""
+        cache = self._cache
+        if len(cache) > WORD_CACHE:
+            cache.clear()
+            self._tokens.clear()
+        return cache.__getitem__
 
     def words(self, text: str) -> list[str]:
         """The content words of ``text`` in order (stemmed).
@@ -159,33 +175,18 @@ class _LanguageWords:
         same reason: no token spans whitespace); grouping stories analyses
         every article again, and this made it several times cheaper.
         """
-        cache = self._cache
-        if len(cache) > WORD_CACHE:
-            cache.clear()
-        out: list[str] = []
-        for word in text.split():
-            stems = cache.get(word)
-            if stems is None:
-                stems = cache[word] = self._analyse(word)
-            out.extend(stems)
-        return out
+        return list(chain.from_iterable(map(self._cached(), text.split())))
 
-    def _analyse(self, text: str) -> tuple[str, ...]:
-        tokens: Any = self._before[0](text)
-        for item in self._before[1:]:
-            tokens = item(tokens)
-        kept = [
-            token.text for token in tokens
-            if token.text not in self._stops and (len(token.text) > 1 or token.text.isdigit())
-        ]
+    def _analyse(self, word: str) -> tuple[str, ...]:
+        kept = [token for token in self._tokens[word] if token not in self._stops and (len(token) > 1 or token.isdigit())]
         for change in self._after:
-            kept = [change(word) for word in kept]
+            kept = [change(token) for token in kept]
         return tuple(kept)
 
-    def marked(self, article: Article) -> tuple[Counter[str], set[str]]:
-        """Term frequencies of the article's content words, and which of them are *marked*:
+    def marked(self, article: Article) -> tuple[Counter[str], set[str], set[str]]:
+        """Term frequencies of the article's content words, which of them are *marked*:
         written with a capital inside a sentence (names of people, places, organisations) or
-        holding a digit (figures, dates).
+        holding a digit (figures, dates), and the content words of its title.
 
         Why: two outlets telling one event name the same people and places and
         quote the same figures in other words, while two events of one kind
@@ -195,26 +196,39 @@ class _LanguageWords:
         figures are marked; a script without case (Chinese, Japanese) marks
         figures only; in German every noun is marked. See
         :mod:`newsindex.stories.store` for the weight this carries.
+
+        Every article of a collection is counted, so the words are walked in
+        C loops (maps over the split text), not word by word in Python.
         """
+        cached = self._cached()
         out: list[str] = []
         names: list[str] = []
-        cache = self._cache
-        if len(cache) > WORD_CACHE:
-            cache.clear()
-        for text in (article.title, article.body):
-            cased = text != text.upper()
-            initial = True
-            for word in text.split():
-                stems = cache.get(word)
-                if stems is None:
-                    stems = cache[word] = self._analyse(word)
-                if stems:
-                    out += stems
-                    if cased and not initial and word[0].isupper():
-                        names += stems
-                initial = word[-1] in _SENTENCE_END
+        title: set[str] = set()
+        for first, text in ((True, article.title), (False, article.body)):
+            words = text.split()
+            stems = list(map(cached, words))
+            out += chain.from_iterable(stems)
+            if first:
+                title.update(out)
+            if len(words) > 1 and text != text.upper():
+                # A capital after the first word of a sentence: the word before it does not end one.
+                capital = map(str.isupper, map(itemgetter(0), words[1:]))
+                after_end = map(_SENTENCE_END.__contains__, map(itemgetter(-1), words))
+                names += chain.from_iterable(compress(stems[1:], map(gt, capital, after_end)))
         tf = Counter(out)
-        return tf, {*names, *filter(_HAS_DIGIT, tf)}
+        return tf, {*names, *filter(_HAS_DIGIT, tf)}, title
+
+
+class _WordCache(dict):  # type: ignore[type-arg]
+    """whitespace-separated word -> its content words, worked out by ``analyse`` when first asked."""
+
+    def __init__(self, analyse: Callable[[str], tuple[str, ...]]) -> None:
+        super().__init__()
+        self._analyse = analyse
+
+    def __missing__(self, word: str) -> tuple[str, ...]:
+        found = self[word] = self._analyse(word)
+        return found
 
 
 def term_hash(term: str) -> int:
