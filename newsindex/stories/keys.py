@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import struct
 from collections import Counter, deque
+from itertools import chain
 from typing import NamedTuple, Sequence
 
 from .pairs import UNDATED, WINDOW
@@ -135,8 +136,39 @@ class KeyWindow:
         The store's rows are read key by key (ascending), and within a key
         period by period (the undated one first); the lookup stops after the
         row that takes it past :data:`LOOKUP_CAP` postings. So it is here.
+        Most lookups read far fewer postings than that (about 70 on
+        Reuters-21578): they are counted in one go, in the same order.
         """
         low = UNDATED if t == UNDATED else t - WINDOW
+        rows: list[Sequence[int]] = []
+        exact_rows: list[Sequence[int]] = []
+        undated_of, dated_of = self._undated.get, self._dated.get
+        for key in sorted(keys):
+            found = dated_of(key)
+            if found:
+                times, nums = found
+                while times and times[0] < low:  # the span only moves on: what is older is never found again
+                    times.popleft()
+                    nums.popleft()
+            undated = undated_of(key)
+            if key == exact:
+                exact_rows += [row for row in (undated, found and found[1]) if row]
+                rows += exact_rows
+            else:
+                if undated:
+                    rows.append(undated)
+                if found and found[1]:
+                    rows.append(found[1])
+        if sum(map(len, rows)) > LOOKUP_CAP:
+            return self._capped(keys, exact)
+        shared = Counter(chain.from_iterable(rows))
+        for row in exact_rows:
+            for num in row:
+                shared[num] += SAMPLE_SIZE - 1
+        return shared
+
+    def _capped(self, keys: Sequence[int], exact: int) -> dict[int, int]:
+        """:meth:`candidates` of a lookup that reads past :data:`LOOKUP_CAP` postings (the span is swept already)."""
         shared: Counter[int] = Counter()
         read = 0
         for key in sorted(keys):
@@ -145,13 +177,8 @@ class KeyWindow:
             if undated:
                 rows.append(undated)
             found = self._dated.get(key)
-            if found:
-                times, nums = found
-                while times and times[0] < low:  # the span only moves on: what is older is never found again
-                    times.popleft()
-                    nums.popleft()
-                if nums:
-                    rows.extend(_by_period(times, nums))
+            if found and found[1]:
+                rows.extend(_by_period(*found))
             weight = SAMPLE_SIZE if key == exact else 1
             for row in rows:
                 if weight == 1:
