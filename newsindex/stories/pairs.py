@@ -50,7 +50,7 @@ from __future__ import annotations
 import math
 from itertools import filterfalse
 from operator import mul
-from typing import AbstractSet, Mapping, Protocol
+from typing import AbstractSet, Mapping, Protocol, Sequence
 
 #: Weight of a marked word (a name or a figure) against an unmarked one.
 NAME_WEIGHT = 4.0
@@ -125,14 +125,14 @@ def cosine_of(dot: float, a2: float, b2: float) -> float:
     return min(1.0, round(dot / math.sqrt(a2 * b2), 9)) if dot > 0 else 0.0
 
 
-def surely_below(vector: Mapping[int, float], norm2: float, terms: Mapping[int, float], needed: float) -> bool:
-    """Is the cosine of ``vector`` with one over ``terms`` (any weights) surely below ``needed``?
+def surely_below(shared: Sequence[float], norm2: float, needed: float) -> bool:
+    """Is the cosine of a vector of squared norm ``norm2`` with another surely below ``needed``, given
+    its weights ``shared`` in the words the two share?
 
-    By Cauchy-Schwarz it is at most the root of the share of ``vector``'s squared
-    norm that is in the words they share, which needs none of the other's weights.
+    By Cauchy-Schwarz it is at most the root of the share of the vector's squared
+    norm that is in those words, which needs none of the other's weights.
     The margin is far above rounding, so what it turns away the cosine would have.
     """
-    shared = list(map(vector.__getitem__, filter(terms.__contains__, vector)))
     return sum(map(mul, shared, shared)) < norm2 * (needed * (1 - 1e-6)) ** 2
 
 
@@ -198,10 +198,19 @@ def pair_score(a: Telling, b: Telling) -> float:
     correction and what it corrects taken with figures aside if higher (see the module's checks)."""
     flags, t, u = a.flags | b.flags, a.t, b.t
     needed = TABLE_COSINE if flags & TABLE else EDGE * (1.0 + abs(t - u) / DECAY if UNDATED not in (t, u) else 1.0)
-    correction = flags & CORRECTION
-    if needed > 1.0 or (not correction and surely_below(a.vector, a.norm2, b.vector, needed)):
+    if needed > 1.0:
         return 0.0
-    score = cosine(a.vector, a.norm2, b.vector, b.norm2)
+    correction = flags & CORRECTION
+    # The words both have, in the order cosine() sums them (the smaller vector's), and their weights:
+    # found once for the bound on either side and the cosine.
+    x, y, x2, y2 = a.vector, b.vector, a.norm2, b.norm2
+    if len(x) > len(y):
+        x, y, x2, y2 = y, x, y2, x2
+    shared = list(filter(y.__contains__, x))
+    xs, ys = list(map(x.__getitem__, shared)), list(map(y.__getitem__, shared))
+    if not correction and (surely_below(xs, x2, needed) or surely_below(ys, y2, needed)):
+        return 0.0
+    score = cosine_of(sum(map(mul, xs, ys)), a.norm2, b.norm2)
     figures: AbstractSet[int] = a.figures | b.figures if correction else frozenset()
     if correction:
         score = max(score, _cosine_without(a.vector, b.vector, figures))
