@@ -148,6 +148,7 @@ _ADD_POSTING = (
     "ON CONFLICT (key, period) DO UPDATE SET postings = CAST(postings || excluded.postings AS BLOB)"
 )
 _ADD_EDGE = "INSERT OR REPLACE INTO edges (a, b, score) VALUES (?, ?, ?)"
+_ADD_ARTICLE = "INSERT INTO articles (num, id, digest, t, flags, terms) VALUES (?, ?, ?, ?, ?, ?)"
 #: Bound parameters per statement (SQLite's lowest limit is 999).
 _CHUNK = 500
 
@@ -580,16 +581,20 @@ class StoryStore:
         while chunk := [item if isinstance(item, Prepared) else Prepared(item, None) for item in islice(iterator, _CHUNK)]:
             ids = list(dict.fromkeys(item.article.id for item in chunk))
             stored = dict(db.execute(f"SELECT id, digest FROM articles WHERE id IN ({_marks(len(ids))})", ids))
+            rows: list[tuple[int, str, bytes, int, int, bytes]] = []  # inserted together (one statement a chunk)
             for article, counted in chunk:
                 digest = _digest(article.content_hash)
                 old = stored.get(article.id)
                 if old == digest:
                     continue
                 if old is not None:
+                    db.executemany(_ADD_ARTICLE, rows)
+                    rows = []
                     self._remove(db.execute("SELECT num FROM articles WHERE id = ?", (article.id,)).fetchone()[0])
-                self._add(article, digest, counted)
+                rows.append(self._add(article, digest, counted))
                 stored[article.id] = digest
                 added += 1
+            db.executemany(_ADD_ARTICLE, rows)
         return added
 
     @_reported
@@ -670,7 +675,8 @@ class StoryStore:
         numbers, terms, counts, marks = map(list, zip(*rows))
         return numbers, terms, counts, marks, flags
 
-    def _add(self, article: Article, digest: bytes, counted: Counted | None) -> None:
+    def _add(self, article: Article, digest: bytes, counted: Counted | None) -> tuple[int, str, bytes, int, int, bytes]:
+        """Count an article in and queue it; return its row for the ``articles`` table (:data:`_ADD_ARTICLE`)."""
         ids, hashes, counts, marks, flags = self._terms(counted or self._counter(article))
         t = _seconds(article.published)
         self._count(hashes, +1)
@@ -678,11 +684,8 @@ class StoryStore:
         self._undated += t == UNDATED
         num = self._next_num
         self._next_num += 1
-        self._db.execute(
-            "INSERT INTO articles (num, id, digest, t, flags, terms) VALUES (?, ?, ?, ?, ?, ?)",
-            (num, article.id, digest, t, flags, _encode_terms(ids, counts, marks)),
-        )
         self._queued.append(num)
+        return (num, article.id, digest, t, flags, _encode_terms(ids, counts, marks))
 
     def _remove(self, num: int) -> None:
         db = self._db
