@@ -25,7 +25,7 @@ from newsindex.ingest.languages import detect_language, language_code, with_lang
 from newsindex.ingest.readers import read_paths
 from newsindex.search.query import InLanguage
 from newsindex.text.analysis import Analysis, SnowballFilter, language_analyzer, text_analyzer
-from newsindex.text.scripts import MARKS, UNSPACED
+from newsindex.text.scripts import MARKS, PLAIN, UNSPACED, is_plain
 from newsindex.text.stems import StemTable
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/ is a folder, not a package
@@ -283,6 +283,28 @@ def test_scripts_without_spaces_are_cut_in_pairs() -> None:
     assert [t.text for t in analyzer("दिल्ली में cafe\u0301")] == ["दिल्ली", "में", "café"]
     assert [t.text for t in language_analyzer("fr")("l'armée qu'il")] == ["fr:armé", "fr:il"]
     assert Analysis("ja").terms("桐光学園") == ["ja:桐光", "ja:光学", "ja:学園"]
+
+
+def test_plain_text_gets_the_tokens_of_the_whole_rules(mixed: tuple[NewsIndex, list[Article]]) -> None:
+    """The rules without the marks and the scripts cut into pairs (cheap to compile) are used only for
+    a text whose characters are in neither class, where they must cut exactly as the whole rules do."""
+    from newsindex.text.analysis import _PLAIN_SEPARATORS, _PLAIN_TOKEN, _SEPARATORS, _TOKEN
+
+    plain = "".join(chr(code) for low, high in PLAIN for code in range(low, high + 1))
+    assert is_plain(plain) and re.search(f"[{MARKS}{UNSPACED}]", plain) is None
+    assert not is_plain("cafe\u0301") and not is_plain("東京") and not is_plain("ภาษา")
+    whole, cheap = re.compile(_TOKEN, re.VERBOSE), re.compile(_PLAIN_TOKEN, re.VERBOSE)
+    texts = [f"{a.title}\n{a.body}" for a in mixed[1]] + [
+        "U.S. and U.K.'s 155,221 40% 4th T-72 o'clock Syria’s “quoted” — café Zürich Москва Ελλάδα Hà Nội €5 x_y",
+    ]
+    compared = 0
+    for text in filter(is_plain, texts):
+        compared += 1
+        assert [(m.lastgroup, m.span()) for m in cheap.finditer(text)] == [
+            (m.lastgroup, m.span()) for m in whole.finditer(text)
+        ]
+        assert re.split(_PLAIN_SEPARATORS, text) == re.split(_SEPARATORS, text)
+    assert compared > 50  # English, German, French, Russian articles
 
 
 def test_the_mark_table_is_marks() -> None:

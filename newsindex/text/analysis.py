@@ -52,7 +52,7 @@ from whoosh.analysis import Composable, Filter, Token, Tokenizer
 from whoosh.lang.stopwords import stoplists
 
 from ..errors import NewsIndexError
-from .scripts import MARKS, UNSPACED, has_unspaced
+from .scripts import MARKS, UNSPACED, has_unspaced, is_plain
 
 #: Snowball languages and their ISO 639-1 codes (Whoosh keeps offline stop-word lists by code).
 LANGUAGES: dict[str, str] = {
@@ -90,19 +90,27 @@ ELISIONS: dict[str, tuple[str, ...]] = {
 #: Between a language's code and a word, in the terms of every language but the index's default.
 LANGUAGE_MARK = ":"
 
-_LETTER = rf"[^\W\d_{UNSPACED}]"  # a letter of a script written with spaces
-_WORD_CHAR = rf"(?:[^\W_{UNSPACED}]|[{MARKS}])"  # a letter or digit of such a script, or a combining mark
-_TOKEN = rf"""
-    (?P<unspaced>[{UNSPACED}]+)                                      # 東京都, ภาษาไทย: cut into pieces
-    | (?P<abbr>{_LETTER}(?:\.{_LETTER})+\.?)(?!{_LETTER})              # U.S.  U.K  e.g.
-    | (?P<num>\d+(?:[.,]\d+)*%?)(?!{_WORD_CHAR})                      # 155,221  5.93  40% (not 4th)
-    | (?P<word>{_WORD_CHAR}+(?:['\u2019]{_WORD_CHAR}+)*)               # words, o'clock, Syria's
+#: The token rules, for text in which ``{unspaced}`` (runs of a script written without spaces),
+#: ``{letter}`` (a letter of a script written with spaces) and ``{word_char}`` (a letter or digit of
+#: such a script, or a combining mark) are what they are.
+_TOKEN_RULES = r"""
+    (?P<unspaced>{unspaced})                                      # 東京都, ภาษาไทย: cut into pieces
+    | (?P<abbr>{letter}(?:\.{letter})+\.?)(?!{letter})              # U.S.  U.K  e.g.
+    | (?P<num>\d+(?:[.,]\d+)*%?)(?!{word_char})                      # 155,221  5.93  40% (not 4th)
+    | (?P<word>{word_char}+(?:['\u2019]{word_char}+)*)               # words, o'clock, Syria's
     """
+_TOKEN = _TOKEN_RULES.format(
+    unspaced=f"[{UNSPACED}]+", letter=rf"[^\W\d_{UNSPACED}]", word_char=rf"(?:[^\W_{UNSPACED}]|[{MARKS}])"
+)
+#: The same rules for a text with no character of either class (:func:`~newsindex.text.scripts.is_plain`):
+#: the same tokens, as the classes left out match none of its characters.
+_PLAIN_TOKEN = _TOKEN_RULES.format(unspaced="(?!)", letter=r"[^\W\d_]", word_char=r"[^\W_]")
 _POSSESSIVE = re.compile(r"['\u2019]s$", re.IGNORECASE)
 #: What WordTerms may split a word at: characters no token contains (every token character
 #: is a letter, a digit or a combining mark, or one of . , ' ’ % between or after them, or any
 #: character of the scripts cut into pairs, even one Unicode has not assigned yet), and the underscore.
 _SEPARATORS = rf"[^\w.,'\u2019%{MARKS}{UNSPACED}]+|_+"
+_PLAIN_SEPARATORS = r"[^\w.,'\u2019%]+|_+"  # the same for a text with no character of either class
 #: No token starts with these; none ends with these after a letter or digit (a % can).
 _NEVER_FIRST = ".,'\u2019%"
 _NEVER_LAST = ".,'\u2019"
@@ -110,11 +118,13 @@ _NEVER_LAST = ".,'\u2019"
 
 @functools.cache
 def _compiled(pattern: str, flags: int = 0) -> re.Pattern[str]:
-    """:data:`_TOKEN` or :data:`_SEPARATORS` compiled, on first use rather than on import.
+    """The token rules or the separators compiled, on first use rather than on import.
 
-    Their character classes (the scripts cut into pairs, seven times in the token rules; the
-    combining marks) take Python's regular expression compiler 20 ms, a sixth of the start of a
-    search, which mostly looks up plain words whole (:class:`WordTerms`) and never tokenizes.
+    The whole rules' character classes (the scripts cut into pairs, seven times in the token
+    rules; the combining marks) take Python's regular expression compiler about 25 ms, a sixth of
+    the start of a search, which mostly looks up plain words whole (:class:`WordTerms`) and never
+    tokenizes; they are compiled only for a text that has such characters (the plain rules
+    otherwise, in well under a millisecond), so English, German or Russian text never pays for them.
     """
     return re.compile(pattern, flags)
 
@@ -157,7 +167,7 @@ class NewsTokenizer(Tokenizer):
             yield token
             return
         pos = start_pos
-        for match in _compiled(_TOKEN, re.VERBOSE).finditer(value):
+        for match in _compiled(_PLAIN_TOKEN if is_plain(value) else _TOKEN, re.VERBOSE).finditer(value):
             kind = match.lastgroup
             text = match.group()
             if kind == "unspaced":
@@ -406,7 +416,6 @@ class WordTerms(dict):
     def __init__(self, filters: "list[_WordFilter]", limit: int = 250_000) -> None:
         super().__init__()
         self._tokenizer = NewsTokenizer()
-        self._separate = _compiled(_SEPARATORS).split
         self._filters = filters
         self._words: list[Callable[[str], str]] = [f.word for f in filters]
         self._stemmers = [f for f in filters if isinstance(f, SnowballFilter)]
@@ -428,7 +437,7 @@ class WordTerms(dict):
             # does; a piece that is letters and digits once stripped of the dots, commas and
             # apostrophes around it (said, -> said) is one token; the rest is tokenized.
             texts = []
-            for piece in self._separate(word):
+            for piece in _compiled(_PLAIN_SEPARATORS if is_plain(word) else _SEPARATORS).split(word):
                 core = piece.lstrip(_NEVER_FIRST).rstrip(_NEVER_LAST)
                 if _one_token(core):
                     texts.append(fold(core))
@@ -563,7 +572,7 @@ def analyzer_language(analyzer: object) -> str | None:
 
 def _one_token(text: str) -> bool:
     """Whether ``text`` is one token as it stands: letters and digits of scripts written with spaces."""
-    return text.isalnum() and (text.isascii() or not has_unspaced(text))
+    return text.isalnum() and not has_unspaced(text)
 
 
 def word_terms(analyzer: object, limit: int = 250_000) -> WordTerms | None:
