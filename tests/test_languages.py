@@ -288,10 +288,12 @@ def test_scripts_without_spaces_are_cut_in_pairs() -> None:
 def test_plain_text_gets_the_tokens_of_the_whole_rules(mixed: tuple[NewsIndex, list[Article]]) -> None:
     """The rules without the marks and the scripts cut into pairs (cheap to compile) are used only for
     a text whose characters are in neither class, where they must cut exactly as the whole rules do."""
+    from newsindex.stories import wording
     from newsindex.text.analysis import _PLAIN_SEPARATORS, _PLAIN_TOKEN, _SEPARATORS, _TOKEN
 
     plain = "".join(chr(code) for low, high in PLAIN for code in range(low, high + 1))
     assert is_plain(plain) and re.search(f"[{MARKS}{UNSPACED}]", plain) is None
+    assert re.search(f"[{wording._UNSPACED}]", plain) is None  # compare's words of a plain text: the same gate
     assert not is_plain("cafe\u0301") and not is_plain("東京") and not is_plain("ภาษา")
     whole, cheap = re.compile(_TOKEN, re.VERBOSE), re.compile(_PLAIN_TOKEN, re.VERBOSE)
     texts = [f"{a.title}\n{a.body}" for a in mixed[1]] + [

@@ -26,10 +26,13 @@ found and shown, only perhaps called "wording" where it is a name.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any, Literal, NamedTuple
+
+from ..text.scripts import is_plain
 
 Op = Literal["replace", "insert", "delete"]
 EditKind = Literal["number", "negation", "name", "attribution", "wording"]
@@ -56,17 +59,24 @@ _UNSPACED = (
     "\u0e00-\u0e7f\u0e80-\u0eff\u1000-\u109f\u1780-\u17ff"  # Thai, Lao, Myanmar, Khmer
     "\U00020000-\U0002fa1f"
 )
-_UNSPACED_CHAR = re.compile(f"[{_UNSPACED}]")
 _NUMBER = r"\d+(?:[.,]\d+)*(?:-\d+/\d+|/\d+)?(?:%|(?![^\W_]))"  # 155,221  5.93  8,7  40%  17-1/4  1/4
 _ABBREVIATION = r"[^\W_](?:\.[^\W\d_])+\.?(?![^\W_])"  # U.S.  U.K
 # Texts in scripts with spaces (most): words, numbers and abbreviations whole.
 _WORD = re.compile(rf"{_ABBREVIATION}|{_NUMBER}|[^\W_]+(?:['\u2019][^\W_]+)*")
-# Texts with a script written without spaces: each of its letters is a word of its own.
-_WORD_UNSPACED = re.compile(
-    rf"""[{_UNSPACED}]|{_ABBREVIATION}|{_NUMBER}
-    | (?:(?![{_UNSPACED}])[^\W_])+(?:['\u2019](?:(?![{_UNSPACED}])[^\W_])+)*   # words, Syria's, didn't""",
-    re.VERBOSE,
-)
+
+
+@functools.cache
+def _unspaced_words() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(a letter of a script written without spaces, the words of a text with such letters: each of
+    them a word of its own). Compiled on first use, for a text that may have them: their classes took
+    Python's compiler 20-30 ms at import, in every process that imports the stories (builds, searches)."""
+    return re.compile(f"[{_UNSPACED}]"), re.compile(
+        rf"""[{_UNSPACED}]|{_ABBREVIATION}|{_NUMBER}
+        | (?:(?![{_UNSPACED}])[^\W_])+(?:['\u2019](?:(?![{_UNSPACED}])[^\W_])+)*   # words, Syria's, didn't""",
+        re.VERBOSE,
+    )
+
+
 _DIGIT = re.compile(r"\d")
 _GROUPED = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?%?$")
 _FRACTION = re.compile(r"^(\d+)-(\d+)/(\d+)$")
@@ -111,7 +121,11 @@ class Word(NamedTuple):
 def words(text: str) -> list[Word]:
     """The words of ``text`` in order (numbers and abbreviations whole; unspaced scripts by character)."""
     out = []
-    for m in (_WORD_UNSPACED if _UNSPACED_CHAR.search(text) else _WORD).finditer(text):
+    pattern = _WORD
+    if not is_plain(text):  # (a plain text has none of those letters: no need to compile their class)
+        letter, unspaced_words = _unspaced_words()
+        pattern = unspaced_words if letter.search(text) else _WORD
+    for m in pattern.finditer(text):
         word = m.group()
         key = word.casefold().replace("\u2019", "'")
         if "," in key and _GROUPED.match(key):
