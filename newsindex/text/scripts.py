@@ -21,6 +21,10 @@ slower):
   cut the same way, as Lucene and Elasticsearch's ``cjk`` analyzer do. Their
   punctuation (``、。・「」``), digits and the Thai and Lao digit signs are left
   out: they are not part of words.
+
+A text of none of them (:data:`PLAIN`: most English, German, French or Russian
+text) is cut by rules without these classes (:func:`is_plain`), which are
+costly to compile and change nothing there.
 """
 
 from __future__ import annotations
