@@ -10,8 +10,7 @@ grouping itself. That analysis is about half the CPU grouping costs.
 from __future__ import annotations
 
 import re
-from itertools import filterfalse, repeat
-from operator import add, mul
+from itertools import filterfalse
 from typing import NamedTuple
 
 from ..ingest.article import Article
@@ -71,13 +70,18 @@ class WordCounter:
         words = list(tf)
         terms = list(map(hashes.__getitem__, words))
         counts = list(tf.values())
-        # NAME_MARK | TITLE_MARK | FIGURE_MARK of each word, in C loops (the bits are distinct: | is +).
-        marks = list(map(add, map(add, map(mul, map(marked.__contains__, words), repeat(NAME_MARK)),
-                                  map(mul, map(title.__contains__, words), repeat(TITLE_MARK))),
-                         map(mul, map(figures.__contains__, words), repeat(FIGURE_MARK))))
+        # Each word's marks, set word by word for the few marked ones only.
+        mark_of = dict.fromkeys(words, 0)
+        mark_of.update(dict.fromkeys(marked, NAME_MARK))
+        for word in title:
+            mark_of[word] |= TITLE_MARK
+        in_figures = figures.intersection(tf)
+        for word in in_figures:
+            mark_of[word] |= FIGURE_MARK
+        marks = list(mark_of.values())
         flags = 0
         total = sum(counts)
-        if total and sum(map(tf.__getitem__, figures.intersection(tf))) >= TABLE_SHARE * total:
+        if total and sum(map(tf.__getitem__, in_figures)) >= TABLE_SHARE * total:
             flags |= TABLE
         if announces_correction(article):
             flags |= CORRECTION

@@ -44,8 +44,7 @@ import math
 import operator
 import re
 from collections import Counter
-from itertools import chain, compress
-from operator import gt, itemgetter
+from itertools import chain
 from typing import Any, Callable, Hashable, Mapping, Sequence, TypeVar
 
 from ..ingest.article import Article
@@ -197,8 +196,9 @@ class _LanguageWords:
         figures only; in German every noun is marked. See
         :mod:`newsindex.stories.store` for the weight this carries.
 
-        Every article of a collection is counted, so the words are walked in
-        C loops (maps over the split text), not word by word in Python.
+        Every article of a collection is counted: the words are looked up in
+        one C loop (a map over the split text), and only the capitals are
+        read word by word.
         """
         cached = self._cached()
         out: list[str] = []
@@ -210,11 +210,12 @@ class _LanguageWords:
             out += chain.from_iterable(stems)
             if first:
                 title.update(out)
-            if len(words) > 1 and text != text.upper():
-                # A capital after the first word of a sentence: the word before it does not end one.
-                capital = map(str.isupper, map(itemgetter(0), words[1:]))
-                after_end = map(_SENTENCE_END.__contains__, map(itemgetter(-1), words))
-                names += chain.from_iterable(compress(stems[1:], map(gt, capital, after_end)))
+            if text != text.upper():
+                initial = True
+                for word, found in zip(words, stems):
+                    if found and not initial and word[0].isupper():
+                        names += found
+                    initial = word[-1] in _SENTENCE_END
         tf = Counter(out)
         return tf, {*names, *filter(_HAS_DIGIT, tf)}, title
 
