@@ -103,11 +103,6 @@ def by_period(days: Counter[int], by: Granularity) -> Counter[datetime]:
     return periods
 
 
-def is_dated(day: int) -> bool:
-    """Whether a day number of :meth:`Timelines.day_numbers` is a real day (not an undated article's)."""
-    return day != _UNDATED
-
-
 def earliest_told(docnums: Sequence[int], stories: Sequence[int], days: Sequence[int]) -> dict[int, int]:
     """Story code (``stories[docnum]``) -> its earliest document among ``docnums``, ``days[docnum]``
     being its day: by day, undated last, then by document number (the order of arrival, which a
@@ -195,13 +190,14 @@ class Timelines:
     def days(self, reader: Any, docnums: Iterable[int]) -> Counter[int]:
         """How many of these documents were published on each day (undated ones left out)."""
         docnums = docnums if isinstance(docnums, (list, tuple, range)) else list(docnums)
-        days = self._read(reader, docnums)
+        days = self.day_numbers(reader, docnums)
         counts = Counter(map(days.__getitem__, docnums))
         counts.pop(_UNDATED, None)
         return counts
 
-    def _read(self, reader: Any, docnums: Sequence[int]) -> array[int]:
-        """The day of every document, those of ``docnums`` read from the column if not yet."""
+    def day_numbers(self, reader: Any, docnums: Sequence[int]) -> array[int]:
+        """The publication day of every document (undated: a mark below any day), those of
+        ``docnums`` read from the column if not yet."""
         if self._days is None:
             self._days = array("q", [_UNREAD]) * reader.doc_count_all()
         days, column = self._days, None
@@ -213,15 +209,10 @@ class Timelines:
                 days[docnum] = _UNDATED if micros == UNDATED else micros // _MICROS_A_DAY
         return days
 
-    def day_numbers(self, reader: Any, docnums: Sequence[int]) -> array[int]:
-        """The publication day of every document (:func:`is_dated` says which have one), those of
-        ``docnums`` read if not yet."""
-        return self._read(reader, docnums)
-
     def earliest(self, reader: Any, docnums: Sequence[int], stories: Sequence[int]) -> dict[int, int]:
         """Story code (``stories[docnum]``) -> its earliest document among ``docnums``: by
         publication day, undated last, then by document number."""
-        return earliest_told(docnums, stories, self._read(reader, docnums))
+        return earliest_told(docnums, stories, self.day_numbers(reader, docnums))
 
     def story_timeline(
         self, reader: Any, docnums: Iterable[int], stories: Callable[[Sequence[int]], Sequence[int]],
@@ -232,10 +223,10 @@ class Timelines:
         :mod:`newsindex.coverage.counting`). ``stories`` gives the story codes of documents."""
         check_granularity(by)
         docnums = list(docnums)
-        matched = first_told(docnums, stories(docnums), self._read(reader, docnums))
+        matched = first_told(docnums, stories(docnums), self.day_numbers(reader, docnums))
         if by not in self._story_totals:
             every = list(reader.all_doc_ids())  # deleted ones left out
-            codes, days = stories(every), self._read(reader, every)
+            codes, days = stories(every), self.day_numbers(reader, every)
             self._story_totals[by] = stories_per_period(((codes[d], days[d]) for d in every), by)
         return timeline(by_period(matched, by), self._story_totals[by], by, since, until)
 
