@@ -314,6 +314,22 @@ def test_every_piece_of_article_text_is_escaped(client) -> None:
     assert 'href="https://example.org/harbour?a=1&amp;b=&lt;2&gt;"' in get(client, "/article/hostile-2").get_data(as_text=True)
 
 
+def test_controls_and_direction_overrides_in_article_text_are_shown_not_obeyed(tmp_path: Path) -> None:
+    """A right-to-left override reorders the rest of a line on the page; a control is no text: both are
+    written as escapes (as the command line shows them), in text and in highlighted snippets alike."""
+    from newsindex import Article
+
+    with NewsIndex.create(tmp_path / "index") as ix:
+        ix.add([Article(id="ctl-1", title="Zyxcontrol \x1b[2Jharbour \u202etax", body="Zyxcontrol fees\x07 rise.\nLine two.",
+                        source="Wire\u202e moc.evil", published=datetime(2025, 1, 2, tzinfo=timezone.utc))])
+        client = create_app(ix).test_client()
+        for url in ("/?q=zyxcontrol&facet=source", "/?q=zyxcontrol&facet=source&stories=1", "/article/ctl-1?q=zyxcontrol"):
+            html = get(client, url).get_data(as_text=True)
+            assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", html), url
+            assert "\\u202e" in html and "<mark>" in html, url
+        assert "\\x1b[2J" in get(client, "/article/ctl-1").get_data(as_text=True)
+
+
 def test_an_id_with_slashes_dots_and_markup_still_links_to_its_article(client) -> None:
     hostile_id = HOSTILE[2]["id"]
     page = get(client, "/?q=zyxhostile+ferry").get_data(as_text=True)

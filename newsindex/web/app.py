@@ -29,7 +29,7 @@ from ..errors import ArticleNotFoundError, NewsIndexError, QueryError
 from ..index import NewsIndex
 from ..version import __version__
 from . import api, pages
-from .marks import Marker
+from .marks import Marker, shown
 from .shared import SharedIndex
 from .site import NotFound, Site, error_response
 
@@ -68,6 +68,7 @@ def create_app(index: NewsIndex, loopback_only: bool = True) -> Flask:
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(api.blueprint, url_prefix="/api")
     app.jinja_env.globals["version"] = __version__
+    app.jinja_env.finalize = shown  # article text's controls and overrides shown, not obeyed
     app.before_request(_start_clock)
     app.after_request(_secure)
     app.register_error_handler(HTTPException, _http_error)

@@ -13,13 +13,28 @@ open or close a tag of its own.
 from __future__ import annotations
 
 import secrets
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
 
+from ..terminal import safe
+
 if TYPE_CHECKING:
     from ..stories.wording import WordChanges
+
+
+def shown(value: Any) -> Any:
+    """What a template writes of ``value`` (Jinja's ``finalize``, before autoescape): text with the
+    characters that act on what is shown without being seen (controls, right-to-left overrides that
+    reorder the rest of a line) written as escapes (``\\x1b``, ``\\u202e``), as the command line shows
+    them (:func:`newsindex.terminal.safe`); markup keeps its tags (it holds no such characters but
+    the article's own)."""
+    if isinstance(value, Markup):
+        return Markup(safe(str(value), multiline=True))
+    if isinstance(value, str):
+        return safe(value, multiline=True)
+    return value
 
 
 class Marker:
