@@ -74,7 +74,7 @@ from .vectors import MIN_COLLECTION, tf_weight, weighted_sample
 FILE_NAME = "stories.sqlite"
 #: Bumped when the tables or the grouping change; a store of another format is rebuilt
 #: from the index by the next ``newsindex index`` (see :mod:`newsindex.stories.tellings`).
-FORMAT = 4
+FORMAT = 5
 
 #: Average score two groups need to be one story (average-link clustering). Set on
 #: events-dev: pairwise precision 0.91 and F1 0.88 there; 0.25-0.29 all give F1 0.85-0.88.
@@ -214,6 +214,7 @@ class _Stored(NamedTuple):
     title: frozenset[int]
     names: frozenset[int]
     figures: frozenset[int]
+    idf: Mapping[int, float]  # the store's, shared by all
 
 
 def _to_le(values: array) -> bytes:
@@ -730,9 +731,9 @@ class StoryStore:
 
     def _vector(
         self, blob: bytes, decoded: tuple[list[int], bytes, bytes] | None = None
-    ) -> tuple[dict[int, float], float, frozenset[int], frozenset[int], frozenset[int]]:
-        """An article's weighted words under the reference frequencies, their squared norm, and the
-        words of its title, its names and figures, and its figures."""
+    ) -> tuple[dict[int, float], float, frozenset[int], frozenset[int], frozenset[int], Mapping[int, float]]:
+        """An article's weighted words under the reference frequencies, their squared norm, the
+        words of its title, its names and figures, and its figures, and the idf of (at least) its words."""
         hashes, counts, marks = decoded or self._hashed(blob)
         idf, reference = self._idf, self._reference
         assert reference is not None
@@ -749,7 +750,7 @@ class StoryStore:
         title = frozenset(compress(hashes, marks.translate(_HAS_TITLE_MARK)))
         names = frozenset(compress(hashes, marks.translate(_HAS_NAME_MARK)))
         figures = frozenset(compress(hashes, marks.translate(_HAS_FIGURE_MARK)))
-        return dict(zip(hashes, weights)), sum(map(mul, weights, weights)), title, names, figures
+        return dict(zip(hashes, weights)), sum(map(mul, weights, weights)), title, names, figures, idf
 
     def _stored_vectors(self, nums: Sequence[int]) -> list[_Stored]:
         """The stored articles of these nums with their vectors (most from memory)."""
