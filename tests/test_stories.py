@@ -190,6 +190,38 @@ def test_a_paragraphs_first_word_is_no_name_but_a_wrapped_lines_is(reuters_artic
     assert "process" in marked  # "Last year, New Process paid"
 
 
+def test_counted_words_are_marked_as_names_figures_and_title_words() -> None:
+    """A capital after a word that ends no sentence marks a name; one opening a text or a sentence
+    (after ``.``, ``:``; whitespace is any ``str.split`` splits at) does not, nor any capital of a
+    text without lower case; a word holding a digit is a figure (and weighs as a name)."""
+    from newsindex.ingest.article import Article
+    from newsindex.stories.counted import FIGURE_MARK, NAME_MARK, TITLE_MARK, WordCounter
+    from newsindex.stories.vectors import term_hash
+
+    words = ContentWords()
+    count = WordCounter("english")
+
+    def marks(article: Article) -> dict[str, int]:
+        counted = count(article)
+        by_hash = dict(zip(counted.hashes, counted.marks))
+        return {word: by_hash[term_hash(word)] for word in words.of(article)}
+
+    body = "Shares of Acme rose 15 percent.\u00a0Analysts cheered Bolton: Traders sold.\nTHE DEAL"
+    got = marks(Article(id="m", title="Acme buys Widgets", body=body))
+    stem = {word: words.words(word)[0] for word in ("Acme", "buys", "Widgets", "Shares", "Analysts", "cheered",
+                                                    "Bolton", "Traders", "sold", "DEAL", "rose", "percent")}
+    assert got == {
+        stem["Acme"]: TITLE_MARK | NAME_MARK, stem["buys"]: TITLE_MARK, stem["Widgets"]: TITLE_MARK | NAME_MARK,
+        stem["Shares"]: 0, stem["rose"]: 0, "15": NAME_MARK | FIGURE_MARK, stem["percent"]: 0,
+        stem["Analysts"]: 0, stem["cheered"]: 0, stem["Bolton"]: NAME_MARK, stem["Traders"]: 0, stem["sold"]: 0,
+        stem["DEAL"]: NAME_MARK,
+    }
+    assert marks(Article(id="c", title="ACME BUYS WIDGETS IN 1987")) == {
+        stem["Acme"]: TITLE_MARK, stem["buys"]: TITLE_MARK, stem["Widgets"]: TITLE_MARK,
+        "1987": TITLE_MARK | NAME_MARK | FIGURE_MARK,
+    }
+
+
 # -- stories -------------------------------------------------------------------
 
 

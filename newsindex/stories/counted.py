@@ -58,7 +58,7 @@ class WordCounter:
         self._figures: set[str] = set()
 
     def __call__(self, article: Article) -> Counted:
-        tf, marked, title = self._words.marked(article)
+        tf, names, title = self._words.marked(article)
         hashes, figures = self._hashes, self._figures
         if len(hashes) > HASH_CACHE:
             hashes.clear()
@@ -67,17 +67,15 @@ class WordCounter:
             hashes[word] = term_hash(word)
             if _DIGIT(word):
                 figures.add(word)
-        words = list(tf)
-        terms = list(map(hashes.__getitem__, words))
+        terms = list(map(hashes.__getitem__, tf))
         counts = list(tf.values())
-        # Each word's marks, set word by word for the few marked ones only.
-        mark_of = dict.fromkeys(words, 0)
-        mark_of.update(dict.fromkeys(marked, NAME_MARK))
+        # Each word's marks: set in C for the names and figures, word by word for the title's few.
+        in_figures = figures.intersection(tf)
+        mark_of = dict.fromkeys(tf, 0)
+        mark_of.update(dict.fromkeys(names, NAME_MARK))
+        mark_of.update(dict.fromkeys(in_figures, NAME_MARK | FIGURE_MARK))
         for word in title:
             mark_of[word] |= TITLE_MARK
-        in_figures = figures.intersection(tf)
-        for word in in_figures:
-            mark_of[word] |= FIGURE_MARK
         marks = list(mark_of.values())
         flags = 0
         total = sum(counts)

@@ -44,7 +44,7 @@ import math
 import operator
 import re
 from collections import Counter
-from itertools import chain, islice
+from itertools import accumulate, chain, compress, islice
 from typing import Any, Callable, Hashable, Mapping, Sequence, TypeVar
 
 from ..ingest.article import Article
@@ -83,7 +83,6 @@ WORD_CACHE = 250_000
 
 #: The last characters of a word that end a sentence (or open a quote): the next word's capital is no name.
 _SENTENCE_END = frozenset(".!?:;\"\u201d\u00bb")
-_HAS_DIGIT = re.compile(r"\d").search
 #: Where a paragraph begins: after a blank line, or at an indented line.
 _PARAGRAPHS = re.compile(r"\n[ \t\r]*\n|\n[ \t]+").split
 
@@ -138,8 +137,8 @@ class ContentWords:
         return Counter(self.of(article))
 
     def marked(self, article: Article) -> tuple[Counter[str], set[str], set[str]]:
-        """Term frequencies of the article's content words in its language, which are marked,
-        and the content words of its title (see :meth:`_LanguageWords.marked`)."""
+        """Term frequencies of the article's content words in its language, those written with a
+        capital inside a sentence, and the content words of its title (see :meth:`_LanguageWords.marked`)."""
         return self._of(article.language).marked(article)
 
 
@@ -185,18 +184,19 @@ class _LanguageWords:
         return tuple(kept)
 
     def marked(self, article: Article) -> tuple[Counter[str], set[str], set[str]]:
-        """Term frequencies of the article's content words, which of them are *marked*:
-        written with a capital inside a sentence (names of people, places, organisations) or
-        holding a digit (figures, dates), and the content words of its title.
+        """Term frequencies of the article's content words, those of them written with a
+        capital inside a sentence (names of people, places, organisations), and the content
+        words of its title.
 
         Why: two outlets telling one event name the same people and places and
         quote the same figures in other words, while two events of one kind
         (two actresses in rehab, two earthquakes in Iran) share the vocabulary
         of the kind but not the names. A text without lower case (a wire
-        headline in capitals) says nothing by its capitals, so only its
-        figures are marked; a script without case (Chinese, Japanese) marks
-        figures only; in German every noun is marked. See
-        :mod:`newsindex.stories.store` for the weight this carries.
+        headline in capitals) says nothing by its capitals, so none is taken
+        from it; a script without case (Chinese, Japanese) has none; in German
+        every noun is one. Words holding a digit (figures, dates) are marked
+        too (:class:`~newsindex.stories.counted.WordCounter`, which knows them
+        from its cache). See :mod:`newsindex.stories.store` for the weight this carries.
 
         A paragraph's first word starts a sentence even where the line before
         ends without a full stop: wire notices are lines of items ("Qtly div
@@ -207,30 +207,32 @@ class _LanguageWords:
         notices; no story of events-dev changes). A paragraph begins after a blank line or at an indented
         line; a single line break does not begin one (hard-wrapped text).
 
-        Every article of a collection is counted: the words are looked up in
-        one C loop (a map over the split text), and only the capitals are
-        read word by word.
+        Every article of a collection is counted, so the words are looked up
+        in one C loop (a map over the split text), and only the words whose
+        first character is upper case (found by maps in C) are read one by one,
+        for the word before them and whether a paragraph begins with them
+        (the indexes where paragraphs begin, a set); reading every word in
+        Python was the largest part of counting.
         """
         cached = self._cached()
-        out: list[str] = []
+        tf: Counter[str] = Counter()
         names: list[str] = []
         title: set[str] = set()
         for first, text in ((True, article.title), (False, article.body)):
             words = text.split()
             stems = list(map(cached, words))
-            out += chain.from_iterable(stems)
+            tf.update(chain.from_iterable(stems))
             if first:
-                title.update(out)
+                title.update(tf)
             if text != text.upper():
-                pairs = zip(words, stems)
-                for size in map(len, map(str.split, _PARAGRAPHS(text))):
-                    initial = True
-                    for word, found in islice(pairs, size):
-                        if found and not initial and word[0].isupper():
-                            names += found
-                        initial = word[-1] in _SENTENCE_END
-        tf = Counter(out)
-        return tf, {*names, *filter(_HAS_DIGIT, tf)}, title
+                starts = set(accumulate(map(len, map(str.split, _PARAGRAPHS(text)))))
+                for i in compress(range(1, len(words)), map(str.isupper, map(_FIRST, islice(words, 1, None)))):
+                    if words[i - 1][-1] not in _SENTENCE_END and i not in starts:
+                        names += stems[i]
+        return tf, set(names), title
+
+
+_FIRST = operator.itemgetter(0)
 
 
 class _WordCache(dict):  # type: ignore[type-arg]
