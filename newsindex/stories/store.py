@@ -56,8 +56,8 @@ from array import array
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import accumulate, compress, islice
-from operator import mul
+from itertools import accumulate, chain, compress, filterfalse, islice
+from operator import mul, sub
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence, TypeVar
 
@@ -241,7 +241,7 @@ def _encode_terms(ids: Sequence[int], counts: Sequence[int], marks: Sequence[int
     """An article's words as stored: vocabulary ids ascending (as gaps, 32-bit), counts and marks
     (a byte each), compressed. Decoding is C work (zlib, array), which the full regrouping of a
     large collection reads for every article."""
-    gaps = array("I", (b - a for a, b in zip((0, *ids), ids)))
+    gaps = array("I", map(sub, ids, chain((0,), ids)))  # a map in C, not a generator
     return zlib.compress(struct.pack("<I", len(ids)) + _to_le(gaps) + bytes(counts) + bytes(marks), 1)
 
 
@@ -667,7 +667,7 @@ class StoryStore:
         counts (capped at 255) and marks in that order, and its flags."""
         terms, counts, marks, flags = counted
         ids, vocabulary = self._ids, self._vocabulary
-        for term in [term for term in terms if term not in ids]:
+        for term in list(filterfalse(ids.__contains__, terms)):  # the few new words, found in C
             ids[term] = len(vocabulary)
             vocabulary.append(term)
         rows = sorted(zip(map(ids.__getitem__, terms), terms, counts, marks))
