@@ -1,75 +1,92 @@
-"""The keys articles are found by, held in memory while a collection is grouped from scratch.
+"""The keys articles are found by, and the candidates a grouping from scratch finds by them in batch.
 
-The window must answer exactly what the store's ``keys`` table answers (the
-regrouping of Reuters-21578 gives the same edges and the same table either
-way; the story tests check the stories). These tests pin the rules that are
-easy to get subtly wrong: the span, undated articles, the exact key's weight,
-the cap on postings read and where it stops, and the rows written.
+A grouping from scratch links whole blocks of articles at once
+(:mod:`newsindex.stories.batch`); it must find and score exactly what linking
+one article at a time in the order of time, through the store's ``keys``
+table, does: the same links with the same scores and the same rows. These
+tests pin that on a real Reuters file with undated articles and corrections,
+with the cap on postings read as it is and low enough that many lookups
+pass it (the rules easy to get subtly wrong: the span, undated articles, the
+exact key's weight, where a capped lookup stops).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from newsindex.stories.keys import (
-    KEY_BIAS, LOOKUP_CAP, PERIOD_BITS, SAMPLE_SIZE, KeyWindow, posting, postings_of, without,
-)
-from newsindex.stories.pairs import UNDATED, WINDOW
+from newsindex.stories import batch, keys, store as story_store
+from newsindex.stories.keys import PERIOD_BITS, posting, postings_of, without
+from newsindex.stories.store import StoryStore
 
-DAY = 86_400
 T0 = 1_000 * (1 << PERIOD_BITS)  # the start of a period
 
 
-def test_found_within_the_span_only_and_by_the_keys_shared():
-    window = KeyWindow()
-    window.add([1, 2], T0, 1)
-    window.add([2, 3], T0 + DAY, 2)
-    # Asked as the grouping asks, later and later: what falls out of the span is not found again.
-    assert window.candidates([1, 2, 3], exact=99, t=T0 + WINDOW) == {1: 2, 2: 2}
-    assert window.candidates([1, 2, 3], exact=99, t=T0 + WINDOW + DAY) == {2: 2}
-    assert window.candidates([3], exact=99, t=T0 + WINDOW + DAY + 1) == {}
+def test_a_row_holds_its_postings_in_the_tables_layout():
+    row = posting(T0 + 5, 1) + posting(T0 + 6, 2) + posting(T0 + (1 << 20), 3)
+    assert [(low | high << 16, num) for low, high, num in postings_of(row)] == [(5, 1), (6, 2), (1 << 20, 3)]
+    assert without(row, 1) == posting(T0 + 6, 2) + posting(T0 + (1 << 20), 3)
 
 
-def test_the_exact_key_weighs_a_whole_sample_and_undated_articles_are_found_by_all():
-    window = KeyWindow()
-    window.add([7, 8], UNDATED, 1)
-    window.add([8], UNDATED, 2)
-    assert window.candidates([7, 8], exact=8, t=UNDATED) == {1: 1 + SAMPLE_SIZE, 2: SAMPLE_SIZE}
-    window.add([8], T0, 3)
-    found = window.candidates([8], exact=8, t=T0 + 100 * WINDOW)  # dated: 3 is far behind, the undated are not
-    assert found == {1: SAMPLE_SIZE, 2: SAMPLE_SIZE}
+def _tables(store: StoryStore) -> tuple[list, list]:
+    db = store._db
+    return (db.execute("SELECT a, b, score FROM edges ORDER BY a, b").fetchall(),
+            db.execute("SELECT key, period, postings FROM keys ORDER BY key, period").fetchall())
 
 
-def test_articles_must_come_in_the_order_of_time():
-    window = KeyWindow()
-    window.add([1], T0, 1)
-    with pytest.raises(ValueError):
-        window.add([1], T0 - 1, 2)
+def _one_by_one(store: StoryStore) -> tuple[list, list]:
+    """The links and keys of the store's articles linked one at a time in the order of time, each
+    looking its candidates up in the ``keys`` table (the store's reference, the incremental path's code)."""
+    store._begin()
+    try:
+        store._db.execute("DELETE FROM edges")
+        store._db.execute("DELETE FROM keys")
+        store._use_reference()
+        store._load_corrections()
+        for num, t, flags, blob in store._db.execute("SELECT num, t, flags, terms FROM articles ORDER BY t, num").fetchall():
+            store._link(num, t, flags, blob)
+        return _tables(store)
+    finally:
+        store.rollback()
 
 
-def test_the_cap_stops_after_the_row_that_passes_it_keys_ascending_periods_in_order():
-    window = KeyWindow()
-    nums = iter(range(1, 10**7))
-    for _ in range(LOOKUP_CAP + 1):  # key 5: just past the cap, in the period before T0
-        window.add([5], T0 - 10, next(nums))
-    for _ in range(10):  # key 5 again in T0's period, and key 9: a row the lookup never reaches
-        window.add([5, 9], T0, next(nums))
-    found = window.candidates([9, 5], exact=0, t=T0)
-    # The first row of key 5 passed the cap: neither its second row nor key 9 (after 5) was read.
-    assert sum(found.values()) == LOOKUP_CAP + 1
-    assert max(found) == LOOKUP_CAP + 1
+@pytest.fixture(scope="module")
+def articles() -> list:
+    """reut2-001 (corrections among its notices), every 8th article made undated."""
+    from conftest import reuters_files
+
+    from newsindex.ingest.readers import read_paths
+
+    return [replace(a, published=None) if i % 8 == 0 else a for i, a in enumerate(read_paths(reuters_files()[1:2]))]
 
 
-def test_rows_hold_what_was_added_since_last_asked_in_the_tables_layout():
-    window = KeyWindow()
-    window.add([3], T0 + 5, 1)
-    window.add([3], T0 + 6, 2)
-    rows = window.rows()
-    assert [(key, period) for key, period, _ in rows] == [(3 - KEY_BIAS, T0 >> PERIOD_BITS)]
-    assert rows[0][2] == posting(T0 + 5, 1) + posting(T0 + 6, 2)
-    assert [num for *_, num in postings_of(rows[0][2])] == [1, 2]
-    assert window.rows() == []
-    assert without(rows[0][2], 1) == posting(T0 + 6, 2)
+@pytest.mark.parametrize("cap", [keys.LOOKUP_CAP, 40])
+def test_a_grouping_from_scratch_links_as_one_article_at_a_time(tmp_path, monkeypatch, articles, cap):
+    """A Reuters file with undated articles, in blocks of 256: the batch's links and keys are those of
+    one article at a time, with the cap as it is and with a cap of 40 postings that a good share of
+    the lookups pass (the batch reads those as the table does)."""
+    from newsindex.stories.pairs import CORRECTION
+
+    for module in (batch, keys, story_store):
+        monkeypatch.setattr(module, "LOOKUP_CAP", cap)
+    monkeypatch.setattr(batch, "BLOCK", 256)  # several blocks, and a pool carried from one to the next
+    with StoryStore.open(tmp_path) as store:
+        store.assign(articles)
+        store.commit()
+        found = _tables(store)
+        db = store._db
+        assert db.execute("SELECT count(*) FROM articles WHERE flags & ?", (CORRECTION,)).fetchone()[0] >= 3
+        assert db.execute("SELECT count(*) FROM edges WHERE score < 0").fetchone()[0] > 0  # templates kept apart
+        assert db.execute(
+            "SELECT count(*) FROM edges e JOIN articles a ON a.num IN (e.a, e.b) WHERE a.flags & ?", (CORRECTION,)
+        ).fetchone()[0] > 0
+        assert db.execute(
+            "SELECT count(*) FROM edges e JOIN articles a ON a.num IN (e.a, e.b) WHERE a.t < -1000000"
+        ).fetchone()[0] > 0  # undated articles linked
+        expected = _one_by_one(store)
+    assert len(found[0]) > 300
+    assert found == expected
 
 
 def _stories_and_links(directory) -> tuple[list, list]:

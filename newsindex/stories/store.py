@@ -65,7 +65,7 @@ from ..errors import NewsIndexError
 from ..ingest.article import Article
 from .clusters import average_link, components
 from .keys import KEY_BIAS as _KEY_BIAS, LOOKUP_CAP, PERIOD_BITS as _PERIOD_BITS, SAMPLE_SIZE
-from .keys import UNDATED_PERIOD as _UNDATED_PERIOD, KeyWindow, Linked, Part, posting as _posting, postings_of as _postings, without
+from .keys import UNDATED_PERIOD as _UNDATED_PERIOD, Linked, Part, posting as _posting, postings_of as _postings, without
 from .counted import FIGURE_MARK, NAME_MARK, TITLE_MARK, Counted, Prepared, WordCounter
 from .pairs import CORRECTION, NAME_WEIGHT, UNDATED, WINDOW, cosine_of, pair_score
 from .vectors import MIN_COLLECTION, tf_weight, weighted_sample
@@ -258,6 +258,18 @@ def _exact_key(hashes: Sequence[int], counts: bytes) -> int:
     order = sorted(range(len(hashes)), key=hashes.__getitem__)  # an article's hashes are distinct
     blob = _to_le(array("I", map(hashes.__getitem__, order))) + bytes(map(counts.__getitem__, order))
     return int.from_bytes(hashlib.blake2b(blob, digest_size=4).digest(), "little")
+
+
+def _weighed(
+    hashes: Sequence[int], weights: Sequence[float], marks: bytes
+) -> tuple[dict[int, float], float, frozenset[int], frozenset[int], frozenset[int]]:
+    """An article's weighted words (hash -> weight, in the order given), their squared norm (summed in
+    that order), and the words of its title, its names and figures, and its figures: what a pair is
+    scored on, from weights worked out one article at a time or a block at a time (:mod:`.batch`)."""
+    title = frozenset(compress(hashes, marks.translate(_HAS_TITLE_MARK)))
+    names = frozenset(compress(hashes, marks.translate(_HAS_NAME_MARK)))
+    figures = frozenset(compress(hashes, marks.translate(_HAS_FIGURE_MARK)))
+    return dict(zip(hashes, weights)), sum(map(mul, weights, weights)), title, names, figures
 
 
 def _digest(content_hash: str) -> bytes:
@@ -735,22 +747,24 @@ class StoryStore:
         """An article's weighted words under the reference frequencies, their squared norm, the
         words of its title, its names and figures, and its figures, and the idf of (at least) its words."""
         hashes, counts, marks = decoded or self._hashed(blob)
+        idfs = self._idfs(hashes)
+        # Whole lists at a time (C loops): every article of a collection is weighed at each regrouping.
+        weights = list(map(mul, map(mul, map(_TF.__getitem__, counts), idfs), map(_NAME_FACTOR.__getitem__, marks)))
+        return (*_weighed(hashes, weights, marks), self._idf)
+
+    def _idfs(self, hashes: Sequence[int]) -> list[float]:
+        """The idf of each hashed word under the reference (kept in ``_idf``, which pairs read too)."""
         idf, reference = self._idf, self._reference
         assert reference is not None
-        n = float(max(self._reference_n, MIN_COLLECTION))
         idfs = list(map(idf.get, hashes))
         if None in idfs:
+            n = float(max(self._reference_n, MIN_COLLECTION))
             log = math.log
             for i, value in enumerate(idfs):
                 if value is None:
                     term = hashes[i]
                     idfs[i] = idf[term] = log(1.0 + n / (reference[term & _SKETCH_MASK] or 1))
-        # Whole lists at a time (C loops): every article of a collection is weighed at each regrouping.
-        weights = list(map(mul, map(mul, map(_TF.__getitem__, counts), idfs), map(_NAME_FACTOR.__getitem__, marks)))
-        title = frozenset(compress(hashes, marks.translate(_HAS_TITLE_MARK)))
-        names = frozenset(compress(hashes, marks.translate(_HAS_NAME_MARK)))
-        figures = frozenset(compress(hashes, marks.translate(_HAS_FIGURE_MARK)))
-        return dict(zip(hashes, weights)), sum(map(mul, weights, weights)), title, names, figures, idf
+        return idfs
 
     def _stored_vectors(self, nums: Sequence[int]) -> list[_Stored]:
         """The stored articles of these nums with their vectors (most from memory)."""
@@ -835,13 +849,9 @@ class StoryStore:
                 break
         return shared
 
-    def _link(
-        self, num: int, t: int, flags: int, blob: bytes, window: KeyWindow | None = None
-    ) -> list[tuple[int, int, float]]:
-        """Find and score an article's candidates; store its keys and links; return the links.
-
-        With a ``window`` (grouping from scratch, in the order of time) the candidates are found
-        in it and the keys are added to it; the caller writes both keys and links in batches."""
+    def _link(self, num: int, t: int, flags: int, blob: bytes) -> list[tuple[int, int, float]]:
+        """Find and score an article's candidates in the ``keys`` table; store its keys and links;
+        return the links. (A grouping from scratch links whole blocks at once: :mod:`.batch`.)"""
         decoded = self._hashed(blob)
         this = _Stored(num, t, flags, *self._vector(blob, decoded))
         vector = this.vector
@@ -849,7 +859,7 @@ class StoryStore:
         if not vector:
             return []
         keys = self._keys(vector, decoded[0], decoded[1])
-        shared = self._candidates(keys, keys[-1], t) if window is None else window.candidates(keys, keys[-1], t)
+        shared = self._candidates(keys, keys[-1], t)
         shared.pop(num, None)
         edges = []
         if shared:
@@ -862,9 +872,6 @@ class StoryStore:
                 score = pair_score(this, other)
                 if score != 0.0:
                     edges.append((min(num, other.num), max(num, other.num), score))
-        if window is not None:
-            window.add(keys, t, num)
-            return edges
         period, posting = t >> _PERIOD_BITS, _posting(t, num)
         self._db.executemany(_ADD_POSTING, [(key - _KEY_BIAS, period, posting) for key in keys])
         self._db.executemany(_ADD_EDGE, edges)
@@ -912,30 +919,29 @@ class StoryStore:
     def _link_part(self, part: Part, write: Callable[[list[tuple[int, int, bytes]]], Any] | None = None) -> Linked:
         """Link the articles of ``part`` (in the order of time) under the reference in use: their links and
         the rows of their keys (those not handed to ``write`` as they come, to keep memory bounded). The
-        articles of the span before the part are taken into the window first (undated ones too, which
-        every article may find), so the part finds what one pass would."""
+        articles of the span before the part are taken in first (undated ones too, which every article
+        may find), so the part finds what one pass would. Blocks of articles are linked at once
+        (:class:`~newsindex.stories.batch.BatchLinker`): the links of one article at a time, in Python,
+        were half the CPU of grouping."""
+        from .batch import BLOCK, BatchLinker  # numpy: loaded only by a grouping from scratch
+
         db = self._db
-        self._load_corrections()
-        window = KeyWindow()
+        linker = BatchLinker(self)
         if part.start is not None:
             low = part.start[0] - WINDOW
             before = db.execute(
                 "SELECT num, t, flags, terms FROM articles WHERE (t = ? OR t >= ?) AND (t, num) < (?, ?) ORDER BY t, num",
                 (UNDATED, low, *part.start),
             )
-            while batch := before.fetchmany(1000):
-                for num, t, flags, blob in batch:
-                    window.add(self._keys_of(blob), t, num)
-            window.rows()  # written by the part they belong to
+            while batch := before.fetchmany(BLOCK):
+                linker.add(batch)
         edges: list[tuple[int, int, float]] = []
+        rows: list[tuple[int, int, bytes]] = []
         where, bounds = _between(part)
         found = db.execute(f"SELECT num, t, flags, terms FROM articles {where} ORDER BY t, num", bounds)
-        while batch := found.fetchmany(1000):
-            for num, t, flags, blob in batch:
-                edges += self._link(num, t, flags, blob, window)
-            if write is not None:
-                write(window.rows())
-        return Linked(edges, window.rows())
+        while batch := found.fetchmany(BLOCK):
+            edges += linker.link(batch, write if write is not None else rows.extend)
+        return Linked(edges, rows)
 
     @_reported
     def take_linked(self, linked: Linked) -> None:

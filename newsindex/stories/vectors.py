@@ -32,7 +32,7 @@ weighted sampling): two texts draw the same word when they share the words
 that matter, and boilerplate (``div``, ``cts``, ``said``) is almost never
 drawn, so its buckets do not fill with thousands of unrelated notices. Each
 word is hashed once, instead of once per hash function as in classic
-MinHash, which matters in pure Python (numpy is not a dependency).
+MinHash, which keeps the per-article path (one article in pure Python) cheap.
 """
 
 from __future__ import annotations
