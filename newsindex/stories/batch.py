@@ -49,17 +49,17 @@ from __future__ import annotations
 import hashlib
 import math
 import zlib
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
 from .counted import FIGURE_MARK
 from .keys import KEY_BIAS, LOOKUP_CAP, PERIOD_BITS, PERIOD_MASK, SAMPLE_SIZE, capped_shares
-from .pairs import CORRECTION, DECAY, EDGE, TABLE, TABLE_COSINE, UNDATED, WINDOW, pair_score
+from .pairs import CORRECTION, DECAY, EDGE, TABLE, TABLE_COSINE, UNDATED, WINDOW, Telling, pair_score
 from .vectors import MIN_COLLECTION
 
-if TYPE_CHECKING:
-    from .store import StoryStore, _Stored
+#: An article as pair_score takes it, from (num, t, flags, hashes, weights, marks).
+Teller = Callable[[int, int, int, list[int], list[float], bytes], Telling]
 
 #: Articles linked at once.
 BLOCK = 4096
@@ -129,21 +129,26 @@ def _ranges(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarra
 
 
 class BatchLinker:
-    """Links a part of a grouping from scratch block by block (see the module's doc), for ``store``,
-    whose reference frequencies (and vocabulary) are loaded."""
+    """Links a part of a grouping from scratch block by block (see the module's doc).
 
-    def __init__(self, store: "StoryStore") -> None:
-        from .store import _NAME_FACTOR, _SKETCH_MASK, _TF, KEY_DF_MIN, KEY_DF_SHARE, KEY_MIN
+    ``store`` is the :class:`~newsindex.stories.store.StoryStore` (its reference frequencies and
+    vocabulary loaded), which hands over what this module does not import from it (it imports this
+    module): the tables its ``_vector`` weighs by (``tf``, ``factor``, the sketch's ``mask``), its
+    key rule (the most articles an eligible word is in, the fewest words sampled) and ``tell``,
+    which makes an article of a block as its pairs are scored."""
 
+    def __init__(self, store: Any, tf: Sequence[float], factor: Sequence[float], mask: int,
+                 limit: float, key_min: int, tell: Teller) -> None:
         assert store._reference is not None
         self._store = store
-        self._mask = _SKETCH_MASK
-        self._key_min = KEY_MIN
-        self._tf = np.array(_TF)
-        self._factor = np.array(_NAME_FACTOR)
+        self._mask = mask
+        self._key_min = key_min
+        self._tell = tell
+        self._tf = np.array(tf)
+        self._factor = np.array(factor)
         self._reference = np.frombuffer(store._reference, dtype=np.dtype(store._reference.typecode))
         self._n = float(max(store._reference_n, MIN_COLLECTION))
-        self._limit = max(KEY_DF_SHARE * store._reference_n, KEY_DF_MIN)
+        self._limit = limit
         self._vocabulary = np.zeros(0, np.int64)
         #: -ln(u) of each vocabulary id's word (NaN: not worked out yet), as weighted_sample draws it.
         self._draw = np.zeros(0)
@@ -399,7 +404,7 @@ class BatchLinker:
         plain_cosine = np.where(sure, dot_plain / np.sqrt(np.where(sure, short2 * long2, 1.0)), np.inf)
         best = np.where(correction, np.maximum(cosine, plain_cosine), cosine)
         scored = np.flatnonzero(possible & (best >= needed * (1.0 - MARGIN)))
-        vectors: dict[int, "_Stored"] = {}
+        vectors: dict[int, Telling] = {}
         edges = []
         nums = pool.nums
         for a, b in zip(later[scored].tolist(), earlier[scored].tolist()):
@@ -409,17 +414,15 @@ class BatchLinker:
                 edges.append((min(x, y), max(x, y), score))
         return edges
 
-    def _telling(self, pool: _Rows, row: int, vectors: dict[int, "_Stored"]) -> "_Stored":
+    def _telling(self, pool: _Rows, row: int, vectors: dict[int, Telling]) -> Telling:
         """A pool row as pair_score takes it (kept for the block). Its weights are the products
         _vector makes, in its order, so the same floats; the rest is the store's own code."""
         found = vectors.get(row)
         if found is None:
-            from .store import _Stored, _weighed
-
             start, end = pool.offsets[row], pool.offsets[row + 1]
-            hashes = self._vocabulary[pool.ids[start:end]].tolist()
-            found = vectors[row] = _Stored(int(pool.nums[row]), int(pool.ts[row]), int(pool.flags[row]),
-                                           *_weighed(hashes, pool.weights[start:end].tolist(), pool.marks[start:end].tobytes()))
+            found = vectors[row] = self._tell(
+                int(pool.nums[row]), int(pool.ts[row]), int(pool.flags[row]), self._vocabulary[pool.ids[start:end]].tolist(),
+                pool.weights[start:end].tolist(), pool.marks[start:end].tobytes())
         return found
 
     @staticmethod

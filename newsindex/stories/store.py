@@ -272,6 +272,11 @@ def _weighed(
     return dict(zip(hashes, weights)), sum(map(mul, weights, weights)), title, names, figures
 
 
+def _telling(num: int, t: int, flags: int, hashes: list[int], weights: list[float], marks: bytes) -> _Stored:
+    """An article as a pair is scored, from weights worked out a block at a time (:mod:`.batch`)."""
+    return _Stored(num, t, flags, *_weighed(hashes, weights, marks))
+
+
 def _digest(content_hash: str) -> bytes:
     """What is stored of an article's content hash: 64 bits tell a changed article well enough."""
     return hashlib.blake2b(content_hash.encode("utf-8"), digest_size=8).digest()
@@ -803,12 +808,16 @@ class StoryStore:
         """
         reference = self._reference
         assert reference is not None
-        limit = max(KEY_DF_SHARE * self._reference_n, KEY_DF_MIN)
+        limit = self._key_limit()
         eligible = {term: w for term, w in vector.items() if reference[term & _SKETCH_MASK] <= limit}
         if len(eligible) < KEY_MIN:
             rarest = sorted(vector, key=lambda term: (reference[term & _SKETCH_MASK], term))[:KEY_MIN]
             eligible.update((term, vector[term]) for term in rarest)
         return list(dict.fromkeys([*weighted_sample(eligible, SAMPLE_SIZE), _exact_key(hashes, counts)]))
+
+    def _key_limit(self) -> float:
+        """The most articles (of the reference) a word may be in to be sampled (see :meth:`_keys`)."""
+        return max(KEY_DF_SHARE * self._reference_n, KEY_DF_MIN)
 
     def _keys_of(self, blob: bytes) -> list[int]:
         decoded = self._hashed(blob)
@@ -926,7 +935,7 @@ class StoryStore:
         from .batch import BLOCK, BatchLinker  # numpy: loaded only by a grouping from scratch
 
         db = self._db
-        linker = BatchLinker(self)
+        linker = BatchLinker(self, _TF, _NAME_FACTOR, _SKETCH_MASK, self._key_limit(), KEY_MIN, _telling)
         if part.start is not None:
             low = part.start[0] - WINDOW
             before = db.execute(
