@@ -272,11 +272,6 @@ def _weighed(
     return dict(zip(hashes, weights)), sum(map(mul, weights, weights)), title, names, figures
 
 
-def _telling(num: int, t: int, flags: int, hashes: list[int], weights: list[float], marks: bytes) -> _Stored:
-    """An article as a pair is scored, from weights worked out a block at a time (:mod:`.batch`)."""
-    return _Stored(num, t, flags, *_weighed(hashes, weights, marks))
-
-
 def _digest(content_hash: str) -> bytes:
     """What is stored of an article's content hash: 64 bits tell a changed article well enough."""
     return hashlib.blake2b(content_hash.encode("utf-8"), digest_size=8).digest()
@@ -757,6 +752,11 @@ class StoryStore:
         weights = list(map(mul, map(mul, map(_TF.__getitem__, counts), idfs), map(_NAME_FACTOR.__getitem__, marks)))
         return (*_weighed(hashes, weights, marks), self._idf)
 
+    def _telling(self, num: int, t: int, flags: int, hashes: list[int], weights: list[float], marks: bytes) -> _Stored:
+        """An article as a pair is scored, from weights worked out a block at a time (:mod:`.batch`)."""
+        self._idfs(hashes)  # the idf of its words, which pairs read
+        return _Stored(num, t, flags, *_weighed(hashes, weights, marks), self._idf)
+
     def _idfs(self, hashes: Sequence[int]) -> list[float]:
         """The idf of each hashed word under the reference (kept in ``_idf``, which pairs read too)."""
         idf, reference = self._idf, self._reference
@@ -935,7 +935,7 @@ class StoryStore:
         from .batch import BLOCK, BatchLinker  # numpy: loaded only by a grouping from scratch
 
         db = self._db
-        linker = BatchLinker(self, _TF, _NAME_FACTOR, _SKETCH_MASK, self._key_limit(), KEY_MIN, _telling)
+        linker = BatchLinker(self, _TF, _NAME_FACTOR, _SKETCH_MASK, self._key_limit(), KEY_MIN, self._telling)
         if part.start is not None:
             low = part.start[0] - WINDOW
             before = db.execute(
