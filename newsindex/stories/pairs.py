@@ -185,7 +185,7 @@ def _about_what_the_other_lacks(a: Telling, b: Telling, figures: AbstractSet[int
 
 
 def _df(idf: float) -> float:
-    """The share of the collection a word of this :func:`~newsindex.stories.vectors.idf` is in, times N."""
+    """The share of the collection (df / N) that a word of this :func:`~newsindex.stories.vectors.idf` is in."""
     return 1.0 / math.expm1(idf)
 
 
