@@ -181,10 +181,10 @@ def test_a_paragraphs_first_word_is_no_name_but_a_wrapped_lines_is(reuters_artic
     at the start of a hard-wrapped line inside a paragraph still is one."""
     by_id = {a.id: a for a in reuters_articles}
     words = ContentWords()
-    _, marked, _ = words.marked(by_id["reuters-8269"])  # RYLAND GROUP INC <RYL> SETS QUARTERLY
+    _, marked, _, _ = words.marked(by_id["reuters-8269"])  # RYLAND GROUP INC <RYL> SETS QUARTERLY
     assert "april" in marked  # "Pay April 30": mid-line
     assert not {"pay", "record"} & marked  # each opens an indented paragraph
-    _, marked, _ = words.marked(by_id["reuters-8992"])  # NEW PROCESS CO <NOZ> SETS QTLY PAYOUT
+    _, marked, _, _ = words.marked(by_id["reuters-8992"])  # NEW PROCESS CO <NOZ> SETS QTLY PAYOUT
     # "... payable May 1 to shareholders of record\nApril 10.": a wrapped line, inside a paragraph
     assert "\nApril 10." in by_id["reuters-8992"].body and "april" in marked
     assert "process" in marked  # "Last year, New Process paid"
@@ -193,9 +193,11 @@ def test_a_paragraphs_first_word_is_no_name_but_a_wrapped_lines_is(reuters_artic
 def test_counted_words_are_marked_as_names_figures_and_title_words() -> None:
     """A capital after a word that ends no sentence marks a name; one opening a text or a sentence
     (after ``.``, ``:``; whitespace is any ``str.split`` splits at) does not, nor any capital of a
-    text without lower case; a word holding a digit is a figure (and weighs as a name)."""
+    text without lower case; a word holding a digit is a figure (and weighs as a name). A title word
+    the body repeats is the article's subject; when the body repeats none (a notice under a headline),
+    the whole title is."""
     from newsindex.ingest.article import Article
-    from newsindex.stories.counted import FIGURE_MARK, NAME_MARK, TITLE_MARK, WordCounter
+    from newsindex.stories.counted import FIGURE_MARK, NAME_MARK, SUBJECT_MARK, TITLE_MARK, WordCounter
     from newsindex.stories.vectors import term_hash
 
     words = ContentWords()
@@ -211,14 +213,15 @@ def test_counted_words_are_marked_as_names_figures_and_title_words() -> None:
     stem = {word: words.words(word)[0] for word in ("Acme", "buys", "Widgets", "Shares", "Analysts", "cheered",
                                                     "Bolton", "Traders", "sold", "DEAL", "rose", "percent")}
     assert got == {
-        stem["Acme"]: TITLE_MARK | NAME_MARK, stem["buys"]: TITLE_MARK, stem["Widgets"]: TITLE_MARK | NAME_MARK,
+        stem["Acme"]: TITLE_MARK | NAME_MARK | SUBJECT_MARK, stem["buys"]: TITLE_MARK,
+        stem["Widgets"]: TITLE_MARK | NAME_MARK,
         stem["Shares"]: 0, stem["rose"]: 0, "15": NAME_MARK | FIGURE_MARK, stem["percent"]: 0,
         stem["Analysts"]: 0, stem["cheered"]: 0, stem["Bolton"]: NAME_MARK, stem["Traders"]: 0, stem["sold"]: 0,
         stem["DEAL"]: NAME_MARK,
     }
     assert marks(Article(id="c", title="ACME BUYS WIDGETS IN 1987")) == {
-        stem["Acme"]: TITLE_MARK, stem["buys"]: TITLE_MARK, stem["Widgets"]: TITLE_MARK,
-        "1987": TITLE_MARK | NAME_MARK | FIGURE_MARK,
+        stem["Acme"]: TITLE_MARK | SUBJECT_MARK, stem["buys"]: TITLE_MARK | SUBJECT_MARK,
+        stem["Widgets"]: TITLE_MARK | SUBJECT_MARK, "1987": TITLE_MARK | NAME_MARK | FIGURE_MARK | SUBJECT_MARK,
     }
 
 
@@ -246,15 +249,21 @@ def test_dividend_notices_of_different_funds_are_not_one_story(reuters_store, on
 
 
 def test_notices_whose_titles_name_what_the_other_never_mentions_are_apart(tmp_path: Path, reuters_articles: list) -> None:
-    """RYLAND GROUP INC <RYL> SETS QUARTERLY and LOWE'S COS INC <LOW> QTLY DIV, hours apart: the same
+    """Templated notices of two companies, grouped with the ~2,500 stories of their weeks, so the
+    frequencies are those of a real stream:
+    RYLAND GROUP INC <RYL> SETS QUARTERLY and LOWE'S COS INC <LOW> QTLY DIV, hours apart: the same
     "Qtly div 10 cts vs 10 cts prior, Pay April 30" under two companies' names (a quarter of each one's
-    weight in its title, the company's name rarer than any word they share). Grouped with the ~2,500
-    stories of their weeks, so the frequencies are those of a real stream."""
+    weight in its title, the company's name rarer than any word they share); RYLAND GROUP INC <RYL> SETS
+    QUARTERLY and USAIR GROUP INC <U> SETS QUARTERLY (titles alike but for a one-word name);
+    ESSEX CHEMICAL <ESX> SELLS CONVERTIBLE DEBT and OAKWOOD HOMES <OH> SELLS CONVERTIBLE DEBENTURES
+    (one underwriter's wording, each naming its company in title and body, never the other's)."""
     weeks = [a for a in reuters_articles if 8000 <= int(a.id.split("-")[1]) <= 10500]
     with StoryStore.open(tmp_path) as store:
         store.assign(weeks)
         store.commit()
         assert store.story_of("reuters-8269") != store.story_of("reuters-8378")
+        assert store.story_of("reuters-8269") != store.story_of("reuters-9255")
+        assert store.story_of("reuters-9854") != store.story_of("reuters-9888")
 
 
 def test_reuters_stories_are_mostly_single_and_never_huge(reuters_store) -> None:

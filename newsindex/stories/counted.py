@@ -19,10 +19,12 @@ from .pairs import CORRECTION, TABLE, TABLE_SHARE
 from .vectors import ContentWords, term_hash
 
 #: Bits of a stored word's mark: a name or a figure (weighed :data:`~newsindex.stories.pairs.NAME_WEIGHT`),
-#: a word of the title, a figure (a word holding a digit).
+#: a word of the title, a figure (a word holding a digit), a word of the subject (see
+#: :meth:`~newsindex.stories.vectors.ContentWords.marked`).
 NAME_MARK = 1
 TITLE_MARK = 2
 FIGURE_MARK = 4
+SUBJECT_MARK = 8
 
 #: Words whose hash is kept between articles (the cache is emptied when it is full).
 HASH_CACHE = 1_000_000
@@ -58,7 +60,7 @@ class WordCounter:
         self._figures: set[str] = set()
 
     def __call__(self, article: Article) -> Counted:
-        tf, names, title = self._words.marked(article)
+        tf, names, title, subject = self._words.marked(article)
         hashes, figures = self._hashes, self._figures
         if len(hashes) > HASH_CACHE:
             hashes.clear()
@@ -76,6 +78,8 @@ class WordCounter:
         mark_of.update(dict.fromkeys(in_figures, NAME_MARK | FIGURE_MARK))
         for word in title:
             mark_of[word] |= TITLE_MARK
+        for word in subject:
+            mark_of[word] |= SUBJECT_MARK
         marks = list(mark_of.values())
         flags = 0
         total = sum(counts)

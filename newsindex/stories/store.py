@@ -66,7 +66,7 @@ from ..ingest.article import Article
 from .clusters import average_link, components
 from .keys import KEY_BIAS as _KEY_BIAS, LOOKUP_CAP, PERIOD_BITS as _PERIOD_BITS, SAMPLE_SIZE
 from .keys import UNDATED_PERIOD as _UNDATED_PERIOD, Linked, Part, posting as _posting, postings_of as _postings, without
-from .counted import FIGURE_MARK, NAME_MARK, TITLE_MARK, Counted, Prepared, WordCounter
+from .counted import FIGURE_MARK, NAME_MARK, SUBJECT_MARK, TITLE_MARK, Counted, Prepared, WordCounter
 from .pairs import CORRECTION, NAME_WEIGHT, UNDATED, WINDOW, cosine_of, pair_score
 from .vectors import MIN_COLLECTION, tf_weight, weighted_sample
 
@@ -74,7 +74,7 @@ from .vectors import MIN_COLLECTION, tf_weight, weighted_sample
 FILE_NAME = "stories.sqlite"
 #: Bumped when the tables or the grouping change; a store of another format is rebuilt
 #: from the index by the next ``newsindex index`` (see :mod:`newsindex.stories.tellings`).
-FORMAT = 5
+FORMAT = 6
 
 #: Average score two groups need to be one story (average-link clustering). Set on
 #: events-dev: pairwise precision 0.91 and F1 0.88 there; 0.25-0.29 all give F1 0.85-0.88.
@@ -157,6 +157,7 @@ _TF = tuple(tf_weight(count) for count in range(256))
 #: By mark byte: the factor of the word's weight, and whether it has each mark (tables for bytes.translate).
 _NAME_FACTOR = tuple(NAME_WEIGHT if mark & NAME_MARK else 1.0 for mark in range(256))
 _HAS_TITLE_MARK = bytes(bool(mark & TITLE_MARK) for mark in range(256))
+_HAS_SUBJECT_MARK = bytes(bool(mark & SUBJECT_MARK) for mark in range(256))
 _HAS_NAME_MARK = bytes(bool(mark & NAME_MARK) for mark in range(256))
 _HAS_FIGURE_MARK = bytes(bool(mark & FIGURE_MARK) for mark in range(256))
 
@@ -214,6 +215,7 @@ class _Stored(NamedTuple):
     title: frozenset[int]
     names: frozenset[int]
     figures: frozenset[int]
+    subject: frozenset[int]
     idf: Mapping[int, float]  # the store's, shared by all
 
 
@@ -262,14 +264,15 @@ def _exact_key(hashes: Sequence[int], counts: bytes) -> int:
 
 def _weighed(
     hashes: Sequence[int], weights: Sequence[float], marks: bytes
-) -> tuple[dict[int, float], float, frozenset[int], frozenset[int], frozenset[int]]:
+) -> tuple[dict[int, float], float, frozenset[int], frozenset[int], frozenset[int], frozenset[int]]:
     """An article's weighted words (hash -> weight, in the order given), their squared norm (summed in
-    that order), and the words of its title, its names and figures, and its figures: what a pair is
+    that order), and the words of its title, its names and figures, its figures and its subject: what a pair is
     scored on, from weights worked out one article at a time or a block at a time (:mod:`.batch`)."""
     title = frozenset(compress(hashes, marks.translate(_HAS_TITLE_MARK)))
     names = frozenset(compress(hashes, marks.translate(_HAS_NAME_MARK)))
     figures = frozenset(compress(hashes, marks.translate(_HAS_FIGURE_MARK)))
-    return dict(zip(hashes, weights)), sum(map(mul, weights, weights)), title, names, figures
+    subject = frozenset(compress(hashes, marks.translate(_HAS_SUBJECT_MARK)))
+    return dict(zip(hashes, weights)), sum(map(mul, weights, weights)), title, names, figures, subject
 
 
 def _digest(content_hash: str) -> bytes:
@@ -743,9 +746,12 @@ class StoryStore:
 
     def _vector(
         self, blob: bytes, decoded: tuple[list[int], bytes, bytes] | None = None
-    ) -> tuple[dict[int, float], float, frozenset[int], frozenset[int], frozenset[int], Mapping[int, float]]:
+    ) -> tuple[
+        dict[int, float], float, frozenset[int], frozenset[int], frozenset[int], frozenset[int], Mapping[int, float]
+    ]:
         """An article's weighted words under the reference frequencies, their squared norm, the
-        words of its title, its names and figures, and its figures, and the idf of (at least) its words."""
+        words of its title, its names and figures, its figures and its subject, and the idf of (at least)
+        its words."""
         hashes, counts, marks = decoded or self._hashed(blob)
         idfs = self._idfs(hashes)
         # Whole lists at a time (C loops): every article of a collection is weighed at each regrouping.

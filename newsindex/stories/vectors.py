@@ -136,9 +136,10 @@ class ContentWords:
         """Term frequencies of the article's content words (title and body)."""
         return Counter(self.of(article))
 
-    def marked(self, article: Article) -> tuple[Counter[str], set[str], set[str]]:
+    def marked(self, article: Article) -> tuple[Counter[str], set[str], set[str], set[str]]:
         """Term frequencies of the article's content words in its language, those written with a
-        capital inside a sentence, and the content words of its title (see :meth:`_LanguageWords.marked`)."""
+        capital inside a sentence, the content words of its title, and those of them its body
+        repeats (see :meth:`_LanguageWords.marked`)."""
         return self._of(article.language).marked(article)
 
 
@@ -183,10 +184,10 @@ class _LanguageWords:
             kept = [change(token) for token in kept]
         return tuple(kept)
 
-    def marked(self, article: Article) -> tuple[Counter[str], set[str], set[str]]:
+    def marked(self, article: Article) -> tuple[Counter[str], set[str], set[str], set[str]]:
         """Term frequencies of the article's content words, those of them written with a
-        capital inside a sentence (names of people, places, organisations), and the content
-        words of its title.
+        capital inside a sentence (names of people, places, organisations), the content
+        words of its title, and those of them its body repeats (what the article is about).
 
         Why: two outlets telling one event name the same people and places and
         quote the same figures in other words, while two events of one kind
@@ -207,6 +208,11 @@ class _LanguageWords:
         notices; no story of events-dev changes). A paragraph begins after a blank line or at an indented
         line; a single line break does not begin one (hard-wrapped text).
 
+        The title words the body repeats say what the article is about (the
+        company of "Essex Chemical <ESX> sells convertible debt", whose body
+        begins "Essex Chemical Corp is raising"); a notice whose body repeats no
+        word of its headline ("Qtly div 10 cts vs 10 cts prior") is about all of it.
+
         Every article of a collection is counted, so the words are looked up
         in one C loop (a map over the split text), and only the words whose
         first character is upper case (found by maps in C) are read one by one,
@@ -217,7 +223,7 @@ class _LanguageWords:
         cached = self._cached()
         tf: Counter[str] = Counter()
         names: list[str] = []
-        title: set[str] = set()
+        title: dict[str, int] = {}
         for first, text in ((True, article.title), (False, article.body)):
             words = text.split()
             stems = list(map(cached, words))
@@ -229,7 +235,8 @@ class _LanguageWords:
                 for i in compress(range(1, len(words)), map(str.isupper, map(_FIRST, islice(words, 1, None)))):
                     if words[i - 1][-1] not in _SENTENCE_END and i not in starts:
                         names += stems[i]
-        return tf, set(names), title
+        repeated = {word for word, count in title.items() if tf[word] > count}
+        return tf, set(names), set(title), repeated or set(title)
 
 
 _FIRST = operator.itemgetter(0)
