@@ -129,8 +129,8 @@ def web_index(web_index_dir: Path) -> NewsIndex:
 #: so it is built (with its stories, about 25 s) once per run, not once per core. (Reading the articles,
 #: ``reuters_articles``, takes about 2 s: files that only read them need not wait for that worker.)
 REUTERS_INDEX_FILES = {
-    "test_corrections.py", "test_coverage.py", "test_evaluate.py", "test_indexing_path.py",
-    "test_query_language.py", "test_ranking.py", "test_story_index.py", "test_trace.py",
+    "test_corrections.py", "test_coverage.py", "test_evaluate.py", "test_query_language.py",
+    "test_ranking.py", "test_story_index.py", "test_trace.py",
 }
 #: Tests that time real processes against each other (kills at moments spread over a run, searches
 #: while another process writes, a browser waiting for pages) run one after another on one worker,
