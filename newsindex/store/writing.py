@@ -838,11 +838,13 @@ def _merged_part(storage, schema, plans: list[_FieldPlan], segments: list) -> tu
                         else:
                             lengths[name].extend([0] * alive)
                 terms = reader._terms
-                for (name, tbytes), _info in terms.items():
+                for (name, tbytes), info in terms.items():
                     plan = by_name.get(name)
                     if plan is None or plan.kind == _NONE:
                         continue
-                    ids, weights, values = read_postings(terms.matcher(name, tbytes, plan.field.format), values=True)
+                    # The term's info is at hand: terms.matcher() would look it up again in the table.
+                    matcher = terms._codec.postings_reader(terms._postfile, info, plan.field.format, term=(name, tbytes))
+                    ids, weights, values = read_postings(matcher, values=True)
                     values = [value or b"" for value in values]
                     keep = [(newnum[i], w, v) for i, w, v in zip(ids, weights, values) if newnum[i] is not None]
                     if not keep:
