@@ -191,10 +191,7 @@ def _about_what_the_other_lacks(a: Telling, b: Telling, figures: AbstractSet[int
         return True
     if share < NAMED_CONFLICT:
         return False
-    idf, figures_of_a = a.idf, a.figures
-    rarest = max((term for term in a.vector if term in words and term not in figures_of_a),
-                 key=lambda term: (idf[term], term), default=None)
-    return rarest is not None and rarest in lacking and _df(idf[rarest]) * NAMED_RARER < shared_df
+    return _names_unused(a, b, words, shared_df)
 
 
 def _df(idf: float) -> float:
@@ -233,17 +230,18 @@ def conflict(a: Telling, b: Telling, figures: AbstractSet[int] = frozenset()) ->
     x, y = (a, b) if len(a.vector) <= len(b.vector) else (b, a)
     both = [term for term in x.vector if term in y.vector and term not in a.figures and term not in b.figures]
     shared_df = min((_df(a.idf[term]) for term in both), default=math.inf)
-    if _subject_unmentioned(a, b, shared_df) and _subject_unmentioned(b, a, shared_df):
+    if _names_unused(a, b, a.subject, shared_df) and _names_unused(b, a, b.subject, shared_df):
         return True
     return (_about_what_the_other_lacks(a, b, figures, shared_df)
             and _about_what_the_other_lacks(b, a, figures, shared_df))
 
-def _subject_unmentioned(a: Telling, b: Telling, shared_df: float) -> bool:
-    """Is ``a`` about something ``b`` never mentions: the rarest word of its subject (figures aside)
-    absent from ``b`` and :data:`NAMED_RARER` times rarer than ``shared_df``, the document
-    frequency of the rarest word the two share?"""
+
+def _names_unused(a: Telling, b: Telling, words: AbstractSet[int], shared_df: float) -> bool:
+    """Is the rarest of ``a``'s ``words`` (figures aside) one ``b`` never uses, and :data:`NAMED_RARER`
+    times rarer than ``shared_df``, the document frequency of the rarest word the two share: a name,
+    where what they share is a template?"""
     idf, figures = a.idf, a.figures
-    rarest = max((term for term in a.subject if term not in figures), key=lambda term: (idf[term], term), default=None)
+    rarest = max((term for term in words if term not in figures), key=lambda term: (idf[term], term), default=None)
     return rarest is not None and rarest not in b.vector and _df(idf[rarest]) * NAMED_RARER < shared_df
 
 

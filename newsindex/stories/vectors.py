@@ -235,8 +235,9 @@ class _LanguageWords:
                 for i in compress(range(1, len(words)), map(str.isupper, map(_FIRST, islice(words, 1, None)))):
                     if words[i - 1][-1] not in _SENTENCE_END and i not in starts:
                         names += stems[i]
+        words_of_title = set(title)
         repeated = {word for word, count in title.items() if tf[word] > count}
-        return tf, set(names), set(title), repeated or set(title)
+        return tf, set(names), words_of_title, repeated or words_of_title
 
 
 _FIRST = operator.itemgetter(0)
